@@ -1,0 +1,51 @@
+# sos-serial: `make run` serves the admin with demo data; `make test` runs every test tier.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run setup test test-sqlite test-postgresql system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+# The app on its embedded default: SQLite in ./instance, demo data, a first admin.
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) users create admin --role admin --if-missing
+	@echo "Serving the admin at http://$(HOST):$(PORT)/admin/ (sign in as admin)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The PostgreSQL server and Chromium the tests need, from Debian, when they are missing.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
+		else \
+			echo "Install PostgreSQL and Chromium first: sudo apt-get install -y postgresql chromium"; exit 1; \
+		fi; \
+	fi
+
+test: setup system-deps test-sqlite test-postgresql
+
+test-sqlite: setup
+	$(BIN)/python -m pytest --db=sqlite
+
+test-postgresql: setup
+	$(BIN)/python -m pytest --db=postgresql
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info test-artifacts .pytest_cache

@@ -1,0 +1,42 @@
+"""An item: what is stocked, whether its units are serial-tracked, and what is on hand."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sos_serial.extensions import db
+from sos_serial.money import Money
+
+from ._columns import created_at, name_column, updated_at
+from .warranty import Warranty
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint("quantity_on_hand >= 0", name="quantity_not_negative"),
+        CheckConstraint("cost >= 0", name="cost_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = name_column(200)
+    sku: Mapped[str | None] = mapped_column(String(64), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    track_serials: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    warranty_id: Mapped[int | None] = mapped_column(ForeignKey("warranties.id", ondelete="RESTRICT"), index=True)
+    # The default cost a receipt line takes when none is given.
+    cost: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    # Kept by posting only: units (or pieces) in stock across all locations, and their value.
+    quantity_on_hand: Mapped[int] = mapped_column(nullable=False, default=0)
+    value: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+    warranty: Mapped[Warranty | None] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Item {self.id} {self.name!r}>"

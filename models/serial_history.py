@@ -1,0 +1,65 @@
+"""The append-only history of a serial unit: one row per posting or manual edit, never changed."""
+from datetime import date, datetime
+
+from sqlalchemy import DDL, JSON, Date, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sos_serial.extensions import db
+
+from ._columns import created_at
+from .serial_unit import SerialUnit
+
+# Events that are not transactions.
+CREATED = "created"
+EDIT = "edit"
+
+
+class SerialHistory(db.Model):
+    __tablename__ = "serial_history"
+    __table_args__ = (
+        Index("ix_serial_history_unit", "serial_unit_id", "id"),
+        Index("ix_serial_history_transaction", "transaction_id"),
+        Index("ix_serial_history_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial_unit_id: Mapped[int] = mapped_column(ForeignKey("serial_units.id", ondelete="RESTRICT"), nullable=False)
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id", ondelete="RESTRICT"))
+    # A transaction type, or "created" / "edit" for events outside transactions.
+    transaction_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    date: Mapped[date] = mapped_column(Date, nullable=False)
+    # The unit's state after this event.
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # For manual edits: {field: [old, new]}.
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = created_at()
+
+    serial_unit: Mapped[SerialUnit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SerialHistory {self.id} unit={self.serial_unit_id} {self.transaction_type}>"
+
+
+# The database refuses edits too, whoever connects: on PostgreSQL a trigger, on SQLite
+# triggers of its own dialect. The initial migration creates the same ones.
+APPEND_ONLY_MESSAGE = "serial history is append-only: rows can be neither updated nor deleted"
+POSTGRESQL_APPEND_ONLY = [
+    f"""CREATE FUNCTION serial_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'restrict_violation';
+END $$""",
+    """CREATE TRIGGER serial_history_append_only BEFORE UPDATE OR DELETE ON serial_history
+FOR EACH ROW EXECUTE FUNCTION serial_history_append_only()""",
+]
+SQLITE_APPEND_ONLY = [
+    f"""CREATE TRIGGER serial_history_no_{verb} BEFORE {verb.upper()} ON serial_history
+BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"""
+    for verb in ("update", "delete")
+]
+for _statement in POSTGRESQL_APPEND_ONLY:
+    event.listen(SerialHistory.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_APPEND_ONLY:
+    event.listen(SerialHistory.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))

@@ -1,0 +1,103 @@
+"""A serial unit: one physical unit of a serial-tracked item, known by its serial number."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sos_serial.extensions import db
+from sos_serial.money import Money
+
+from ._columns import created_at, in_list, updated_at
+from .customer import Customer
+from .item import Item
+from .location import Location
+from .warranty import Warranty
+
+IN_STOCK = "in_stock"
+USED = "used"
+SHIPPED = "shipped"
+ADJUSTED_OUT = "adjusted_out"
+RENTED = "rented"
+STATUSES = (IN_STOCK, USED, SHIPPED, ADJUSTED_OUT, RENTED)
+STATUS_LABELS = {
+    IN_STOCK: "In stock",
+    USED: "Used",
+    SHIPPED: "Shipped",
+    ADJUSTED_OUT: "Adjusted out",
+    RENTED: "Rented",
+}
+SERIAL_MAX_LENGTH = 64
+
+# The key a serial is compared by: case-insensitive, ordered byte-wise on PostgreSQL too,
+# so a prefix search is an index range scan on either database.
+SerialKey = String(SERIAL_MAX_LENGTH).with_variant(String(SERIAL_MAX_LENGTH, collation="C"), "postgresql")
+
+
+def serial_key(serial_number: str) -> str:
+    """The form a serial number is compared in: trimmed, letter case folded."""
+    return serial_number.strip().casefold()
+
+
+class SerialUnit(db.Model):
+    __tablename__ = "serial_units"
+    __table_args__ = (
+        CheckConstraint(in_list("status", STATUSES), name="status_known"),
+        # Where a unit is follows from its status; the database holds every writer to it.
+        CheckConstraint(
+            "(status = 'in_stock' AND location_id IS NOT NULL AND customer_id IS NULL)"
+            " OR (status IN ('shipped', 'rented') AND customer_id IS NOT NULL AND location_id IS NULL)"
+            " OR (status IN ('used', 'adjusted_out') AND location_id IS NULL AND customer_id IS NULL)",
+            name="place_matches_status",
+        ),
+        CheckConstraint("unit_cost >= 0", name="unit_cost_not_negative"),
+        CheckConstraint(
+            "warranty_start IS NULL OR warranty_end IS NULL OR warranty_end >= warranty_start",
+            name="warranty_end_after_start",
+        ),
+        # One serial per item, compared trimmed and without regard to case.
+        Index("uq_serial_units_item_serial_key", "item_id", "serial_key", unique=True),
+        # Serial search across items, and the pickers' "in stock here" lists.
+        Index("ix_serial_units_serial_key", "serial_key"),
+        Index("ix_serial_units_item_status_location", "item_id", "status", "location_id", "serial_key"),
+        Index("ix_serial_units_customer", "customer_id", "status"),
+        Index("ix_serial_units_location", "location_id", "status"),
+        Index("ix_serial_units_warranty_end", "warranty_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="RESTRICT"), nullable=False)
+    serial_number: Mapped[str] = mapped_column(String(SERIAL_MAX_LENGTH), nullable=False)
+    serial_key: Mapped[str] = mapped_column(SerialKey, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
+    unit_cost: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    warranty_id: Mapped[int | None] = mapped_column(ForeignKey("warranties.id", ondelete="RESTRICT"))
+    warranty_start: Mapped[date | None] = mapped_column(Date)
+    warranty_end: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Optimistic version: a correction made from a stale page is refused, not merged.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+    item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
+    location: Mapped[Location | None] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+    warranty: Mapped[Warranty | None] = relationship()
+
+    @property
+    def place(self) -> str:
+        """Where the unit is, in words: a location, a customer, or why it is neither."""
+        if self.location is not None:
+            return self.location.name
+        if self.customer is not None:
+            return self.customer.name
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def __str__(self) -> str:
+        return f"{self.serial_number} ({self.item.name})" if self.item else self.serial_number
+
+    def __repr__(self) -> str:
+        return f"<SerialUnit {self.id} {self.serial_number!r} {self.status}>"

@@ -1,0 +1,81 @@
+"""A transaction document: a receipt, shipment, transfer, adjustment, build and the rest."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sos_serial.extensions import db
+
+from ._columns import created_at, in_list
+from .customer import Customer
+from .location import Location
+from .vendor import Vendor
+
+ITEM_RECEIPT = "item_receipt"
+SHIPMENT = "shipment"
+TRANSFER = "transfer"
+ADJUSTMENT = "adjustment"
+RETURN = "return"
+PICK_TICKET = "pick_ticket"
+RENTAL = "rental"
+RENTAL_RETURN = "rental_return"
+BUILD = "build"
+PROCESS = "process"
+TRANSACTION_TYPES = (
+    ITEM_RECEIPT, SHIPMENT, TRANSFER, ADJUSTMENT, RETURN, PICK_TICKET, RENTAL, RENTAL_RETURN, BUILD, PROCESS,
+)
+TYPE_LABELS = {
+    ITEM_RECEIPT: "Item receipt",
+    SHIPMENT: "Shipment",
+    TRANSFER: "Transfer",
+    ADJUSTMENT: "Adjustment",
+    RETURN: "Return",
+    PICK_TICKET: "Pick ticket",
+    RENTAL: "Rental",
+    RENTAL_RETURN: "Rental return",
+    BUILD: "Build",
+    PROCESS: "Process",
+}
+# Document numbers read like "IR-000012".
+NUMBER_PREFIXES = {
+    ITEM_RECEIPT: "IR", SHIPMENT: "SH", TRANSFER: "TR", ADJUSTMENT: "ADJ", RETURN: "RET",
+    PICK_TICKET: "PT", RENTAL: "REN", RENTAL_RETURN: "RR", BUILD: "BLD", PROCESS: "PRC",
+}
+
+
+class Transaction(db.Model):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        CheckConstraint(in_list("type", TRANSACTION_TYPES), name="type_known"),
+        Index("ix_transactions_type_date", "type", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(16), nullable=False)
+    number: Mapped[str | None] = mapped_column(String(24), unique=True)
+    date: Mapped[date] = mapped_column(Date, nullable=False)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="RESTRICT"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
+    memo: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at()
+
+    vendor: Mapped[Vendor | None] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+    location: Mapped[Location | None] = relationship(foreign_keys=[location_id])
+    to_location: Mapped[Location | None] = relationship(foreign_keys=[to_location_id])
+    lines: Mapped[list["TransactionLine"]] = relationship(  # noqa: F821
+        back_populates="transaction", order_by="TransactionLine.line_no", cascade="all, delete-orphan"
+    )
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.type, self.type)
+
+    def __str__(self) -> str:
+        return self.number or f"{self.type_label} {self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Transaction {self.id} {self.type} {self.number!r}>"

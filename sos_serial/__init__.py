@@ -1,0 +1,45 @@
+"""sos-serial: serial-number inventory for an Odoo-style ERP, hosted in Flask + Flask-Admin.
+
+``create_app()`` is the one place that knows every part and wires them together.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides the environment-derived defaults."""
+    from . import auth, cli, database, guard, plugins
+    from .config import default_config
+    from .extensions import csrf, db, login_manager, migrate
+    from sos_serial.views import init_admin
+
+    app = Flask(__name__, instance_path=os.environ.get("SOS_SERIAL_INSTANCE_PATH") or None)
+    config = dict(config or {})
+    app.config.from_mapping(default_config(app.instance_path, config))
+    app.config.update(config)
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    plugins.init_app(app)
+    guard.install(db.session)
+
+    auth.init_app(app)
+    cli.init_app(app)
+    init_admin(app)
+    return app
+
+
+def _migrations_dir() -> Path:
+    import sos_serial.migrations
+
+    return Path(sos_serial.migrations.__file__).parent

@@ -1,0 +1,54 @@
+"""Configuration from the environment, with an embedded SQLite default."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("SOS_SERIAL_DATABASE_URL")
+    if url:
+        # "postgresql://" would pick psycopg2, which is not installed; psycopg 3 is.
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    return "sqlite:///" + str(Path(instance_path) / "sos_serial.sqlite3")
+
+
+def secret_key(instance_path: str) -> str:
+    """SOS_SERIAL_SECRET_KEY, else a random key made once and kept in the instance folder.
+
+    Keeping it on disk lets sessions survive a restart without putting a key in the code.
+    """
+    key = os.environ.get("SOS_SERIAL_SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        # Readable by the owner only; O_EXCL so two first starts agree on one key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def default_config(instance_path: str, given: dict) -> dict:
+    """Defaults for what ``given`` does not set; nothing is read or written that it does."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": given.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path),
+        "SECRET_KEY": given.get("SECRET_KEY") or secret_key(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Plugins named here load in addition to the entry point group, e.g. in tests.
+        "SOS_SERIAL_PLUGINS": [],
+        "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": 200_000,
+    }

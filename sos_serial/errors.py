@@ -1,0 +1,60 @@
+"""The module's domain errors: what a rule raises, and what screens and the API show."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input field, e.g. field="lines[0].serials"."""
+
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "message": self.message}
+
+
+class SerialInventoryError(Exception):
+    """Base of every refusal the module makes.
+
+    ``message`` is written for the person reading it: the record, the rule and what
+    to do next. ``errors`` lists field-level details when there are several.
+    """
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors or [])
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(SerialInventoryError):
+    """Values that cannot be accepted as given: missing serials, bad dates, wrong counts."""
+
+    status = 422
+    title = "Invalid input"
+
+
+class Conflict(SerialInventoryError):
+    """The request is well formed but conflicts with the current state of the inventory."""
+
+    status = 409
+    title = "Conflict"
+
+
+class PermissionDenied(SerialInventoryError):
+    """The user's role, or the company's plan, does not allow this."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(SerialInventoryError):
+    status = 404
+    title = "Not found"

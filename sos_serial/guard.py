@@ -1,0 +1,127 @@
+"""The one bridge from SQLAlchemy session events into the rule hooks.
+
+Every write through the ORM passes here, whoever makes it (an admin screen, the API, a
+script): changed items and serial units are put to the ``validate_*`` hooks before they
+are flushed, and bulk statements before they run. The posting code marks its session
+with :func:`posting_scope`, which is how a rule tells a transaction from a direct edit.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from .plugins import hook
+
+POSTING_FLAG = "sos_serial.posting"
+
+
+@contextmanager
+def posting_scope(session: Session):
+    """Mark writes in this block as made by posting a transaction."""
+    previous = session.info.get(POSTING_FLAG, False)
+    session.info[POSTING_FLAG] = True
+    try:
+        yield
+    finally:
+        session.info[POSTING_FLAG] = previous
+
+
+def is_posting(session: Session) -> bool:
+    return bool(session.info.get(POSTING_FLAG))
+
+
+def column_changes(obj, new: bool = False) -> dict:
+    """{attribute: (old, new)} for the columns of obj that changed since it was loaded."""
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if new:
+            value = getattr(obj, attr.key)
+            if value is not None:
+                changes[attr.key] = (None, value)
+        elif history.added:
+            old = history.deleted[0] if history.deleted else None
+            if history.added[0] != old:
+                changes[attr.key] = (old, history.added[0])
+    return changes
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    # Imported here: the models import the extensions this module sits beside.
+    from sos_serial.models import Item, SerialHistory, SerialUnit, Settings
+
+    posting = is_posting(session)
+    rules = hook()
+    settings = None
+    for obj in list(session.new) + list(session.dirty):
+        is_new = obj in session.new
+        if isinstance(obj, Item):
+            changes = column_changes(obj, new=is_new)
+            if changes:
+                if settings is None:
+                    with session.no_autoflush:
+                        settings = Settings.current(session)
+                rules.validate_item_change(
+                    session=session, item=obj, changes=changes, settings=settings, posting=posting
+                )
+        elif isinstance(obj, SerialUnit):
+            changes = column_changes(obj, new=is_new)
+            if changes and (is_new or session.is_modified(obj)):
+                rules.validate_serial_unit_change(session=session, unit=obj, changes=changes, posting=posting)
+        elif isinstance(obj, SerialHistory):
+            kind = "insert" if is_new else "update"
+            if is_new or session.is_modified(obj):
+                rules.validate_history_write(session=session, kind=kind, posting=posting)
+    for obj in session.deleted:
+        if isinstance(obj, SerialHistory):
+            rules.validate_history_write(session=session, kind="delete", posting=posting)
+        elif isinstance(obj, (SerialUnit, Item)):
+            rules.validate_bulk_statement(
+                session=session, table=obj.__tablename__, columns=[], kind="delete", posting=posting
+            )
+
+
+def _do_orm_execute(state) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    mapper = state.bind_mapper
+    if mapper is None:
+        return
+    table = mapper.local_table.name
+    session = state.session
+    posting = is_posting(session)
+    rules = hook()
+    if table == "serial_history":
+        kind = "insert" if state.is_insert else "update" if state.is_update else "delete"
+        rules.validate_history_write(session=session, kind=kind, posting=posting)
+        return
+    if state.is_insert:
+        if table == "serial_units" and not posting:
+            rules.validate_bulk_statement(session=session, table=table, columns=["*"], kind="insert", posting=False)
+        return
+    columns = sorted(_updated_columns(state)) if state.is_update else []
+    kind = "update" if state.is_update else "delete"
+    rules.validate_bulk_statement(session=session, table=table, columns=columns, kind=kind, posting=posting)
+
+
+def _updated_columns(state) -> set[str]:
+    """Column names a bulk update sets, from .values() or from per-row parameter dicts."""
+    names = set()
+    for key in getattr(state.statement, "_values", None) or {}:
+        names.add(getattr(key, "key", None) or getattr(key, "name", None) or str(key))
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params] if params else []
+    for row in rows:
+        names.update(str(k) for k in row)
+    names.discard("id")
+    return names
+
+
+def install(session_target) -> None:
+    """Listen on the app's sessions; safe to call once per process."""
+    if not event.contains(session_target, "before_flush", _before_flush):
+        event.listen(session_target, "before_flush", _before_flush)
+        event.listen(session_target, "do_orm_execute", _do_orm_execute)

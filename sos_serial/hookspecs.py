@@ -1,0 +1,94 @@
+"""The integrator contract: pluggy hook specifications of the ``sos_serial`` project.
+
+A plugin is any module or object with functions marked ``@hookimpl`` under these names,
+published in the entry point group ``sos_serial``. The module's own rules in
+``sos_serial.hooks`` are plugins of exactly that kind.
+
+Every hook is called with keyword arguments only; an implementation may accept fewer
+arguments than the specification lists. A validation hook refuses by raising one of the
+errors in ``sos_serial.errors`` (``InvalidInput``, ``Conflict``, ``PermissionDenied``) with
+a message written for the clerk; returning None means "no objection". Any other exception
+is treated as a fault and refuses the save too: the module fails closed.
+"""
+import pluggy
+
+PROJECT = "sos_serial"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class SerialInventorySpec:
+    @hookspec
+    def validate_item_change(self, session, item, changes, settings, posting):
+        """Check a change to an item before it is written.
+
+        :param session: the SQLAlchemy session doing the write
+        :param item: the ``Item``, with the new values already set
+        :param changes: ``{attribute: (old, new)}`` for each changed column; for a new
+            item every given column appears with ``old`` None
+        :param settings: the company's ``Settings``
+        :param posting: True when a transaction posting makes the change
+        Raise to refuse the change; return None to allow it.
+        """
+
+    @hookspec
+    def validate_serial_unit_change(self, session, unit, changes, posting):
+        """Check a change to a serial unit's record before it is written.
+
+        :param unit: the ``SerialUnit``, with the new values already set
+        :param changes: ``{attribute: (old, new)}`` for each changed column
+        :param posting: True when a transaction posting makes the change; False for a
+            direct edit (an admin form, an API PATCH, a script)
+        Raise to refuse; return None to allow.
+        """
+
+    @hookspec
+    def validate_bulk_statement(self, session, table, columns, kind, posting):
+        """Check a bulk ``update()`` or ``delete()`` issued through the ORM.
+
+        :param table: the name of the table it targets, e.g. ``"items"``
+        :param columns: the names of the columns an update sets (empty for a delete)
+        :param kind: ``"update"`` or ``"delete"``
+        :param posting: True when it runs inside a transaction posting
+        Raise to refuse; return None to allow.
+        """
+
+    @hookspec
+    def validate_history_write(self, session, kind, posting):
+        """Check a write to the serial history: ``kind`` is "insert", "update" or "delete".
+
+        History is append-only; raise to refuse.
+        """
+
+    @hookspec
+    def validate_serial_number(self, item, serial_number):
+        """Check one serial number a clerk, a file or the numbering gives for ``item``.
+
+        :param serial_number: the serial as it will be stored (already trimmed)
+        Raise ``InvalidInput`` to refuse it; return None to allow it.
+        """
+
+    @hookspec
+    def validate_transaction(self, session, document, settings):
+        """Check a whole transaction document before it posts.
+
+        :param document: the ``PostingRequest`` being posted: its type, date, parties and
+            lines with the serials each line names or receives
+        Raise to refuse the posting; nothing has been written yet.
+        """
+
+    @hookspec(firstresult=True)
+    def next_serial_numbers(self, session, item, count, settings):
+        """Return ``count`` new serial numbers for ``item``, or None to let the next plugin answer.
+
+        The first non-None answer wins; the built-in implementation numbers from the
+        purchasing settings and runs last.
+        """
+
+    @hookspec
+    def transaction_posted(self, document):
+        """Called after a posting has committed; ``document`` is the saved ``Transaction``.
+
+        For notifications only: the posting can no longer be refused. An exception here
+        is logged, not raised.
+        """

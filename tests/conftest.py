@@ -1,0 +1,191 @@
+"""Test fixtures: every suite runs on SQLite (--db=sqlite) and on PostgreSQL (--db=postgresql).
+
+Both build their schema with the real Alembic migrations. SQLite gets a fresh copy of a
+migrated file per test; PostgreSQL migrates one database per run and empties it after each
+test. Without SOS_SERIAL_TEST_POSTGRES_URL a throwaway server is started for the run; a
+missing server fails the run rather than skipping it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("SOS_SERIAL_INSTANCE_PATH", tempfile.mkdtemp(prefix="sos-serial-instance-"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+import postgres_server  # noqa: E402
+
+from sos_serial import create_app  # noqa: E402
+from sos_serial.extensions import db  # noqa: E402
+
+PASSWORD = "correct horse battery"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="the database every suite runs on")
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def db_backend(request) -> str:
+    return request.config.getoption("--db")
+
+
+def _migrate(url: str) -> None:
+    import flask_migrate
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    url = os.environ.get("SOS_SERIAL_TEST_POSTGRES_URL")
+    if url:
+        yield url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return
+    directory, url = postgres_server.start()
+    try:
+        yield url
+    finally:
+        postgres_server.stop(directory)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(db_backend, tmp_path_factory, request):
+    """The URL of a freshly migrated database (SQLite: the template file to copy)."""
+    if db_backend == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        url = f"sqlite:///{path}"
+        _migrate(url)
+        yield url
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    name = f"sos_serial_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    _migrate(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(db_backend, migrated_database, tmp_path):
+    if db_backend == "sqlite":
+        path = tmp_path / "sos_serial.sqlite3"
+        shutil.copyfile(migrated_database.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    yield migrated_database
+    _empty_postgres(migrated_database)
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        # TRUNCATE fires no row triggers, so the append-only history can be emptied between tests.
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url) -> dict:
+    return {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret", "TESTING": True}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The app's ORM session, inside an app context."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    from sos_serial.fixtures import load_demo_data
+
+    with app.app_context():
+        load_demo_data(db.session)
+        db.session.remove()
+
+
+@pytest.fixture
+def make_user(app):
+    from sos_serial.models import User
+
+    def make(role: str, username: str | None = None):
+        with app.app_context():
+            user = User(username=username or role, role=role)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            user_id = user.id
+            db.session.remove()
+        return user_id
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Sign in through the real login form as a new user of the given role."""
+
+    def sign_in(role: str = "admin", username: str | None = None):
+        make_user(role, username)
+        page = client.get("/login")
+        response = client.post("/login", data={
+            "username": username or role, "password": PASSWORD, "csrf_token": csrf_token_from(page.text),
+        })
+        assert response.status_code == 302, response.text
+        return client
+
+    return sign_in

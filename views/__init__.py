@@ -1,0 +1,57 @@
+"""The admin screens, on Flask-Admin: presentation only (imported as sos_serial.views)."""
+if __name__ != "sos_serial.views":
+    raise ImportError(
+        f"This package must be imported as 'sos_serial.views', not as '{__name__}'. "
+        "Install the project (pip install -e .) and import it through sos_serial."
+    )
+
+from flask import Blueprint
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from sos_serial.extensions import db
+from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Vendor, Warranty
+
+from .dashboard import DashboardView
+from .item import ItemView
+from .named_record import NamedRecordView
+from .serial_history_report import SerialHistoryReportView
+from .serial_unit import SerialUnitView
+from .settings import SettingsView
+from .warranty import WarrantyView
+
+# Templates and static files of the screens (the login page included).
+ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
+
+OPERATIONS = "Operations"
+INVENTORY = "Inventory"
+REPORTS = "Reports"
+COMPANY = "Company"
+
+
+def init_admin(app) -> Admin:
+    app.register_blueprint(ui)
+    admin = Admin(
+        app,
+        name="SOS Serial",
+        theme=Bootstrap4Theme(base_template="sos/base.html", fluid=True),
+        index_view=DashboardView(name="Home", url="/admin"),
+    )
+    admin.add_category(OPERATIONS)
+    admin.add_sub_category(INVENTORY, OPERATIONS)
+    admin.add_sub_category(REPORTS, OPERATIONS)
+    admin.add_view(ItemView(Item, db, name="Items", category=INVENTORY, endpoint="items"))
+    admin.add_view(
+        SerialUnitView(SerialUnit, db, name="Serial inventory", category=INVENTORY, endpoint="serial_inventory")
+    )
+    admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
+    admin.add_view(
+        SerialHistoryReportView(
+            SerialHistory, db, name="Serial unit history", category=REPORTS, endpoint="serial_history"
+        )
+    )
+    admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations"))
+    admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
+    admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))
+    admin.add_view(SettingsView(name="Settings", endpoint="settings"))
+    return admin

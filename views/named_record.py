@@ -1,0 +1,14 @@
+"""Locations, customers and vendors: master records known by a unique name."""
+from .secured_view import SecuredModelView
+
+
+class NamedRecordView(SecuredModelView):
+    column_list = ("name", "notes", "created_at")
+    column_labels = {"created_at": "Added"}
+    column_searchable_list = ("name",)
+    column_default_sort = "name"
+    column_editable_list = ("name",)
+    form_columns = ("name", "notes")
+    # Removing one that units or documents still use is refused by the database and explained.
+    delete_right = "edit_master"
+    can_export = True

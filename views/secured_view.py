@@ -1,0 +1,95 @@
+"""Base admin views: sign-in and role rights on every page, and refusals shown for the clerk."""
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from sos_serial.auth import can
+from sos_serial.db_errors import describe_integrity_error
+from sos_serial.errors import SerialInventoryError
+
+log = logging.getLogger(__name__)
+
+
+class SecuredView:
+    """Mixin: a page that needs a signed-in user holding ``read_right``."""
+
+    read_right = "read"
+
+    def is_accessible(self) -> bool:
+        return can(current_user, self.read_right)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+class SecuredBaseView(SecuredView, BaseView):
+    """A custom admin page."""
+
+
+class SecuredModelView(SecuredView, ModelView):
+    """A model list with create/edit/delete allowed per role right; None allows no one."""
+
+    create_right: str | None = "edit_master"
+    edit_right: str | None = "edit_master"
+    delete_right: str | None = None
+    page_size = 50
+    can_set_page_size = True
+    # Deleting goes through the ORM, one object at a time, so every rule hook sees it.
+    fast_mass_delete = False
+
+    _WRITE_ENDPOINTS = {
+        "create_view": "create_right",
+        "edit_view": "edit_right",
+        "delete_view": "delete_right",
+        # Inline list edits; list actions check their own rights through is_action_allowed.
+        "ajax_update": "edit_right",
+    }
+
+    def _allowed(self, right_attr: str) -> bool:
+        right = getattr(self, right_attr)
+        return right is not None and can(current_user, right)
+
+    @property
+    def can_create(self) -> bool:
+        return self._allowed("create_right")
+
+    @property
+    def can_edit(self) -> bool:
+        return self._allowed("edit_right")
+
+    @property
+    def can_delete(self) -> bool:
+        return self._allowed("delete_right")
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        right_attr = self._WRITE_ENDPOINTS.get(name)
+        if right_attr and not self._allowed(right_attr):
+            abort(403)
+        return None
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Show the rule's own message, never raw database text; the save is rolled back."""
+        if isinstance(exc, SerialInventoryError):
+            flash(exc.message, "error")
+            for problem in exc.errors:
+                flash(problem.message, "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(describe_integrity_error(exc), "error")
+            return True
+        if isinstance(exc, SQLAlchemyError):
+            log.exception("Database error in %s", type(self).__name__)
+            flash("The database refused this change, and nothing was saved. Please try again.", "error")
+            return True
+        return super().handle_view_exception(exc)

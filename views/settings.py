@@ -1,0 +1,75 @@
+"""Settings: plan, inventory, purchasing (automatic serial numbers) and sales, on one screen."""
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired
+
+from sos_serial.errors import SerialInventoryError
+from sos_serial.extensions import db
+from sos_serial.models import Settings
+from sos_serial.models.settings import (
+    AUTO_SERIAL_MODES, PLANS, SETTINGS_GROUPS, VALUATION_METHODS, apply_settings, settings_as_dict,
+)
+
+from .secured_view import SecuredBaseView
+
+
+class SettingsForm(FlaskForm):
+    plan = SelectField("Plan", choices=[(p, p.capitalize()) for p in PLANS])
+    value_serials_by_specific_id = BooleanField(
+        "Value serials by specific ID",
+        description="Each serial unit keeps the exact cost it was received at, whatever the valuation method.",
+    )
+    valuation_method = SelectField(
+        "Valuation method", choices=[(m, m.upper() if m == "fifo" else m.capitalize()) for m in VALUATION_METHODS]
+    )
+    auto_serial_enabled = BooleanField("Automatically generate serial numbers")
+    auto_serial_prefix = StringField("Serial number prefix")
+    auto_serial_length = IntegerField("Number length", validators=[InputRequired()],
+                                      description="Digits in the number part, zero-padded.")
+    auto_serial_mode = SelectField("Numbering", choices=[(m, m.capitalize()) for m in AUTO_SERIAL_MODES])
+    auto_serial_next_number = IntegerField("Next number (sequential)", validators=[InputRequired()])
+    show_warranty_on_serial_units = BooleanField(
+        "Show warranty on serial units", description="Packing lists show each unit's warranty name, start and end."
+    )
+
+    GROUP_TITLES = {"inventory": "Inventory settings", "purchasing": "Purchasing settings", "sales": "Sales settings"}
+
+    def groups(self):
+        yield "Plan", [self.plan]
+        for group, fields in SETTINGS_GROUPS.items():
+            yield self.GROUP_TITLES[group], [self[name] for name in fields]
+
+    def as_nested(self) -> dict:
+        data = {"plan": self.plan.data}
+        for group, fields in SETTINGS_GROUPS.items():
+            data[group] = {name: self[name].data for name in fields}
+        return data
+
+
+class SettingsView(SecuredBaseView):
+    read_right = "manage_settings"
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        settings = Settings.current(db.session)
+        form = SettingsForm()
+        if request.method == "GET":
+            current = settings_as_dict(settings)
+            form.plan.data = current["plan"]
+            for group in SETTINGS_GROUPS:
+                for name, value in current[group].items():
+                    form[name].data = value
+        elif form.validate_on_submit():
+            try:
+                apply_settings(settings, form.as_nested())
+                db.session.commit()
+            except SerialInventoryError as exc:
+                db.session.rollback()
+                for problem in exc.errors or [exc]:
+                    flash(getattr(problem, "message", str(problem)), "error")
+            else:
+                flash("Settings saved.", "success")
+                return redirect(url_for(".index"))
+        return self.render("sos/settings.html", form=form)

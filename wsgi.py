@@ -1,0 +1,4 @@
+"""WSGI entry point: `flask --app wsgi ...`, or any WSGI server pointed at wsgi:app."""
+from sos_serial import create_app
+
+app = create_app()
