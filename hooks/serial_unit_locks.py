@@ -34,14 +34,16 @@ def validate_serial_unit_change(unit, changes, posting):
         )
     locked = sorted({LOCKED_FIELDS[f] for f in changes if f in LOCKED_FIELDS})
     if locked:
-        raise Conflict(locked_message(unit, locked))
+        serial = changes["serial_number"][0] if "serial_number" in changes else unit.serial_number
+        raise Conflict(locked_message(unit, serial, locked))
 
 
-def locked_message(unit, fields) -> str:
+def locked_message(unit, serial, fields) -> str:
+    """The refusal for a direct edit of locked fields, naming the unit as it is stored."""
     item = unit.item.name if unit.item is not None else f"item {unit.item_id}"
     how = "; ".join(f"the {f} by {HOW_TO_CHANGE[f]}" for f in fields if f in HOW_TO_CHANGE)
     return (
-        f"Serial {unit.serial_number} of {item}: the {', '.join(fields)} can only be changed by "
+        f"Serial {serial} of {item}: the {', '.join(fields)} can only be changed by "
         f"posting a transaction{' (' + how + ')' if how else ''}. Editing a serial unit changes "
         "its warranty dates and notes only."
     )

@@ -23,13 +23,13 @@ class Item(db.Model):
     name: Mapped[str] = name_column(200)
     sku: Mapped[str | None] = mapped_column(String(64), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
-    track_serials: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    track_serials: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, active_history=True)
     warranty_id: Mapped[int | None] = mapped_column(ForeignKey("warranties.id", ondelete="RESTRICT"), index=True)
     # The default cost a receipt line takes when none is given.
     cost: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
     # Kept by posting only: units (or pieces) in stock across all locations, and their value.
-    quantity_on_hand: Mapped[int] = mapped_column(nullable=False, default=0)
-    value: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    quantity_on_hand: Mapped[int] = mapped_column(nullable=False, default=0, active_history=True)
+    value: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), active_history=True)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

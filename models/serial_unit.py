@@ -65,18 +65,20 @@ class SerialUnit(db.Model):
         Index("ix_serial_units_warranty_end", "warranty_end"),
     )
 
+    # active_history: a change records the stored value it replaces, even on an expired
+    # object, so rules and the audit trail see "old -> new" exactly.
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="RESTRICT"), nullable=False)
-    serial_number: Mapped[str] = mapped_column(String(SERIAL_MAX_LENGTH), nullable=False)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="RESTRICT"), nullable=False, active_history=True)
+    serial_number: Mapped[str] = mapped_column(String(SERIAL_MAX_LENGTH), nullable=False, active_history=True)
     serial_key: Mapped[str] = mapped_column(SerialKey, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False)
-    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
-    unit_cost: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    status: Mapped[str] = mapped_column(String(16), nullable=False, active_history=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"), active_history=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"), active_history=True)
+    unit_cost: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), active_history=True)
     warranty_id: Mapped[int | None] = mapped_column(ForeignKey("warranties.id", ondelete="RESTRICT"))
-    warranty_start: Mapped[date | None] = mapped_column(Date)
-    warranty_end: Mapped[date | None] = mapped_column(Date)
-    notes: Mapped[str | None] = mapped_column(Text)
+    warranty_start: Mapped[date | None] = mapped_column(Date, active_history=True)
+    warranty_end: Mapped[date | None] = mapped_column(Date, active_history=True)
+    notes: Mapped[str | None] = mapped_column(Text, active_history=True)
     # Optimistic version: a correction made from a stale page is refused, not merged.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     created_at: Mapped[datetime] = created_at()

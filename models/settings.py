@@ -44,15 +44,17 @@ class Settings(db.Model):
 
     @classmethod
     def current(cls, session, for_update: bool = False) -> "Settings":
-        """The settings row, created with defaults on first use."""
+        """The settings row; the migrations create it, and a missing one is recreated with defaults."""
         query = session.query(cls).filter_by(id=1)
         if for_update:
             query = query.with_for_update()
-        settings = query.one_or_none()
+        with session.no_autoflush:
+            settings = query.one_or_none()
         if settings is None:
-            settings = cls(id=1)
+            # Added, not flushed: this may run inside a flush (the rule hooks read settings).
+            settings = cls(id=1, **{c.key: c.default.arg for c in cls.__table__.columns if c.default is not None
+                                    and c.key != "id"})
             session.add(settings)
-            session.flush()
         return settings
 
     def __repr__(self) -> str:

@@ -34,6 +34,20 @@ def pytest_addoption(parser):
                      help="the database every suite runs on")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs in the SQLite pass only")
+    config.addinivalue_line("markers", "postgresql_only: runs in the PostgreSQL pass only")
+
+
+def pytest_collection_modifyitems(config, items):
+    # A database-specific test is deselected, not skipped, in the other pass.
+    other = "postgresql_only" if config.getoption("--db") == "sqlite" else "sqlite_only"
+    keep = [item for item in items if other not in item.keywords]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if other in item.keywords])
+        items[:] = keep
+
+
 def pytest_report_header(config):
     return f"database: {config.getoption('--db')}"
 
@@ -121,6 +135,22 @@ def app(app_config):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def stock_free_app_factory():
+    """Builds extra apps (e.g. with test plugins) and disposes of their engines afterwards."""
+    made = []
+
+    def make(config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

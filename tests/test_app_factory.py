@@ -1,6 +1,8 @@
 """The app factory: configuration from the environment, and the secret key kept out of the code."""
 import stat
 
+import pytest
+
 from sos_serial import create_app
 from sos_serial.config import database_url, secret_key
 from sos_serial.extensions import db
@@ -51,9 +53,8 @@ def test_each_app_is_independent(app_config):
             db.engine.dispose()
 
 
-def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app, db_backend):
-    if db_backend != "sqlite":
-        return
+@pytest.mark.sqlite_only
+def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
     with app.app_context():
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

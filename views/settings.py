@@ -3,6 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from sos_serial.errors import SerialInventoryError
@@ -16,19 +17,19 @@ from .secured_view import SecuredBaseView
 
 
 class SettingsForm(FlaskForm):
-    plan = SelectField("Plan", choices=[(p, p.capitalize()) for p in PLANS])
+    plan = SelectField("Plan", choices=[SelectChoice(p, p.capitalize()) for p in PLANS])
     value_serials_by_specific_id = BooleanField(
         "Value serials by specific ID",
         description="Each serial unit keeps the exact cost it was received at, whatever the valuation method.",
     )
     valuation_method = SelectField(
-        "Valuation method", choices=[(m, m.upper() if m == "fifo" else m.capitalize()) for m in VALUATION_METHODS]
+        "Valuation method", choices=[SelectChoice(m, m.upper() if m == "fifo" else m.capitalize()) for m in VALUATION_METHODS]
     )
     auto_serial_enabled = BooleanField("Automatically generate serial numbers")
     auto_serial_prefix = StringField("Serial number prefix")
     auto_serial_length = IntegerField("Number length", validators=[InputRequired()],
                                       description="Digits in the number part, zero-padded.")
-    auto_serial_mode = SelectField("Numbering", choices=[(m, m.capitalize()) for m in AUTO_SERIAL_MODES])
+    auto_serial_mode = SelectField("Numbering", choices=[SelectChoice(m, m.capitalize()) for m in AUTO_SERIAL_MODES])
     auto_serial_next_number = IntegerField("Next number (sequential)", validators=[InputRequired()])
     show_warranty_on_serial_units = BooleanField(
         "Show warranty on serial units", description="Packing lists show each unit's warranty name, start and end."

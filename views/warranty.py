@@ -1,5 +1,6 @@
 """Warranty definitions: defined once by an administrator, assigned to items."""
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from sos_serial.models.warranty import WARRANTY_UNITS
@@ -18,5 +19,5 @@ class WarrantyView(SecuredModelView):
     form_overrides = {"unit": SelectField}
     form_args = {
         "duration": {"validators": [NumberRange(min=1, message="The duration must be at least 1.")]},
-        "unit": {"choices": [(u, u.capitalize()) for u in WARRANTY_UNITS]},
+        "unit": {"choices": [SelectChoice(u, u.capitalize()) for u in WARRANTY_UNITS]},
     }

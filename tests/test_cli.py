@@ -1,0 +1,60 @@
+"""The command-line tools exactly as API.md names them."""
+from sos_serial.auth import user_for_token
+from sos_serial.extensions import db
+from sos_serial.models import Item, User, Warranty
+
+
+def test_users_create_with_password(app, runner):
+    result = runner.invoke(args=["users", "create", "dana", "--role", "support", "--password", "s3cret-pass"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.query(User).filter_by(username="dana").one()
+        assert user.role == "support" and user.check_password("s3cret-pass")
+
+
+def test_users_create_generates_and_prints_a_password(app, runner):
+    result = runner.invoke(args=["users", "create", "admin", "--role", "admin"])
+    assert result.exit_code == 0
+    password = result.output.strip().splitlines()[-1].split(": ", 1)[1]
+    with app.app_context():
+        assert db.session.query(User).filter_by(username="admin").one().check_password(password)
+
+
+def test_users_create_refuses_a_duplicate_and_an_unknown_role(runner):
+    runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "password1"])
+    again = runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "password1"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    unknown = runner.invoke(args=["users", "create", "lee", "--role", "owner", "--password", "password1"])
+    assert unknown.exit_code != 0 and "owner" in unknown.output
+
+
+def test_users_create_if_missing_leaves_an_existing_user(runner):
+    runner.invoke(args=["users", "create", "admin", "--role", "admin", "--password", "password1"])
+    result = runner.invoke(args=["users", "create", "admin", "--role", "admin", "--if-missing"])
+    assert result.exit_code == 0 and "already exists" in result.output
+
+
+def test_users_token_prints_a_working_token_on_the_last_line(app, runner):
+    runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "password1"])
+    result = runner.invoke(args=["users", "token", "sam"])
+    assert result.exit_code == 0
+    token = result.output.rstrip("\n").splitlines()[-1]
+    with app.app_context():
+        assert user_for_token(token).username == "sam"
+
+
+def test_users_token_for_unknown_user_fails(runner):
+    result = runner.invoke(args=["users", "token", "nobody"])
+    assert result.exit_code != 0 and "no user named nobody" in result.output
+
+
+def test_demo_load_is_idempotent(app, runner):
+    first = runner.invoke(args=["demo", "load"])
+    second = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "5 items" in first.output and "0 items" in second.output
+    with app.app_context():
+        clock = db.session.query(Item).filter_by(name="Armenian Mantel Clock").one()
+        assert clock.track_serials and clock.warranty.name == "1 year parts and labor"
+        assert db.session.query(Item).filter_by(track_serials=False).count() >= 1
+        assert db.session.query(Warranty).count() == 3
