@@ -16,4 +16,5 @@ BUILTIN_RULES = (
     "sos_serial.hooks.serial_unit_locks",
     "sos_serial.hooks.history_append_only",
     "sos_serial.hooks.serial_numbers",
+    "sos_serial.hooks.auto_numbering",
 )

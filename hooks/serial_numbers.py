@@ -1,29 +1,33 @@
-"""What a serial number may look like: trimmed, 1 to 64 characters, no control characters."""
-import unicodedata
-
+"""What a serial number may look like: 1 to 64 printable characters, already trimmed."""
 from sos_serial.errors import InvalidInput
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH
 
+SHOWN = 10
+
 
 @hookimpl
-def validate_serial_number(item, serial_number):
-    name = item.name if item is not None else "this item"
-    if not serial_number:
-        raise InvalidInput(f"A serial number of {name} is empty.")
-    if len(serial_number) > SERIAL_MAX_LENGTH:
-        raise InvalidInput(
-            f"Serial {serial_number[:20]}... of {name} is {len(serial_number)} characters long; "
-            f"at most {SERIAL_MAX_LENGTH} are allowed."
-        )
-    bad = next((ch for ch in serial_number if unicodedata.category(ch).startswith("C")), None)
-    if bad is not None:
-        raise InvalidInput(
-            f"Serial {serial_number!r} of {name} holds a control character ({_describe(bad)}); "
-            "serial numbers are printable text only."
-        )
+def validate_serial_numbers(item, serial_numbers):
+    problems = []
+    for serial in serial_numbers:
+        # str.isprintable() is False for control characters (tab, line breaks) and other
+        # invisible ones; the space is the one separator it allows, and only inside a serial.
+        if not serial:
+            problems.append("an empty serial number")
+        elif len(serial) > SERIAL_MAX_LENGTH:
+            problems.append(f"{serial[:24]}... is {len(serial)} characters long (at most {SERIAL_MAX_LENGTH})")
+        elif not serial.isprintable():
+            problems.append(f"{serial!r} holds a control or invisible character ({_describe(serial)})")
+        if len(problems) > SHOWN:
+            break
+    if problems:
+        shown = "; ".join(problems[:SHOWN])
+        more = " and more" if len(problems) > SHOWN else ""
+        raise InvalidInput(f"{item.name}: {shown}{more}. Serial numbers are printable text of 1 to "
+                           f"{SERIAL_MAX_LENGTH} characters.")
 
 
-def _describe(ch: str) -> str:
+def _describe(serial: str) -> str:
     names = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
-    return names.get(ch, f"U+{ord(ch):04X}")
+    bad = next(ch for ch in serial if not ch.isprintable())
+    return names.get(bad, f"U+{ord(bad):04X}")

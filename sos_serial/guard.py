@@ -87,10 +87,11 @@ def _before_flush(session: Session, flush_context, instances) -> None:
 def _do_orm_execute(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
-    mapper = state.bind_mapper
-    if mapper is None:
+    # DML statements name their table, whether written against a model or a Core Table.
+    target = getattr(state.statement, "table", None)
+    table = getattr(target, "name", None)
+    if table is None:
         return
-    table = mapper.local_table.name
     session = state.session
     posting = is_posting(session)
     rules = hook()

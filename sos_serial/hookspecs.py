@@ -61,11 +61,15 @@ class SerialInventorySpec:
         """
 
     @hookspec
-    def validate_serial_number(self, item, serial_number):
-        """Check one serial number a clerk, a file or the numbering gives for ``item``.
+    def validate_serial_numbers(self, item, serial_numbers):
+        """Check the serial numbers a clerk, a file or a scanner gives for ``item``.
 
-        :param serial_number: the serial as it will be stored (already trimmed)
-        Raise ``InvalidInput`` to refuse it; return None to allow it.
+        Called once per transaction line (and once for a unit added on its own), with every
+        serial of the line, so a rule can check a 100,000-unit receipt in one pass.
+
+        :param item: the ``Item`` the serials belong to
+        :param serial_numbers: list of serials as they will be stored (already trimmed)
+        Raise ``InvalidInput`` naming the offending serials to refuse; return None to allow.
         """
 
     @hookspec

@@ -1,0 +1,82 @@
+"""Automatic serial numbers from the purchasing settings: prefix + zero-padded number.
+
+Sequential mode starts at the next number, skips numbers the item already has, and moves
+the setting past the last number used; the posting holds the settings row locked while
+numbering, and the setting is saved only if the document posts. Random mode draws unused
+numbers with ``secrets``.
+"""
+import secrets
+
+from sqlalchemy import select
+
+from sos_serial.errors import InvalidInput
+from sos_serial.hookspecs import hookimpl
+from sos_serial.models import SerialUnit
+from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, serial_key
+
+CHUNK = 2000
+
+
+@hookimpl(trylast=True)
+def next_serial_numbers(session, item, count, settings):
+    prefix, length = settings.auto_serial_prefix or "", settings.auto_serial_length
+    if len(prefix) + length > SERIAL_MAX_LENGTH:
+        raise InvalidInput(f"The prefix {prefix!r} and a {length}-digit number make serials longer than "
+                           f"{SERIAL_MAX_LENGTH} characters; shorten the prefix or the length.")
+    if settings.auto_serial_mode == "random":
+        return _random_numbers(session, item, count, prefix, length)
+    return _sequential_numbers(session, item, count, prefix, length, settings)
+
+
+def _taken(session, item, serials) -> set[str]:
+    """Which of these serials the item already has (compared as serial keys)."""
+    keys = [serial_key(s) for s in serials]
+    taken = set()
+    for start in range(0, len(keys), CHUNK):
+        taken.update(session.scalars(select(SerialUnit.serial_key).where(
+            SerialUnit.item_id == item.id, SerialUnit.serial_key.in_(keys[start:start + CHUNK]))))
+    return taken
+
+
+def _sequential_numbers(session, item, count, prefix, length, settings):
+    limit = 10**length
+    number, result = settings.auto_serial_next_number, []
+    while len(result) < count:
+        batch = []
+        while len(batch) < (count - len(result)) and number < limit:
+            batch.append(f"{prefix}{number:0{length}d}")
+            number += 1
+        if not batch:
+            raise InvalidInput(
+                f"Automatic numbering for {item.name} has run out: {count} serials starting at "
+                f"{settings.auto_serial_next_number} need more than {length} digits. Increase the number "
+                "length in the purchasing settings.")
+        taken = _taken(session, item, batch)
+        result.extend(s for s in batch if serial_key(s) not in taken)
+    settings.auto_serial_next_number = number
+    return result
+
+
+def _random_numbers(session, item, count, prefix, length):
+    space = 10**length
+    used = session.scalar(select(SerialUnit.id).where(SerialUnit.item_id == item.id).limit(1)) is not None
+    if count > space // 2:
+        # Drawing more than half the space at random would mostly collide: refuse with the reason.
+        raise InvalidInput(f"{count} random serials of {length} digits for {item.name} would use up more "
+                           f"than half of the {space:,} possible numbers. Increase the number length.")
+    chosen: dict[str, str] = {}
+    attempts = 0
+    while len(chosen) < count:
+        attempts += 1
+        if attempts > 50:
+            raise InvalidInput(f"Could not draw {count} unused random serials for {item.name}; "
+                               "increase the number length.")
+        draw = {}
+        while len(draw) < count - len(chosen):
+            serial = f"{prefix}{secrets.randbelow(space):0{length}d}"
+            key = serial_key(serial)
+            if key not in chosen:
+                draw[key] = serial
+        taken = _taken(session, item, list(draw.values())) if used else set()
+        chosen.update((k, s) for k, s in draw.items() if k not in taken)
+    return list(chosen.values())

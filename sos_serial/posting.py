@@ -1,0 +1,631 @@
+"""Posting a transaction: the single write path for stock and serial units.
+
+Every save of a transaction, from an admin form, the API, the CLI or a fixture, comes here.
+A posting checks the whole document first, collecting every problem into one refusal,
+then writes with set-based statements, and commits all or nothing.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from .db_errors import constraint_name
+from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
+from .guard import posting_scope
+from .plugins import hook
+from .posting_request import LineRequest, PostingRequest
+from .serial_csv import read_serials_csv
+from .valuation import add_layer, average_cost, money, outbound_cost
+from .warranty_dates import warranty_end
+from sos_serial.models import (
+    Customer, Item, Location, SerialHistory, SerialUnit, Settings, StockLevel, Transaction, TransactionLine,
+    TransactionLineSerial, Vendor,
+)
+from sos_serial.models.serial_unit import ADJUSTED_OUT, IN_STOCK, RENTED, SHIPPED, USED, serial_key
+from sos_serial.models.transaction import (
+    ADJUSTMENT, BUILD, NUMBER_PREFIXES, PICK_TICKET, PROCESS, RENTAL, RENTAL_RETURN, RETURN, SHIPMENT, TRANSFER,
+)
+from sos_serial.models.transaction_line import OUTPUT
+
+log = logging.getLogger(__name__)
+CHUNK = 2000
+
+
+@dataclass
+class UnitRow:
+    """The state of one existing serial unit, as the posting reads it."""
+
+    id: int
+    serial_number: str
+    key: str
+    status: str
+    location_id: int | None
+    customer_id: int | None
+    unit_cost: Decimal
+
+
+def chunks(seq, size=CHUNK):
+    for start in range(0, len(seq), size):
+        yield seq[start:start + size]
+
+
+def post_transaction(session, request: PostingRequest, user=None) -> Transaction:
+    """Check and post ``request``; commit and return the saved document, or raise and write nothing."""
+    try:
+        with posting_scope(session):
+            document = _Posting(session, request, user).run()
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise _conflict_from_integrity_error(exc, request) from None
+    except BaseException:
+        session.rollback()
+        raise
+    _notify_posted(document)
+    return document
+
+
+def _notify_posted(document) -> None:
+    try:
+        hook().transaction_posted(document=document)
+    except Exception:  # the posting stands; a notification failure must not undo it
+        log.exception("A transaction_posted hook failed for %s", document.number)
+
+
+def _conflict_from_integrity_error(exc: IntegrityError, request: PostingRequest) -> SerialInventoryError:
+    # Another clerk's posting committed the same new serial between our check and our insert.
+    if constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key"):
+        return Conflict("A serial number on this document was just received by another transaction. "
+                        "Reload and check the serials, then post again.")
+    return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
+                    "Reload and try again.")
+
+
+class _Posting:
+    def __init__(self, session, request: PostingRequest, user):
+        self.session = session
+        self.req = request
+        self.user_id = getattr(user, "id", None)
+        self.rules = hook()
+        self.settings = None
+        self.items: dict[int, Item] = {}
+        self.parties: dict[str, object] = {}
+        self.units: dict[int, dict[str, UnitRow]] = defaultdict(dict)  # item id -> key -> unit
+        self.keys: dict[int, list[str]] = {}  # line index -> serial keys, in line order
+
+    # ------------------------------------------------------------------ checking
+    def run(self) -> Transaction:
+        req = self.req
+        self._check_size()
+        numbering = any(line.auto_serials for line in req.lines)
+        self.settings = Settings.current(self.session, for_update=numbering)
+        self._load_parties()
+        self._load_items()
+        self._check_lines()
+        self._resolve_serials()
+        self._validate_serial_text()
+        self._check_repeats()
+        self._number_auto_serials()
+        self._load_units()
+        self._check_units()
+        self._check_plain_stock()
+        self.rules.validate_transaction(session=self.session, document=req, settings=self.settings)
+        return self._write()
+
+    def _check_size(self) -> None:
+        limit = self._limit()
+        total = 0
+        for line in self.req.lines:
+            given = len(line.serials or ())
+            if line.serials_csv is not None:
+                given = max(given, line.serials_csv.count("\n" if isinstance(line.serials_csv, str) else b"\n"))
+            total += max(given, abs(line.quantity) if line.auto_serials else 0)
+        if total > limit:
+            raise InvalidInput(
+                f"This document carries {total:,} serial numbers; at most {limit:,} fit in one document. "
+                "Split it into several transactions.",
+                [FieldError("lines", f"At most {limit:,} serials per document.")],
+            )
+
+    def _limit(self) -> int:
+        from flask import current_app
+
+        return current_app.config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT", 200_000)
+
+    def _load_parties(self) -> None:
+        models = {"vendor_id": Vendor, "customer_id": Customer, "location_id": Location, "to_location_id": Location}
+        problems = []
+        for name, model in models.items():
+            record_id = getattr(self.req, name)
+            if record_id is None:
+                continue
+            record = self.session.get(model, record_id)
+            if record is None:
+                problems.append(FieldError(name, f"There is no {model.__name__.lower()} with id {record_id}."))
+            self.parties[name] = record
+        if problems:
+            raise InvalidInput("; ".join(p.message for p in problems), problems)
+
+    def _load_items(self) -> None:
+        ids = sorted({line.item_id for line in self.req.lines})
+        query = select(Item).where(Item.id.in_(ids)).order_by(Item.id).execution_options(populate_existing=True)
+        # Lock the items' rows: postings on the same items queue, so counts and costs stay exact.
+        self.items = {item.id: item for item in self.session.scalars(query.with_for_update())}
+        missing = [FieldError(f"{line.field}.item_id", f"There is no item with id {line.item_id}.")
+                   for line in self.req.lines if line.item_id not in self.items]
+        if missing:
+            raise InvalidInput("; ".join(p.message for p in missing), missing)
+
+    def item_of(self, line: LineRequest) -> Item:
+        return self.items[line.item_id]
+
+    def _check_lines(self) -> None:
+        problems = []
+        for line in self.req.lines:
+            item = self.item_of(line)
+            sources = [line.serials is not None, line.serials_csv is not None, line.auto_serials]
+            if not item.track_serials:
+                if any(sources):
+                    problems.append(FieldError(f"{line.field}.serials",
+                                               f"{item.name} is not tracked by serial number; give only a quantity."))
+                continue
+            if sum(sources) > 1:
+                problems.append(FieldError(f"{line.field}.serials",
+                                           f"{item.name}: give typed serials, a CSV file or auto numbering, "
+                                           "not more than one."))
+            new = self.req.receives_new_serials(line)
+            if not new and (line.auto_serials or line.serials_csv is not None):
+                problems.append(FieldError(f"{line.field}.serials",
+                                           f"{item.name}: this line takes existing units; pick their serials."))
+            if line.auto_serials and not self.settings.auto_serial_enabled:
+                problems.append(FieldError(f"{line.field}.auto_serials",
+                                           "Automatic serial numbers are turned off in the purchasing settings."))
+        if problems:
+            raise InvalidInput("; ".join(p.message for p in problems), problems)
+
+    def _resolve_serials(self) -> None:
+        """Gather each tracked line's serials; list every line still short of them at once."""
+        prompts, mismatches = [], []
+        for line in self.req.lines:
+            item = self.item_of(line)
+            if not item.track_serials or line.auto_serials:
+                continue
+            needed = abs(line.quantity)
+            if line.serials_csv is not None:
+                parsed = read_serials_csv(line.serials_csv, f"{line.field}.serials_csv")
+                if len(parsed.serials) != needed:
+                    mismatches.append(FieldError(
+                        f"{line.field}.serials_csv",
+                        f"{item.name}: the file holds {len(parsed.serials)} serial numbers but the line's "
+                        f"quantity is {needed}."))
+                line.resolved_serials = [s.strip() for s in parsed.serials]
+                continue
+            given = [s.strip() for s in (line.serials or [])]
+            if len(given) < needed:
+                prompts.append(FieldError(
+                    f"{line.field}.serials",
+                    f"{item.name} needs {needed - len(given)} more serial number"
+                    f"{'s' if needed - len(given) != 1 else ''} ({len(given)} of {needed} given)."))
+            elif len(given) > needed:
+                mismatches.append(FieldError(
+                    f"{line.field}.serials",
+                    f"{item.name}: {len(given)} serial numbers given for a quantity of {needed}."))
+            line.resolved_serials = given
+        if prompts or mismatches:
+            problems = prompts + mismatches
+            lead = ("Serial numbers are missing: " if prompts else "Serial counts do not match quantities: ")
+            raise InvalidInput(lead + " ".join(p.message for p in problems), problems)
+
+    def _validate_serial_text(self) -> None:
+        problems = []
+        for line in self.req.lines:
+            if not line.resolved_serials:
+                continue
+            try:
+                self.rules.validate_serial_numbers(item=self.item_of(line), serial_numbers=line.resolved_serials)
+            except InvalidInput as exc:
+                problems.append(FieldError(f"{line.field}.serials", exc.message))
+        if problems:
+            raise InvalidInput(" ".join(p.message for p in problems), problems)
+
+    def _check_repeats(self) -> None:
+        """A serial may appear once per item in a document."""
+        seen: dict[tuple[int, str], int] = {}
+        repeats = []
+        for line in self.req.lines:
+            keys = [serial_key(s) for s in line.resolved_serials]
+            self.keys[line.index] = keys
+            for serial, key in zip(line.resolved_serials, keys):
+                if (line.item_id, key) in seen:
+                    repeats.append(FieldError(f"{line.field}.serials",
+                                              f"{serial} of {self.item_of(line).name} appears more than once."))
+                else:
+                    seen[(line.item_id, key)] = line.index
+        if repeats:
+            raise Conflict("A serial number is repeated in this document: "
+                           + " ".join(p.message for p in repeats[:20]), repeats)
+
+    def _number_auto_serials(self) -> None:
+        for line in self.req.lines:
+            if not line.auto_serials:
+                continue
+            item = self.item_of(line)
+            serials = self.rules.next_serial_numbers(
+                session=self.session, item=item, count=line.quantity, settings=self.settings)
+            if serials is None or len(serials) != line.quantity:
+                raise InvalidInput(f"No serial numbers could be generated for {item.name}.")
+            line.resolved_serials = list(serials)
+            self.keys[line.index] = [serial_key(s) for s in serials]
+
+    def _load_units(self) -> None:
+        wanted: dict[int, set[str]] = defaultdict(set)
+        for line in self.req.lines:
+            wanted[line.item_id].update(self.keys.get(line.index, ()))
+        columns = (SerialUnit.id, SerialUnit.serial_number, SerialUnit.serial_key, SerialUnit.status,
+                   SerialUnit.location_id, SerialUnit.customer_id, SerialUnit.unit_cost)
+        for item_id, keys in wanted.items():
+            found = self.units[item_id]
+            for part in chunks(sorted(keys)):
+                rows = self.session.execute(
+                    select(*columns).where(SerialUnit.item_id == item_id, SerialUnit.serial_key.in_(part)))
+                for row in rows:
+                    found[row.serial_key] = UnitRow(*row)
+
+    def _check_units(self) -> None:
+        problems = []
+        for line in self.req.lines:
+            if not line.resolved_serials:
+                continue
+            item, units = self.item_of(line), self.units[line.item_id]
+            new = self.req.receives_new_serials(line)
+            for serial, key in zip(line.resolved_serials, self.keys[line.index]):
+                message = self._refusal(item, units.get(key), serial, new)
+                if message:
+                    problems.append(FieldError(f"{line.field}.serials", message))
+        if problems:
+            shown = " ".join(p.message for p in problems[:20])
+            more = f" ({len(problems) - 20} more not shown.)" if len(problems) > 20 else ""
+            raise Conflict(shown + more, problems)
+
+    def _refusal(self, item, unit: UnitRow | None, serial: str, new: bool) -> str | None:
+        if new:
+            if unit is not None and unit.status in (IN_STOCK, RENTED):
+                return f"{unit.serial_number} of {item.name} already exists: it is {self._place(unit)}."
+            return None
+        if unit is None:
+            return f"{serial} of {item.name} is not in the inventory."
+        status, place_id, wanted = self._source()
+        here = unit.location_id if status == IN_STOCK else unit.customer_id
+        if unit.status != status or here != place_id:
+            return f"{unit.serial_number} of {item.name} is {self._place(unit)}, not {wanted}."
+        return None
+
+    def _source(self) -> tuple[str, int, str]:
+        """Where this document takes existing units from: (status, place id, in words)."""
+        req = self.req
+        if req.type == RETURN:
+            return SHIPPED, req.customer_id, f"shipped to customer {self.parties['customer_id'].name}"
+        if req.type == RENTAL_RETURN:
+            return RENTED, req.customer_id, f"rented to customer {self.parties['customer_id'].name}"
+        return IN_STOCK, req.location_id, f"in stock at {self.parties['location_id'].name}"
+
+    def _place(self, unit: UnitRow) -> str:
+        if unit.status == IN_STOCK:
+            return f"in stock at {self.session.get(Location, unit.location_id).name}"
+        if unit.status == SHIPPED:
+            return f"shipped to customer {self.session.get(Customer, unit.customer_id).name}"
+        if unit.status == RENTED:
+            return f"out on rental to customer {self.session.get(Customer, unit.customer_id).name}"
+        if unit.status == USED:
+            return "used in a build or process"
+        return "adjusted out of stock"
+
+    def _check_plain_stock(self) -> None:
+        """Items tracked by quantity: an outbound line may not take more than is at the location."""
+        demand: dict[int, int] = defaultdict(int)
+        for line in self.req.lines:
+            item = self.item_of(line)
+            if not item.track_serials and self.req.stock_effect(line) <= 0:
+                demand[item.id] += abs(line.quantity)
+        problems = []
+        for item_id, needed in demand.items():
+            on_hand = self.session.scalar(select(StockLevel.quantity).where(
+                StockLevel.item_id == item_id, StockLevel.location_id == self.req.location_id)) or 0
+            if needed > on_hand:
+                item = self.items[item_id]
+                line = next(li for li in self.req.lines if li.item_id == item_id)
+                problems.append(FieldError(
+                    f"{line.field}.quantity",
+                    f"{item.name}: {needed} needed but only {on_hand} on hand at "
+                    f"{self.parties['location_id'].name}."))
+        if problems:
+            raise Conflict(" ".join(p.message for p in problems), problems)
+
+    # ------------------------------------------------------------------ writing
+    def _write(self) -> Transaction:
+        req = self.req
+        document = Transaction(type=req.type, date=req.date, vendor_id=req.vendor_id, customer_id=req.customer_id,
+                               location_id=req.location_id, to_location_id=req.to_location_id, memo=req.memo,
+                               created_by_id=self.user_id)
+        self.session.add(document)
+        lines = {}
+        for line in req.lines:
+            lines[line.index] = TransactionLine(transaction=document, line_no=line.index + 1, item_id=line.item_id,
+                                                quantity=line.quantity, role=line.role, unit_cost=line.unit_cost)
+            self.session.add(lines[line.index])
+        self.session.flush()
+        document.number = f"{NUMBER_PREFIXES[req.type]}-{document.id:06d}"
+        # Inputs first: build and process outputs are costed from what the inputs consumed.
+        ordered = sorted(req.lines, key=req.stock_effect)
+        consumed = Decimal(0)
+        for line in (li for li in ordered if req.stock_effect(li) < 0):
+            lines[line.index].cost = cost = self._write_line(line, lines[line.index].id, document.id)
+            consumed += cost
+        if req.type in (BUILD, PROCESS):
+            self._cost_outputs(consumed, lines)
+        for line in (li for li in ordered if req.stock_effect(li) >= 0):
+            lines[line.index].cost = self._write_line(line, lines[line.index].id, document.id)
+        self.session.flush()
+        return document
+
+    def _cost_outputs(self, consumed: Decimal, lines) -> None:
+        """Outputs without a unit cost share the inputs' cost evenly, unit by unit."""
+        uncosted = [li for li in self.req.lines if li.role == OUTPUT and li.unit_cost is None]
+        units = sum(li.quantity for li in uncosted)
+        for line in uncosted:
+            line.unit_cost = lines[line.index].unit_cost = money(consumed / units)
+
+    def _write_line(self, line: LineRequest, line_id: int, document_id: int) -> Decimal:
+        item = self.item_of(line)
+        if not item.track_serials:
+            return self._write_plain_line(line, item, line_id)
+        if self.req.receives_new_serials(line):
+            return self._receive_units(line, item, line_id, document_id)
+        return self._move_units(line, item, line_id, document_id)
+
+    def _receive_units(self, line, item, line_id, document_id) -> Decimal:
+        unit_cost = line.unit_cost if line.unit_cost is not None else item.cost
+        known = self.units[item.id]
+        fresh, returning = [], []
+        for serial, key in zip(line.resolved_serials, self.keys[line.index]):
+            (returning if key in known else fresh).append((serial, key))
+        ids = self._allocate_unit_ids(len(fresh))
+        rows = [{"id": unit_id, "item_id": item.id, "serial_number": serial, "serial_key": key,
+                 "status": IN_STOCK, "location_id": self.req.location_id, "unit_cost": unit_cost,
+                 "warranty_id": item.warranty_id}
+                for unit_id, (serial, key) in zip(ids, fresh)]
+        for part in chunks(rows):
+            self.session.execute(insert(SerialUnit.__table__), part)
+        returning_ids = [known[key].id for _, key in returning]
+        self._set_units(returning_ids, status=IN_STOCK, location_id=self.req.location_id, customer_id=None,
+                        unit_cost=unit_cost)
+        unit_ids = ids + returning_ids
+        self._record(unit_ids, line_id, document_id, IN_STOCK, self.req.location_id, None)
+        quantity = len(unit_ids)
+        value = money(unit_cost * quantity)
+        add_layer(self.session, item.id, line_id, quantity, unit_cost)
+        self._change_item_stock(item, quantity, value)
+        return value
+
+    def _move_units(self, line, item, line_id, document_id) -> Decimal:
+        req = self.req
+        units = [self.units[item.id][key] for key in self.keys[line.index]]
+        unit_ids = [u.id for u in units]
+        costs = [u.unit_cost for u in units]
+        effect = req.stock_effect(line)
+        if req.type == PICK_TICKET:
+            self._link(unit_ids, line_id)
+            return Decimal(0)
+        target = self._target(line)
+        changes = dict(target)
+        if req.type == SHIPMENT and item.warranty is not None:
+            changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
+                           warranty_end=warranty_end(req.date, item.warranty))
+        if effect > 0 and line.unit_cost is not None:
+            changes["unit_cost"] = line.unit_cost
+            costs = [line.unit_cost] * len(units)
+        self._set_units(unit_ids, expected=self._source()[:2], **changes)
+        self._record(unit_ids, line_id, document_id, target["status"], target["location_id"], target["customer_id"])
+        if effect < 0:
+            cost = outbound_cost(self.session, item, len(units), self.settings, costs)
+            self._change_item_stock(item, -len(units), -cost)
+            return cost
+        if effect > 0:
+            value = money(sum(costs, Decimal(0)))
+            add_layer(self.session, item.id, line_id, len(units), money(value / len(units)))
+            self._change_item_stock(item, len(units), value)
+            return value
+        return money(sum(costs, Decimal(0)))  # a transfer moves value between locations
+
+    def _target(self, line) -> dict:
+        """Where the units of an existing-unit line end up."""
+        req = self.req
+        if req.type == TRANSFER:
+            return {"status": IN_STOCK, "location_id": req.to_location_id, "customer_id": None}
+        if req.type == SHIPMENT:
+            return {"status": SHIPPED, "location_id": None, "customer_id": req.customer_id}
+        if req.type == RENTAL:
+            return {"status": RENTED, "location_id": None, "customer_id": req.customer_id}
+        if req.type in (RETURN, RENTAL_RETURN):
+            return {"status": IN_STOCK, "location_id": req.location_id, "customer_id": None}
+        if req.type == ADJUSTMENT:
+            return {"status": ADJUSTED_OUT, "location_id": None, "customer_id": None}
+        return {"status": USED, "location_id": None, "customer_id": None}  # build and process inputs
+
+    def _write_plain_line(self, line, item, line_id) -> Decimal:
+        req = self.req
+        quantity = abs(line.quantity)
+        effect = req.stock_effect(line)
+        if req.type == PICK_TICKET:
+            return Decimal(0)
+        if effect <= 0:
+            self._take_plain(item, req.location_id, quantity)
+        if req.type == TRANSFER:
+            self._put_plain(item, req.to_location_id, quantity)
+            return average_cost(item, quantity)
+        if effect < 0:
+            cost = outbound_cost(self.session, item, quantity, self.settings, None)
+            self._change_item_stock(item, -quantity, -cost)
+            return cost
+        self._put_plain(item, req.location_id, quantity)
+        unit_cost = line.unit_cost
+        if unit_cost is None:
+            unit_cost = money(item.value / item.quantity_on_hand) if req.type in (RETURN, RENTAL_RETURN) \
+                and item.quantity_on_hand else item.cost
+        value = money(unit_cost * quantity)
+        add_layer(self.session, item.id, line_id, quantity, unit_cost)
+        self._change_item_stock(item, quantity, value)
+        return value
+
+    # ------------------------------------------------------------------ statements
+    def _allocate_unit_ids(self, count: int) -> list[int]:
+        """Ids for new units, known before inserting so history and links are written in bulk."""
+        if count == 0:
+            return []
+        if self.session.get_bind().dialect.name == "postgresql":
+            return list(self.session.scalars(text(
+                "SELECT nextval(pg_get_serial_sequence('serial_units', 'id')) FROM generate_series(1, :n)"),
+                {"n": count}))
+        # SQLite: the posting holds the database's write lock, so nobody else takes ids meanwhile.
+        start = (self.session.scalar(select(func.max(SerialUnit.id))) or 0) + 1
+        return list(range(start, start + count))
+
+    def _set_units(self, unit_ids, expected=None, **values) -> None:
+        if not unit_ids:
+            return
+        values["version"] = SerialUnit.version + 1
+        values["updated_at"] = func.now()
+        for part in chunks(unit_ids):
+            statement = update(SerialUnit).where(SerialUnit.id.in_(part))
+            if expected is not None:
+                status, place_id = expected
+                column = SerialUnit.location_id if status == IN_STOCK else SerialUnit.customer_id
+                statement = statement.where(SerialUnit.status == status, column == place_id)
+            result = self.session.execute(statement.values(**values).execution_options(synchronize_session=False))
+            if result.rowcount != len(part):
+                # Only possible if the units changed after they were checked: refuse, never half-move.
+                raise Conflict("Some of these serial units were moved by another transaction just now. "
+                               "Reload and post again.")
+
+    def _record(self, unit_ids, line_id, document_id, status, location_id, customer_id) -> None:
+        self._link(unit_ids, line_id)
+        rows = [{"serial_unit_id": unit_id, "transaction_id": document_id, "transaction_type": self.req.type,
+                 "date": self.req.date, "status": status, "location_id": location_id, "customer_id": customer_id,
+                 "user_id": self.user_id} for unit_id in unit_ids]
+        for part in chunks(rows):
+            self.session.execute(insert(SerialHistory.__table__), part)
+
+    def _link(self, unit_ids, line_id) -> None:
+        rows = [{"line_id": line_id, "serial_unit_id": unit_id} for unit_id in unit_ids]
+        for part in chunks(rows):
+            self.session.execute(insert(TransactionLineSerial.__table__), part)
+
+    def _change_item_stock(self, item, quantity: int, value: Decimal) -> None:
+        # The item's row is locked by this posting, so its loaded figures are current.
+        item.quantity_on_hand += quantity
+        item.value = money(item.value + value)
+
+    def _take_plain(self, item, location_id, quantity) -> None:
+        result = self.session.execute(
+            update(StockLevel)
+            .where(StockLevel.item_id == item.id, StockLevel.location_id == location_id,
+                   StockLevel.quantity >= quantity)
+            .values(quantity=StockLevel.quantity - quantity).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict(f"{item.name}: not enough on hand at {self.session.get(Location, location_id).name}.")
+
+    def _put_plain(self, item, location_id, quantity) -> None:
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(StockLevel).values(item_id=item.id, location_id=location_id, quantity=quantity)
+        statement = statement.on_conflict_do_update(
+            index_elements=[StockLevel.item_id, StockLevel.location_id],
+            set_={"quantity": StockLevel.quantity + quantity})
+        self.session.execute(statement)
+
+
+def create_serial_unit(session, *, item_id, serial_number, location_id=None, customer_id=None, unit_cost=None,
+                       warranty_start=None, warranty_end=None, notes=None, user=None, on=None) -> SerialUnit:
+    """Add one unit directly: in stock at a location, or a historical unit at a customer (shipped).
+
+    The unit gets its first history row ("created"); a unit in stock adds to the item's
+    quantity and value like a one-unit receipt.
+    """
+    from datetime import date as date_type
+
+    try:
+        with posting_scope(session):
+            unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
+                                warranty_start, warranty_end, notes, getattr(user, "id", None),
+                                on or date_type.today())
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if constraint_name(exc) in ("uq_serial_units_item_serial_key",
+                                    "serial_units.item_id, serial_units.serial_key"):
+            raise Conflict(f"Serial {serial_number.strip()} already exists for this item.") from None
+        raise Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.") from None
+    except BaseException:
+        session.rollback()
+        raise
+    return unit
+
+
+def _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost, warranty_start,
+                 warranty_end_, notes, user_id, on) -> SerialUnit:
+    problems = []
+    item = session.scalars(select(Item).where(Item.id == item_id).with_for_update()).one_or_none() \
+        if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    if item is None:
+        raise InvalidInput(f"There is no item with id {item_id}.", [FieldError("item_id", "Unknown item.")])
+    if not item.track_serials:
+        raise Conflict(f"{item.name} is not tracked by serial number; turn on Track serial numbers first.",
+                       [FieldError("item_id", "The item is not serial-tracked.")])
+    if (location_id is None) == (customer_id is None):
+        raise InvalidInput("A unit is added either at a location (in stock) or at a customer (a historical "
+                           "unit), so give exactly one of them.",
+                           [FieldError("location_id", "Give a location or a customer, not both.")])
+    place = session.get(Location, location_id) if location_id is not None else session.get(Customer, customer_id)
+    if place is None:
+        field = "location_id" if location_id is not None else "customer_id"
+        raise InvalidInput(f"There is no {field[:-3]} with id {location_id or customer_id}.",
+                           [FieldError(field, "Unknown record.")])
+    if not isinstance(serial_number, str):
+        raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
+    serial = serial_number.strip()
+    try:
+        hook().validate_serial_numbers(item=item, serial_numbers=[serial])
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
+    existing = session.scalars(select(SerialUnit).where(
+        SerialUnit.item_id == item.id, SerialUnit.serial_key == serial_key(serial))).one_or_none()
+    if existing is not None:
+        raise Conflict(f"{existing.serial_number} of {item.name} already exists: it is "
+                       f"{existing.status.replace('_', ' ')}"
+                       f"{' at ' + existing.place if existing.status in (IN_STOCK, SHIPPED, RENTED) else ''}.",
+                       [FieldError("serial_number", "Already exists for this item.")])
+    cost = money(unit_cost) if unit_cost is not None else item.cost
+    if warranty_start and warranty_end_ and warranty_end_ < warranty_start:
+        problems.append(FieldError("warranty_end", "The warranty cannot end before it starts."))
+    if problems:
+        raise InvalidInput(problems[0].message, problems)
+    in_stock = location_id is not None
+    unit = SerialUnit(item=item, serial_number=serial, serial_key=serial_key(serial),
+                      status=IN_STOCK if in_stock else SHIPPED, location_id=location_id, customer_id=customer_id,
+                      unit_cost=cost, warranty_id=item.warranty_id, warranty_start=warranty_start,
+                      warranty_end=warranty_end_, notes=notes)
+    session.add(unit)
+    session.flush()
+    session.add(SerialHistory(serial_unit_id=unit.id, transaction_type="created", date=on, status=unit.status,
+                              location_id=location_id, customer_id=customer_id, user_id=user_id))
+    if in_stock:
+        add_layer(session, item.id, None, 1, cost)
+        item.quantity_on_hand += 1
+        item.value = money(item.value + cost)
+    session.flush()
+    return unit

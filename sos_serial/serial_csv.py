@@ -1,0 +1,84 @@
+"""Reading serial numbers from an uploaded .csv file, as spreadsheet programs save them."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+
+from .errors import Conflict, FieldError, InvalidInput
+
+SERIAL_HEADERS = {"serial", "serials", "serial number", "serial_number", "sn", "s/n"}
+
+
+@dataclass(frozen=True)
+class CsvSerials:
+    serials: list[str]
+    rows: list[int]  # the file's row number of each serial, for messages
+
+
+def decode_csv(data: bytes | str, field: str) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused clearly."""
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"The file for {field} claims UTF-16 but cannot be read as it.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"The file for {field} is not UTF-8 or UTF-16 text. Save it from your spreadsheet as "
+            "\"CSV UTF-8\" and upload it again.",
+            [FieldError(field, "The file is not UTF-8 or UTF-16 text.")],
+        ) from None
+
+
+def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerials:
+    """One serial per row: the first column, or the column headed serial / serial number / S/N.
+
+    Blank rows are skipped; a header row naming the serial column is skipped. Duplicate
+    rows are refused with their row numbers.
+    """
+    text = decode_csv(data, field)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InvalidInput(f"The file for {field} is not a readable CSV file: {exc}.") from None
+    column, start = 0, 0
+    for index, row in enumerate(rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        headers = [cell.strip().lower() for cell in row]
+        header_column = next((i for i, h in enumerate(headers) if h in SERIAL_HEADERS), None)
+        if header_column is not None:
+            column, start = header_column, index + 1
+        break
+    serials: list[str] = []
+    numbers: list[int] = []
+    first_row: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
+    for index in range(start, len(rows)):
+        row = rows[index]
+        cell = row[column].strip() if column < len(row) else ""
+        if not cell:
+            continue
+        key = cell.casefold()
+        if key in first_row:
+            duplicates.setdefault(key, [first_row[key]]).append(index + 1)
+        else:
+            first_row[key] = index + 1
+        serials.append(cell)
+        numbers.append(index + 1)
+    if duplicates:
+        listed = "; ".join(
+            f"{serials[numbers.index(rows_[0])]} on rows {', '.join(map(str, rows_))}"
+            for rows_ in list(duplicates.values())[:20]
+        )
+        raise Conflict(
+            f"The file repeats serial numbers: {listed}. Each unit needs its own serial.",
+            [FieldError(field, f"Duplicate serial on rows {', '.join(map(str, r))}.") for r in duplicates.values()],
+        )
+    return CsvSerials(serials, numbers)

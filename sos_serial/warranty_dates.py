@@ -1,0 +1,21 @@
+"""Warranty periods in calendar days, months or years; a short target month ends on its last day."""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_period(start: date, duration: int, unit: str) -> date:
+    """start + duration units: 2028-01-31 + 1 month = 2028-02-29; 2024-02-29 + 1 year = 2025-02-28."""
+    if unit == "days":
+        return start + timedelta(days=duration)
+    months = duration * 12 if unit == "years" else duration
+    if unit not in ("months", "years"):
+        raise ValueError(f"unknown warranty unit {unit!r}")
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def warranty_end(start: date, warranty) -> date:
+    return add_period(start, warranty.duration, warranty.unit)
