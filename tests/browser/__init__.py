@@ -1,0 +1,1 @@
+"""Browser tests: the admin screens driven in headless Debian Chromium through Playwright."""
