@@ -15,6 +15,7 @@ __all__ = ["create_app"]
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. ``config`` overrides the environment-derived defaults."""
     from . import auth, cli, database, guard, plugins
+    from .api import init_app as init_api
     from .config import default_config
     from .extensions import csrf, db, login_manager, migrate
     from sos_serial.views import init_admin
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     init_admin(app)
+    init_api(app)
     return app
 
 

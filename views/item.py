@@ -27,6 +27,8 @@ class ItemView(SecuredModelView):
     # Quantity and value are the posting's to keep: never on a form or inline edit.
     form_columns = ("name", "sku", "description", "track_serials", "warranty", "cost")
     form_args = {
+        # WTForms shows an empty option's value ("__None") when its label is empty.
+        "warranty": {"blank_text": "No warranty"},
         "track_serials": {
             "label": "Track serial numbers",
             "description": "Each unit gets its own serial number on receipts, builds and shipments. "

@@ -1,0 +1,89 @@
+"""The JSON API, version 1 (API.md): token auth, problem+json errors, and the endpoint modules."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from sos_serial.auth import can, user_for_token
+from sos_serial.db_errors import describe_integrity_error
+from sos_serial.errors import Conflict, FieldError, PermissionDenied, SerialInventoryError
+from sos_serial.extensions import csrf, db
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+class Unauthorized(SerialInventoryError):
+    status = 401
+    title = "Unauthorized"
+
+
+def problem(status: int, title: str, detail: str, errors: list[FieldError] | None = None):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "errors": [e.as_dict() for e in errors or []]}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="sos-serial"'
+    return response
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        return problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'. "
+                       "An administrator issues one with: flask --app wsgi users token NAME")
+    g.api_user = user
+    return None
+
+
+def require(right: str) -> None:
+    if not can(g.api_user, right):
+        raise PermissionDenied(f"The {g.api_user.role} role may not do this.")
+
+
+@bp.errorhandler(SerialInventoryError)
+def _domain_error(exc: SerialInventoryError):
+    db.session.rollback()
+    return problem(exc.status, exc.title, exc.message, exc.errors)
+
+
+@bp.errorhandler(IntegrityError)
+def _integrity_error(exc: IntegrityError):
+    db.session.rollback()
+    return problem(409, "Conflict", describe_integrity_error(exc))
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    db.session.rollback()
+    detail = {404: "There is no such record or endpoint.", 405: "That method is not allowed here.",
+              400: "The request body is not valid JSON."}.get(exc.code, exc.description)
+    return problem(exc.code or 500, exc.name, detail)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    db.session.rollback()
+    log.exception("Unexpected error in %s %s", request.method, request.path)
+    return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
+
+
+def init_app(app) -> None:
+    from . import items, master_data, openapi, serials, settings, transactions  # noqa: F401  (routes)
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+
+
+__all__ = ["bp", "problem", "require", "Conflict", "init_app"]

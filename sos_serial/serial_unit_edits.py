@@ -1,0 +1,78 @@
+"""Direct edits of a serial unit: warranty dates and notes only, each one recorded in its history."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .errors import Conflict, FieldError, InvalidInput, NotFound
+from .guard import posting_scope
+from sos_serial.models import SerialHistory, SerialUnit
+from sos_serial.models.serial_history import EDIT
+
+EDITABLE = ("warranty_start", "warranty_end", "notes")
+LOCKED = ("item_id", "serial_number", "status", "location_id", "customer_id", "unit_cost")
+NOTES_MAX = 10_000
+
+
+def _as_json(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_version: int | None = None,
+                     on: date | None = None) -> SerialUnit:
+    """Apply ``changes`` (some of warranty_start, warranty_end, notes) and record who changed what.
+
+    ``expected_version`` is the version the editor's page showed: if the unit changed since,
+    the edit is refused rather than silently overwriting the other correction.
+    """
+    locked = [name for name in LOCKED if name in changes]
+    if locked:
+        raise Conflict(
+            f"{', '.join(locked)} can only be changed by posting a transaction; editing a serial unit "
+            "changes its warranty dates and notes only. Nothing was saved.",
+            [FieldError(name, "Only transactions change it.") for name in locked])
+    unknown = [name for name in changes if name not in EDITABLE]
+    if unknown:
+        raise InvalidInput(f"A serial unit has no editable field {', '.join(unknown)}.",
+                           [FieldError(name, "Unknown field.") for name in unknown])
+    try:
+        unit = session.scalars(select(SerialUnit).where(SerialUnit.id == unit_id).with_for_update()
+                               .execution_options(populate_existing=True)).one_or_none()
+        if unit is None:
+            raise NotFound(f"There is no serial unit with id {unit_id}.")
+        if expected_version is not None and expected_version != unit.version:
+            raise Conflict(f"Serial {unit.serial_number} of {unit.item.name} was changed by someone else after "
+                           "you opened it. Reload it to see the current dates, then make your correction again.",
+                           [FieldError("version", "The unit has changed since it was read.")])
+        notes = changes.get("notes", unit.notes)
+        if notes is not None and (not isinstance(notes, str) or len(notes) > NOTES_MAX):
+            raise InvalidInput(f"Notes must be text of at most {NOTES_MAX:,} characters.",
+                               [FieldError("notes", "Must be text.")])
+        start = changes.get("warranty_start", unit.warranty_start)
+        end = changes.get("warranty_end", unit.warranty_end)
+        if start is not None and end is not None and end < start:
+            raise InvalidInput(
+                f"The warranty of {unit.serial_number} cannot end ({end.isoformat()}) before it starts "
+                f"({start.isoformat()}).",
+                [FieldError("warranty_end", "The end is before the start.")])
+        recorded = {}
+        for name in EDITABLE:
+            if name in changes and changes[name] != getattr(unit, name):
+                recorded[name] = [_as_json(getattr(unit, name)), _as_json(changes[name])]
+                setattr(unit, name, changes[name])
+        if recorded:
+            unit.version += 1
+            # The unit's own change is checked as a direct edit; only the history row is the posting's.
+            session.flush()
+            with posting_scope(session):
+                session.add(SerialHistory(
+                    serial_unit_id=unit.id, transaction_type=EDIT, date=on or date.today(), status=unit.status,
+                    location_id=unit.location_id, customer_id=unit.customer_id, user_id=getattr(user, "id", None),
+                    changes=recorded))
+                session.flush()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return unit
