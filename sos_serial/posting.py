@@ -15,9 +15,11 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from .bulk_insert import bulk_insert
 from .db_errors import constraint_name
 from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from .guard import posting_scope
+from .money import to_storage
 from .plugins import hook
 from .posting_request import LineRequest, PostingRequest
 from .serial_csv import read_serials_csv
@@ -35,6 +37,9 @@ from sos_serial.models.transaction_line import OUTPUT
 
 log = logging.getLogger(__name__)
 CHUNK = 2000
+UNIT_COLUMNS = ["id", "item_id", "serial_number", "serial_key", "status", "location_id", "unit_cost", "warranty_id"]
+HISTORY_COLUMNS = ["serial_unit_id", "transaction_id", "transaction_type", "date", "status", "location_id",
+                   "customer_id", "user_id"]
 
 
 @dataclass
@@ -156,7 +161,8 @@ class _Posting:
         ids = sorted({line.item_id for line in self.req.lines})
         query = select(Item).where(Item.id.in_(ids)).order_by(Item.id).execution_options(populate_existing=True)
         # Lock the items' rows: postings on the same items queue, so counts and costs stay exact.
-        self.items = {item.id: item for item in self.session.scalars(query.with_for_update())}
+        # Only the items' rows (of=Item): PostgreSQL cannot lock the outer-joined warranty.
+        self.items = {item.id: item for item in self.session.scalars(query.with_for_update(of=Item))}
         missing = [FieldError(f"{line.field}.item_id", f"There is no item with id {line.item_id}.")
                    for line in self.req.lines if line.item_id not in self.items]
         if missing:
@@ -396,12 +402,10 @@ class _Posting:
         for serial, key in zip(line.resolved_serials, self.keys[line.index]):
             (returning if key in known else fresh).append((serial, key))
         ids = self._allocate_unit_ids(len(fresh))
-        rows = [{"id": unit_id, "item_id": item.id, "serial_number": serial, "serial_key": key,
-                 "status": IN_STOCK, "location_id": self.req.location_id, "unit_cost": unit_cost,
-                 "warranty_id": item.warranty_id}
-                for unit_id, (serial, key) in zip(ids, fresh)]
-        for part in chunks(rows):
-            self.session.execute(insert(SerialUnit.__table__), part)
+        cost = to_storage(unit_cost)
+        bulk_insert(self.session, SerialUnit.__table__, UNIT_COLUMNS, [
+            (unit_id, item.id, serial, key, IN_STOCK, self.req.location_id, cost, item.warranty_id)
+            for unit_id, (serial, key) in zip(ids, fresh)])
         returning_ids = [known[key].id for _, key in returning]
         self._set_units(returning_ids, status=IN_STOCK, location_id=self.req.location_id, customer_id=None,
                         unit_cost=unit_cost)
@@ -515,16 +519,14 @@ class _Posting:
 
     def _record(self, unit_ids, line_id, document_id, status, location_id, customer_id) -> None:
         self._link(unit_ids, line_id)
-        rows = [{"serial_unit_id": unit_id, "transaction_id": document_id, "transaction_type": self.req.type,
-                 "date": self.req.date, "status": status, "location_id": location_id, "customer_id": customer_id,
-                 "user_id": self.user_id} for unit_id in unit_ids]
-        for part in chunks(rows):
-            self.session.execute(insert(SerialHistory.__table__), part)
+        req = self.req
+        bulk_insert(self.session, SerialHistory.__table__, HISTORY_COLUMNS, [
+            (unit_id, document_id, req.type, req.date, status, location_id, customer_id, self.user_id)
+            for unit_id in unit_ids])
 
     def _link(self, unit_ids, line_id) -> None:
-        rows = [{"line_id": line_id, "serial_unit_id": unit_id} for unit_id in unit_ids]
-        for part in chunks(rows):
-            self.session.execute(insert(TransactionLineSerial.__table__), part)
+        bulk_insert(self.session, TransactionLineSerial.__table__, ["line_id", "serial_unit_id"],
+                    [(line_id, unit_id) for unit_id in unit_ids])
 
     def _change_item_stock(self, item, quantity: int, value: Decimal) -> None:
         # The item's row is locked by this posting, so its loaded figures are current.
@@ -579,7 +581,7 @@ def create_serial_unit(session, *, item_id, serial_number, location_id=None, cus
 def _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost, warranty_start,
                  warranty_end_, notes, user_id, on) -> SerialUnit:
     problems = []
-    item = session.scalars(select(Item).where(Item.id == item_id).with_for_update()).one_or_none() \
+    item = session.scalars(select(Item).where(Item.id == item_id).with_for_update(of=Item)).one_or_none() \
         if isinstance(item_id, int) and not isinstance(item_id, bool) else None
     if item is None:
         raise InvalidInput(f"There is no item with id {item_id}.", [FieldError("item_id", "Unknown item.")])
