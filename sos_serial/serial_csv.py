@@ -25,15 +25,20 @@ def decode_csv(data: bytes | str, field: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InvalidInput(f"The file for {field} claims UTF-16 but cannot be read as it.") from None
+            raise InvalidInput(f"The file for {field} claims UTF-16 but cannot be read as it.",
+                               [FieldError(field, "The file is not valid UTF-16 text.")]) from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    # NUL bytes decode as UTF-8 but mean UTF-16 without its byte order mark (or a binary file).
+    if text is None or "\x00" in text:
         raise InvalidInput(
             f"The file for {field} is not UTF-8 or UTF-16 text. Save it from your spreadsheet as "
             "\"CSV UTF-8\" and upload it again.",
             [FieldError(field, "The file is not UTF-8 or UTF-16 text.")],
-        ) from None
+        )
+    return text
 
 
 def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerials:
@@ -46,7 +51,8 @@ def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerial
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise InvalidInput(f"The file for {field} is not a readable CSV file: {exc}.") from None
+        raise InvalidInput(f"The file for {field} is not a readable CSV file: {exc}.",
+                           [FieldError(field, f"Not a readable CSV file: {exc}.")]) from None
     column, start = 0, 0
     for index, row in enumerate(rows):
         if not any(cell.strip() for cell in row):
