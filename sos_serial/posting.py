@@ -115,8 +115,9 @@ class _Posting:
         self._check_lines()
         self._resolve_serials()
         self._validate_serial_text()
-        self._check_repeats()
         self._number_auto_serials()
+        # After numbering: an automatic number may equal a serial typed on another line.
+        self._check_repeats()
         self._load_units()
         self._check_units()
         self._check_plain_stock()
