@@ -51,6 +51,9 @@ class Settings(db.Model):
         with session.no_autoflush:
             settings = query.one_or_none()
         if settings is None:
+            # One may be waiting in this session, added earlier and not yet flushed.
+            settings = next((obj for obj in session.new if isinstance(obj, cls)), None)
+        if settings is None:
             # Added, not flushed: this may run inside a flush (the rule hooks read settings).
             settings = cls(id=1, **{c.key: c.default.arg for c in cls.__table__.columns if c.default is not None
                                     and c.key != "id"})

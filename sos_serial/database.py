@@ -1,6 +1,9 @@
 """Database engine set-up: SQLite as a safe embedded default, PostgreSQL as it comes."""
 from __future__ import annotations
 
+import sqlite3
+from datetime import date
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -15,6 +18,10 @@ def configure_engine(engine: Engine) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    # Bulk inserts hand dates to the driver directly: store them as ISO text, the form
+    # SQLAlchemy's Date type uses on SQLite (sqlite3's own default adapter is deprecated).
+    sqlite3.register_adapter(date, date.isoformat)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.

@@ -1,0 +1,4 @@
+"""python -m bench: every benchmark, each printing its figures."""
+from .posting import main
+
+main()

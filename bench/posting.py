@@ -1,0 +1,123 @@
+"""Posting at scale: 100,000-serial receipts (typed, auto-numbered, CSV) and a 30,000-serial shipment
+on a database already holding 1,000,000 serial units, each against a raw executemany of the same rows.
+
+    python -m bench.posting [--db sqlite|postgresql|both] [--units 1000000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from .common import create_postgres_database, machine, make_app, migrate, postgres_server, run_child
+
+RECEIPT = 100_000
+SHIPMENT = 30_000
+SCENARIOS = ("raw", "typed", "auto", "csv", "ship")
+TARGETS = "SQLite: each 100,000-serial receipt < 3 s and < 4x raw; shipment < 2 s; peak memory < 300 MB"
+
+
+def seed(url: str, units: int) -> None:
+    """Master data, then `units` serial units of one item in stock, written in bulk."""
+    from sqlalchemy import insert, text
+
+    from sos_serial.extensions import db
+    from sos_serial.guard import posting_scope
+    from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Settings
+
+    app = make_app(url)
+    with app.app_context():
+        session = db.session
+        session.add_all([Location(name="Main Warehouse"), Customer(name="Acme Clocks")])
+        for name in ("Seeded Clock", "Typed Clock", "Auto Clock", "Csv Clock", "Raw Clock"):
+            session.add(Item(name=name, track_serials=True))
+        settings = Settings.current(session)
+        settings.auto_serial_enabled, settings.auto_serial_prefix, settings.auto_serial_length = True, "AC-", 8
+        session.commit()
+        item_id = session.scalar(text("SELECT id FROM items WHERE name = 'Seeded Clock'"))
+        with posting_scope(session):
+            batch = 50_000
+            for start in range(0, units, batch):
+                rows = [{"id": n, "item_id": item_id, "serial_number": f"SC-{n:08d}", "serial_key": f"sc-{n:08d}",
+                         "status": "in_stock", "location_id": 1, "unit_cost": 10}
+                        for n in range(start + 1, min(start + batch, units) + 1)]
+                session.execute(insert(SerialUnit.__table__), rows)
+                session.execute(insert(SerialHistory.__table__), [
+                    {"serial_unit_id": r["id"], "transaction_type": "created", "date": date(2026, 1, 1),
+                     "status": "in_stock", "location_id": 1} for r in rows])
+            session.execute(text("UPDATE items SET quantity_on_hand = :n, value = :v WHERE id = :i"),
+                            {"n": units, "v": units * 10 * 10_000, "i": item_id})
+            session.execute(text("INSERT INTO cost_layers (item_id, quantity, quantity_remaining, unit_cost) "
+                                 "VALUES (:i, :n, :n, :c)"), {"i": item_id, "n": units, "c": 10 * 10_000})
+        session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT setval(pg_get_serial_sequence('serial_units', 'id'), :n)"), {"n": units})
+                conn.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        db.engine.dispose()
+
+
+def measure(url: str, label: str) -> dict:
+    figures = {}
+    for scenario in SCENARIOS:
+        figures[scenario] = run_child("bench.posting_child", url, scenario)
+        shown = figures[scenario]
+        print(f"  {label:10} {scenario:6} {shown['seconds']:7.3f} s  peak {shown['peak_rss_mb']:6.1f} MB"
+              f"  ({shown['rows']:,} rows)", flush=True)
+    raw = figures["raw"]["seconds"]
+    for scenario in ("typed", "auto", "csv"):
+        figures[scenario]["ratio_to_raw"] = round(figures[scenario]["seconds"] / raw, 2)
+    figures["ship"]["ratio_to_raw_receipt"] = round(figures["ship"]["seconds"] / raw, 2)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--units", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(f"Machine: {machine()}")
+    print(f"Database holds {args.units:,} serial units before each measurement. Targets: {TARGETS}.")
+    results = {}
+    if args.db in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            migrate(url)
+            seed(url, args.units)
+            results["sqlite"] = measure(url, "sqlite")
+    if args.db in ("postgresql", "both"):
+        with postgres_server() as admin_url:
+            url = create_postgres_database(admin_url, "sos_serial_bench")
+            migrate(url)
+            seed(url, args.units)
+            results["postgresql"] = measure(url, "postgresql")
+    print(_summary(results))
+    out = Path(__file__).with_name("results")
+    out.mkdir(exist_ok=True)
+    (out / "posting.json").write_text(json.dumps({"machine": machine(), "units": args.units, **results}, indent=2))
+
+
+def _summary(results: dict) -> str:
+    lines = ["", "| scenario | " + " | ".join(f"{db} s | {db} peak MB | {db} ×raw" for db in results) + " |"]
+    lines.append("|---" * (1 + 3 * len(results)) + "|")
+    for scenario in SCENARIOS:
+        cells = []
+        for figures in results.values():
+            f = figures[scenario]
+            ratio = f.get("ratio_to_raw", f.get("ratio_to_raw_receipt", 1.0 if scenario == "raw" else ""))
+            cells.append(f"{f['seconds']:.3f} | {f['peak_rss_mb']:.0f} | {ratio}")
+        lines.append(f"| {scenario} | " + " | ".join(cells) + " |")
+    if "sqlite" in results and "postgresql" in results:
+        lines.append("")
+        for scenario in SCENARIOS[1:]:
+            pg, lite = results["postgresql"][scenario]["seconds"], results["sqlite"][scenario]["seconds"]
+            lines.append(f"PostgreSQL/SQLite {scenario}: {pg / lite:.2f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

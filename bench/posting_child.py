@@ -1,0 +1,92 @@
+"""One posting measurement in its own process: prints {"seconds", "peak_rss_mb", "rows"} as JSON."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+
+from .common import make_app, peak_rss_mb
+from .posting import RECEIPT, SHIPMENT
+
+
+def _ids(session):
+    from sqlalchemy import text
+
+    names = session.execute(text("SELECT name, id FROM items")).all()
+    return dict(names), session.scalar(text("SELECT id FROM locations")), session.scalar(text("SELECT id FROM customers"))
+
+
+def _document(kind, items, location, customer):
+    if kind == "ship":
+        serials = [f"SC-{n:08d}" for n in range(1, SHIPMENT + 1)]
+        return {"type": "shipment", "date": "2026-03-01", "location_id": location, "customer_id": customer,
+                "lines": [{"item_id": items["Seeded Clock"], "quantity": SHIPMENT, "serials": serials}]}
+    line = {"quantity": RECEIPT, "unit_cost": "12.50"}
+    if kind == "typed":
+        line.update(item_id=items["Typed Clock"], serials=[f"TC-{n:08d}" for n in range(RECEIPT)])
+    elif kind == "auto":
+        line.update(item_id=items["Auto Clock"], auto_serials=True)
+    else:
+        line.update(item_id=items["Csv Clock"],
+                    serials_csv="Serial Number\r\n" + "".join(f"CC-{n:08d}\r\n" for n in range(RECEIPT)))
+    return {"type": "item_receipt", "date": "2026-03-01", "location_id": location, "lines": [line]}
+
+
+def _raw_insert(session, items, location) -> tuple[float, int]:
+    """The same rows a 100,000-serial receipt writes (units, line links, history), by plain executemany."""
+    from sqlalchemy import text
+
+    conn = session.connection()
+    dbapi = conn.connection.dbapi_connection
+    postgres = conn.dialect.name == "postgresql"
+    mark = "%s" if postgres else "?"
+    item = items["Raw Clock"]
+    doc = session.execute(text("INSERT INTO transactions (type, date, location_id, created_at) VALUES "
+                               "('item_receipt', '2026-03-01', :l, CURRENT_TIMESTAMP) RETURNING id"),
+                          {"l": location}).scalar()
+    line = session.execute(text("INSERT INTO transaction_lines (transaction_id, line_no, item_id, quantity, cost) "
+                                "VALUES (:d, 1, :i, :q, 0) RETURNING id"), {"d": doc, "i": item, "q": RECEIPT}).scalar()
+    first = (session.scalar(text("SELECT max(id) FROM serial_units")) or 0) + 1
+    ids = range(first, first + RECEIPT)
+    start = time.perf_counter()
+    cursor = dbapi.cursor()
+    cursor.executemany(
+        f"INSERT INTO serial_units (id, item_id, serial_number, serial_key, status, location_id, unit_cost, "
+        f"version, created_at, updated_at) VALUES ({', '.join([mark] * 8)}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        [(n, item, f"RC-{n:08d}", f"rc-{n:08d}", "in_stock", location, 125000, 1) for n in ids])
+    cursor.executemany(f"INSERT INTO transaction_line_serials (line_id, serial_unit_id) VALUES ({mark}, {mark})",
+                       [(line, n) for n in ids])
+    cursor.executemany(
+        f"INSERT INTO serial_history (serial_unit_id, transaction_id, transaction_type, date, status, location_id, "
+        f"recorded_at) VALUES ({', '.join([mark] * 6)}, CURRENT_TIMESTAMP)",
+        [(n, doc, "item_receipt", "2026-03-01", "in_stock", location) for n in ids])
+    session.commit()
+    return time.perf_counter() - start, 3 * RECEIPT
+
+
+def main(url: str, kind: str) -> None:
+    from sos_serial.extensions import db
+    from sos_serial.posting import post_transaction
+    from sos_serial.posting_request import PostingRequest
+
+    app = make_app(url)
+    with app.app_context():
+        items, location, customer = _ids(db.session)
+        db.session.commit()
+        if kind == "raw":
+            seconds, rows = _raw_insert(db.session, items, location)
+        else:
+            payload = _document(kind, items, location, customer)
+            start = time.perf_counter()
+            request = PostingRequest.from_dict(payload)
+            document = post_transaction(db.session, request)
+            seconds = time.perf_counter() - start
+            rows = 3 * abs(document.lines[0].quantity)
+        db.engine.dispose()
+    print(json.dumps({"seconds": round(seconds, 3), "peak_rss_mb": round(peak_rss_mb(), 1), "rows": rows,
+                      "date": date.today().isoformat()}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
