@@ -10,6 +10,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from sos_serial.extensions import db
+from sos_serial.money import format_money
 from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Vendor, Warranty
 
 from .dashboard import DashboardView
@@ -18,6 +19,7 @@ from .named_record import NamedRecordView
 from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
+from .transaction import TransactionView
 from .warranty import WarrantyView
 
 # Templates and static files of the screens (the login page included).
@@ -25,12 +27,29 @@ ui = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 
 OPERATIONS = "Operations"
 INVENTORY = "Inventory"
+PURCHASING = "Purchasing"
+SALES = "Sales"
+PRODUCTION = "Production"
 REPORTS = "Reports"
 COMPANY = "Company"
+# (kind, menu label, endpoint, menu category): one list and entry screen per kind of document.
+TRANSACTION_SCREENS = (
+    ("item_receipt", "Item receipts", "item_receipts", PURCHASING),
+    ("shipment", "Shipments", "shipments", SALES),
+    ("pick_ticket", "Pick tickets", "pick_tickets", SALES),
+    ("return", "Returns", "returns", SALES),
+    ("rental", "Rentals", "rentals", SALES),
+    ("rental_return", "Rental returns", "rental_returns", SALES),
+    ("transfer", "Transfers", "transfers", INVENTORY),
+    ("adjustment", "Adjustments", "adjustments", INVENTORY),
+    ("build", "Builds", "builds", PRODUCTION),
+    ("process", "Processes", "processes", PRODUCTION),
+)
 
 
 def init_admin(app) -> Admin:
     app.register_blueprint(ui)
+    app.add_template_filter(format_money, "money")
     admin = Admin(
         app,
         name="SOS Serial",
@@ -38,13 +57,16 @@ def init_admin(app) -> Admin:
         index_view=DashboardView(name="Home", url="/admin"),
     )
     admin.add_category(OPERATIONS)
-    admin.add_sub_category(INVENTORY, OPERATIONS)
-    admin.add_sub_category(REPORTS, OPERATIONS)
+    for category in (INVENTORY, PURCHASING, SALES, PRODUCTION, REPORTS):
+        admin.add_sub_category(category, OPERATIONS)
     admin.add_view(ItemView(Item, db, name="Items", category=INVENTORY, endpoint="items"))
     admin.add_view(
         SerialUnitView(SerialUnit, db, name="Serial inventory", category=INVENTORY, endpoint="serial_inventory")
     )
     admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
+    for kind, label, endpoint, category in TRANSACTION_SCREENS:
+        admin.add_view(TransactionView(name=label, category=category, endpoint=endpoint, kind=kind))
+    admin.add_view(TransactionView(name="All transactions", category=REPORTS, endpoint="transactions"))
     admin.add_view(
         SerialHistoryReportView(
             SerialHistory, db, name="Serial unit history", category=REPORTS, endpoint="serial_history"

@@ -1,0 +1,402 @@
+/* The transaction entry form: one S/N field per received unit, scanner-friendly entry,
+   automatic numbers, CSV upload, and a searchable picker for units already in stock.
+   The server checks everything again when the document is saved. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("transaction-form");
+  if (!form) { return; }
+  var kind = form.dataset.kind;
+  var optionsUrl = form.dataset.optionsUrl;
+  var maxFields = parseInt(form.dataset.maxSerialFields, 10);
+  var linesBody = document.getElementById("lines");
+  var SERIAL_HEADERS = ["serial", "serials", "serial number", "serial_number", "sn", "s/n"];
+
+  // ---- what a line does --------------------------------------------------------------
+  function lineQuantity(row) {
+    var value = parseInt(row.querySelector(".line-quantity").value, 10);
+    return isNaN(value) ? 0 : value;
+  }
+
+  function isTracked(row) {
+    var select = row.querySelector(".line-item");
+    var option = select.options[select.selectedIndex];
+    return !!option && option.dataset.tracked === "yes";
+  }
+
+  function receivesNewSerials(row) {
+    if (kind === "item_receipt") { return true; }
+    if (kind === "adjustment") { return lineQuantity(row) > 0; }
+    if (kind === "build" || kind === "process") {
+      var role = row.querySelector(".line-role");
+      return !!role && role.value === "output";
+    }
+    return false;
+  }
+
+  function key(serial) { return serial.trim().toLowerCase(); }
+
+  function fieldName(row, name) { return "lines-" + row.dataset.index + "-" + name; }
+
+  // ---- rendering a line's serial area ------------------------------------------------
+  function currentSerials(row) {
+    var typed = Array.prototype.map.call(row.querySelectorAll(".serial-fields input.sn, .serial-picker input.picked"),
+      function (input) { return input.value; });
+    if (typed.length) { return typed; }
+    try { return JSON.parse(row.dataset.serials || "[]"); } catch (e) { return []; }
+  }
+
+  function render(row) {
+    var fields = row.querySelector(".serial-fields");
+    var picker = row.querySelector(".serial-picker");
+    var tools = row.querySelector(".serial-tools");
+    var message = row.querySelector(".serial-message");
+    var keep = currentSerials(row);
+    row.dataset.serials = "[]";
+    fields.innerHTML = "";
+    picker.innerHTML = "";
+    message.textContent = "";
+    var tracked = isTracked(row);
+    var quantity = Math.abs(lineQuantity(row));
+    var inbound = receivesNewSerials(row);
+    tools.style.display = tracked && inbound ? "" : "none";
+    if (!tracked) { updateCount(row); return; }
+    if (inbound) {
+      var auto = row.querySelector(".line-auto").checked;
+      var csv = row.querySelector(".line-csv").value;
+      if (auto) { updateCount(row); return; }
+      if (csv) {
+        var note = document.createElement("div");
+        note.className = "csv-note text-muted";
+        note.textContent = "Serials from " + (row.querySelector(".line-csv-name").value || "the uploaded file") + ".";
+        fields.appendChild(note);
+        updateCount(row);
+        return;
+      }
+      if (quantity > maxFields) {
+        message.textContent = "For more than " + maxFields + " units, upload a CSV file or use Auto serial/lot numbers.";
+        updateCount(row);
+        return;
+      }
+      for (var i = 0; i < quantity; i++) {
+        var input = document.createElement("input");
+        input.type = "text";
+        input.className = "form-control form-control-sm sn";
+        input.name = fieldName(row, "serials");
+        input.placeholder = "S/N " + (i + 1);
+        input.setAttribute("aria-label", "S/N " + (i + 1));
+        input.autocomplete = "off";
+        input.value = keep[i] || "";
+        fields.appendChild(input);
+      }
+    } else {
+      buildPicker(row, keep);
+    }
+    markRepeats();
+    updateCount(row);
+  }
+
+  function updateCount(row) {
+    var count = row.querySelector(".serial-count");
+    var quantity = Math.abs(lineQuantity(row));
+    if (!isTracked(row)) { count.textContent = ""; return; }
+    if (receivesNewSerials(row)) {
+      if (row.querySelector(".line-auto").checked) { count.textContent = "Numbered when saved"; return; }
+      if (row.querySelector(".line-csv").value) { count.textContent = quantity + " from file"; return; }
+      var entered = Array.prototype.filter.call(row.querySelectorAll("input.sn"),
+        function (input) { return input.value.trim() !== ""; }).length;
+      count.textContent = entered + " of " + quantity + " entered";
+    } else {
+      var picked = row.querySelectorAll("input.picked").length;
+      var pickCount = row.querySelector(".pick-count");
+      if (pickCount) { pickCount.textContent = picked + " of " + quantity + " picked"; }
+    }
+  }
+
+  // A serial typed twice is flagged at once, across every line of the same item.
+  function markRepeats() {
+    var seen = {};
+    var inputs = form.querySelectorAll("input.sn, input.picked");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var row = input.closest("tr.line");
+      var item = row.querySelector(".line-item").value;
+      var k = item + "|" + key(input.value);
+      if (input.value.trim() === "") { return; }
+      seen[k] = (seen[k] || 0) + 1;
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("input.sn"), function (input) {
+      var row = input.closest("tr.line");
+      var k = row.querySelector(".line-item").value + "|" + key(input.value);
+      var repeated = input.value.trim() !== "" && seen[k] > 1;
+      input.classList.toggle("is-invalid", repeated);
+      input.title = repeated ? "This serial number is entered more than once." : "";
+    });
+  }
+
+  // ---- the picker for existing units -------------------------------------------------
+  function pickerPlace() {
+    var byCustomer = kind === "return" || kind === "rental_return";
+    var field = document.getElementById(byCustomer ? "customer_id" : "location_id");
+    return { name: byCustomer ? "customer_id" : "location_id", value: field ? field.value : "" };
+  }
+
+  function buildPicker(row, keep) {
+    var picker = row.querySelector(".serial-picker");
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "form-control form-control-sm picker-search";
+    search.placeholder = "Type or scan a serial number";
+    search.setAttribute("aria-label", "Find serial number");
+    search.autocomplete = "off";
+    var list = document.createElement("div");
+    list.className = "list-group picker-options";
+    var chosen = document.createElement("div");
+    chosen.className = "picked-serials";
+    var count = document.createElement("span");
+    count.className = "pick-count text-muted small";
+    picker.appendChild(search);
+    picker.appendChild(list);
+    picker.appendChild(chosen);
+    picker.appendChild(count);
+    keep.forEach(function (serial) { if (serial) { addPicked(row, serial); } });
+    var timer = null;
+    search.addEventListener("focus", function () { fetchOptions(row, search.value, false); });
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { fetchOptions(row, search.value, false); }, 120);
+    });
+    search.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      var first = list.querySelector(".picker-option.active") || list.querySelector(".picker-option");
+      // A scanner types the whole serial and Enter: take the exact match from the server.
+      fetchOptions(row, search.value, true, first);
+    });
+  }
+
+  function fetchOptions(row, query, pickExact, fallback) {
+    var item = row.querySelector(".line-item").value;
+    var place = pickerPlace();
+    var list = row.querySelector(".picker-options");
+    var message = row.querySelector(".serial-message");
+    if (!place.value) {
+      message.textContent = "Choose the " + (place.name === "customer_id" ? "customer" : "location") + " first.";
+      return;
+    }
+    var url = optionsUrl + "?type=" + encodeURIComponent(kind) + "&item_id=" + encodeURIComponent(item) +
+      "&" + place.name + "=" + encodeURIComponent(place.value) + "&q=" + encodeURIComponent(query.trim());
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (options) {
+        message.textContent = "";
+        list.innerHTML = "";
+        var already = pickedKeys(row);
+        options = options.filter(function (o) { return !already[key(o.serial_number)]; });
+        if (pickExact) {
+          var exact = options.filter(function (o) { return key(o.serial_number) === key(query); })[0];
+          if (exact) { choose(row, exact.serial_number); return; }
+          if (fallback && query.trim() === "") { choose(row, fallback.dataset.serial); return; }
+          message.textContent = query.trim() ? query.trim() + " is not available here." : "";
+          return;
+        }
+        options.forEach(function (option, index) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "list-group-item list-group-item-action py-1 picker-option" + (index === 0 ? " active" : "");
+          button.dataset.serial = option.serial_number;
+          button.textContent = option.serial_number;
+          button.addEventListener("click", function () { choose(row, option.serial_number); });
+          list.appendChild(button);
+        });
+        if (!options.length && query.trim()) { message.textContent = "No available unit starts with " + query.trim() + "."; }
+      })
+      .catch(function () { message.textContent = "The list of serial numbers could not be loaded; try again."; });
+  }
+
+  function pickedKeys(row) {
+    var keys = {};
+    Array.prototype.forEach.call(row.querySelectorAll("input.picked"), function (input) { keys[key(input.value)] = true; });
+    return keys;
+  }
+
+  function choose(row, serial) {
+    var search = row.querySelector(".picker-search");
+    if (!pickedKeys(row)[key(serial)]) { addPicked(row, serial); }
+    search.value = "";
+    row.querySelector(".picker-options").innerHTML = "";
+    search.focus();
+  }
+
+  function addPicked(row, serial) {
+    var chosen = row.querySelector(".picked-serials");
+    var chip = document.createElement("span");
+    chip.className = "badge badge-primary picked-chip mr-1";
+    chip.textContent = serial + " ";
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.className = "picked";
+    hidden.name = fieldName(row, "serials");
+    hidden.value = serial;
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "btn btn-link btn-sm p-0 text-white remove-pick";
+    remove.setAttribute("aria-label", "Remove " + serial);
+    remove.textContent = "×";
+    remove.addEventListener("click", function () { chip.remove(); updateCount(row); markRepeats(); });
+    chip.appendChild(remove);
+    chip.appendChild(hidden);
+    chosen.appendChild(chip);
+    updateCount(row);
+  }
+
+  // ---- CSV upload --------------------------------------------------------------------
+  function decode(buffer) {
+    var bytes = new Uint8Array(buffer);
+    if (bytes[0] === 0xFF && bytes[1] === 0xFE) { return new TextDecoder("utf-16le").decode(bytes.subarray(2)); }
+    if (bytes[0] === 0xFE && bytes[1] === 0xFF) { return new TextDecoder("utf-16be").decode(bytes.subarray(2)); }
+    var text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text;
+  }
+
+  function parseRows(text) {
+    var rows = [], row = [], cell = "", quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text[i];
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+        else if (ch === '"') { quoted = false; }
+        else { cell += ch; }
+      } else if (ch === '"') { quoted = true; }
+      else if (ch === ",") { row.push(cell); cell = ""; }
+      else if (ch === "\n" || ch === "\r") {
+        if (ch === "\r" && text[i + 1] === "\n") { i++; }
+        row.push(cell); rows.push(row); row = []; cell = "";
+      } else { cell += ch; }
+    }
+    if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+    return rows;
+  }
+
+  // The same reading as the server's: first column, or the column headed serial / S/N.
+  function serialsFromCsv(text) {
+    var rows = parseRows(text).filter(function (r) { return r.some(function (c) { return c.trim() !== ""; }); });
+    var column = 0;
+    if (rows.length) {
+      var headers = rows[0].map(function (c) { return c.trim().toLowerCase(); });
+      var found = headers.findIndex(function (h) { return SERIAL_HEADERS.indexOf(h) >= 0; });
+      if (found >= 0) { column = found; rows = rows.slice(1); }
+    }
+    return rows.map(function (r) { return (r[column] || "").trim(); }).filter(function (s) { return s !== ""; });
+  }
+
+  function upload(row, file) {
+    var message = row.querySelector(".serial-message");
+    var reader = new FileReader();
+    reader.onload = function () {
+      var text, serials;
+      try {
+        text = decode(reader.result);
+        serials = serialsFromCsv(text);
+      } catch (e) {
+        message.textContent = file.name + " is not UTF-8 or UTF-16 text. Save it as \"CSV UTF-8\" and upload it again.";
+        return;
+      }
+      var quantity = Math.abs(lineQuantity(row));
+      if (serials.length !== quantity) {
+        message.textContent = file.name + " holds " + serials.length + " serial numbers but the line's quantity is " +
+          quantity + ". Nothing was filled in.";
+        return;
+      }
+      if (quantity > maxFields) {
+        row.querySelector(".line-csv").value = text;
+        row.querySelector(".line-csv-name").value = file.name;
+        render(row);
+        return;
+      }
+      row.querySelector(".line-csv").value = "";
+      row.dataset.serials = JSON.stringify(serials);
+      row.querySelector(".serial-fields").innerHTML = "";
+      render(row);
+    };
+    reader.readAsArrayBuffer(file);
+  }
+
+  // ---- wiring --------------------------------------------------------------------------
+  function wire(row) {
+    row.querySelector(".line-item").addEventListener("change", function () {
+      row.dataset.serials = "[]";
+      row.querySelector(".serial-fields").innerHTML = "";
+      row.querySelector(".serial-picker").innerHTML = "";
+      row.querySelector(".line-csv").value = "";
+      render(row);
+    });
+    row.querySelector(".line-quantity").addEventListener("input", function () {
+      row.querySelector(".line-csv").value = "";
+      render(row);
+    });
+    var role = row.querySelector(".line-role");
+    if (role) { role.addEventListener("change", function () { render(row); }); }
+    row.querySelector(".line-auto").addEventListener("change", function () { render(row); });
+    row.querySelector(".line-upload").addEventListener("change", function (event) {
+      if (event.target.files.length) { upload(row, event.target.files[0]); }
+      event.target.value = "";
+    });
+    row.querySelector(".remove-line").addEventListener("click", function () {
+      if (linesBody.querySelectorAll("tr.line").length > 1) { row.remove(); markRepeats(); }
+    });
+    render(row);
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.classList.contains("sn")) {
+      markRepeats();
+      updateCount(event.target.closest("tr.line"));
+    }
+  });
+
+  // Enter moves to the next S/N field, as a scanner expects; it never submits the form.
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.tagName === "BUTTON" || event.target.tagName === "TEXTAREA") { return; }
+    event.preventDefault();
+    if (!event.target.classList.contains("sn")) { return; }
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input.sn"));
+    var next = inputs[inputs.indexOf(event.target) + 1];
+    if (next) { next.focus(); next.select(); }
+  });
+
+  document.getElementById("add-line").addEventListener("click", function () {
+    var rows = linesBody.querySelectorAll("tr.line");
+    var template = rows[rows.length - 1];
+    var copy = template.cloneNode(true);
+    var index = 0;
+    Array.prototype.forEach.call(rows, function (r) { index = Math.max(index, parseInt(r.dataset.index, 10) + 1); });
+    copy.dataset.index = String(index);
+    copy.dataset.serials = "[]";
+    Array.prototype.forEach.call(copy.querySelectorAll("[name]"), function (el) {
+      el.name = el.name.replace(/^lines-\d+-/, "lines-" + index + "-");
+    });
+    copy.querySelector(".line-item").value = "";
+    copy.querySelector(".line-quantity").value = "1";
+    copy.querySelector(".line-cost").value = "";
+    copy.querySelector(".line-auto").checked = false;
+    copy.querySelector(".line-csv").value = "";
+    copy.querySelector(".line-csv-name").value = "";
+    copy.querySelector(".serial-fields").innerHTML = "";
+    copy.querySelector(".serial-picker").innerHTML = "";
+    Array.prototype.forEach.call(copy.querySelectorAll(".line-error"), function (el) { el.remove(); });
+    linesBody.appendChild(copy);
+    wire(copy);
+    copy.querySelector(".line-item").focus();
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll(".header-party"), function (select) {
+    select.addEventListener("change", function () {
+      Array.prototype.forEach.call(linesBody.querySelectorAll("tr.line"), function (row) {
+        var list = row.querySelector(".picker-options");
+        if (list) { list.innerHTML = ""; }
+      });
+    });
+  });
+
+  Array.prototype.forEach.call(linesBody.querySelectorAll("tr.line"), wire);
+})();

@@ -1,0 +1,116 @@
+"""The transaction entry form: what the clerk typed, read into the posting's request shape.
+
+Lines arrive as ``lines-N-field`` inputs built by transaction_form.js. Nothing is checked
+here beyond turning text into numbers: the posting checks everything and its messages are
+shown on the re-displayed form, which keeps every value the clerk entered.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sos_serial.models.transaction import (
+    ADJUSTMENT, BUILD, ITEM_RECEIPT, PICK_TICKET, PROCESS, RENTAL, RENTAL_RETURN, RETURN, SHIPMENT, TRANSFER,
+)
+
+_LINE_FIELD = re.compile(r"^lines-(\d+)-(\w+)$")
+MAX_LINES = 200
+
+# Which header fields each kind of document shows, with their labels.
+HEADER_FIELDS = {
+    ITEM_RECEIPT: [("vendor_id", "Vendor"), ("location_id", "Receive into")],
+    SHIPMENT: [("customer_id", "Customer"), ("location_id", "Ship from")],
+    TRANSFER: [("location_id", "From location"), ("to_location_id", "To location")],
+    ADJUSTMENT: [("location_id", "Location")],
+    RETURN: [("customer_id", "Returned by customer"), ("location_id", "Return into")],
+    PICK_TICKET: [("customer_id", "For customer"), ("location_id", "Pick from")],
+    RENTAL: [("customer_id", "Rented to"), ("location_id", "From location")],
+    RENTAL_RETURN: [("customer_id", "Returned by"), ("location_id", "Return into")],
+    BUILD: [("location_id", "Location")],
+    PROCESS: [("location_id", "Location")],
+}
+OPTIONAL_HEADER = {"vendor_id", "customer_id"}
+
+
+@dataclass
+class LineInput:
+    item_id: str = ""
+    quantity: str = "1"
+    unit_cost: str = ""
+    role: str = ""
+    serials: list[str] = field(default_factory=list)
+    auto_serials: bool = False
+    serials_csv: str = ""
+    csv_name: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TransactionInput:
+    date: str
+    header: dict[str, str]
+    memo: str
+    lines: list[LineInput]
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def blank(cls, kind: str, today: str) -> "TransactionInput":
+        lines = [LineInput(role="input"), LineInput(role="output")] if kind in (BUILD, PROCESS) else [LineInput()]
+        return cls(date=today, header={name: "" for name, _ in HEADER_FIELDS[kind]}, memo="", lines=lines)
+
+    @classmethod
+    def from_form(cls, kind: str, form) -> "TransactionInput":
+        lines: dict[int, LineInput] = {}
+        for key in form:
+            match = _LINE_FIELD.match(key)
+            if not match or int(match.group(1)) >= MAX_LINES:
+                continue
+            line = lines.setdefault(int(match.group(1)), LineInput(quantity=""))
+            name = match.group(2)
+            if name == "serials":
+                line.serials = [s for s in form.getlist(key) if s.strip()]
+            elif name == "auto_serials":
+                line.auto_serials = form.get(key) in ("y", "on", "true", "1")
+            elif name in ("item_id", "quantity", "unit_cost", "role", "serials_csv", "csv_name"):
+                setattr(line, name, form.get(key, "").strip() if name != "serials_csv" else form.get(key, ""))
+        ordered = [lines[i] for i in sorted(lines) if lines[i].item_id or lines[i].quantity]
+        return cls(date=form.get("date", "").strip(),
+                   header={name: form.get(name, "").strip() for name, _ in HEADER_FIELDS[kind]},
+                   memo=form.get("memo", "").strip(), lines=ordered or [LineInput()])
+
+    def as_request(self, kind: str) -> dict:
+        """The API's JSON shape, for PostingRequest.from_dict; unreadable numbers pass through to be refused."""
+        data = {"type": kind, "date": self.date, "memo": self.memo or None, "lines": []}
+        for name, value in self.header.items():
+            data[name] = _number(value) if value else None
+        for line in self.lines:
+            entry = {"item_id": _number(line.item_id) if line.item_id else None,
+                     "quantity": _number(line.quantity)}
+            if line.unit_cost:
+                entry["unit_cost"] = line.unit_cost
+            if kind in (BUILD, PROCESS):
+                entry["role"] = line.role or None
+            if line.auto_serials:
+                entry["auto_serials"] = True
+            elif line.serials_csv:
+                entry["serials_csv"] = line.serials_csv
+            elif line.serials:
+                entry["serials"] = line.serials
+            data["lines"].append(entry)
+        return data
+
+    def attach_errors(self, problems) -> None:
+        """Put each of the posting's field errors on its line, the rest on the form."""
+        for problem in problems:
+            match = re.match(r"^lines\[(\d+)\]", problem.field)
+            if match and int(match.group(1)) < len(self.lines):
+                self.lines[int(match.group(1))].errors.append(problem.message)
+            else:
+                self.errors.append(problem.message)
+
+
+def _number(text: str):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return text
