@@ -7,6 +7,7 @@ if __name__ != "sos_serial.models":
     )
 
 from .api_token import ApiToken
+from .column_preference import ColumnPreference
 from .cost_layer import CostLayer
 from .customer import Customer
 from .item import Item
@@ -23,7 +24,7 @@ from .vendor import Vendor
 from .warranty import Warranty
 
 __all__ = [
-    "ApiToken", "CostLayer", "Customer", "Item", "Location", "SerialHistory", "SerialUnit",
+    "ApiToken", "ColumnPreference", "CostLayer", "Customer", "Item", "Location", "SerialHistory", "SerialUnit",
     "Settings", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
     "User", "Vendor", "Warranty",
 ]
