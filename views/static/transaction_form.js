@@ -377,7 +377,8 @@
     });
     copy.querySelector(".line-item").value = "";
     copy.querySelector(".line-quantity").value = "1";
-    copy.querySelector(".line-cost").value = "";
+    var cost = copy.querySelector(".line-cost");
+    if (cost) { cost.value = ""; }
     copy.querySelector(".line-auto").checked = false;
     copy.querySelector(".line-csv").value = "";
     copy.querySelector(".line-csv-name").value = "";
