@@ -44,6 +44,10 @@ class Company:
 
 @pytest.fixture
 def company(session) -> Company:
+    return make_company(session)
+
+
+def make_company(session) -> Company:
     # The settings row first, on its own: Settings.current does not see a row still pending in the session.
     Settings.current(session)
     session.commit()
@@ -185,6 +189,6 @@ def snapshot() -> dict:
 
 __all__ = [
     "Company", "DATE", "company", "count", "create_serial_unit", "figures", "history", "item", "line",
-    "line_serials", "lines_of", "open_layers", "post", "receive", "receive_plain", "request_of", "set_settings",
-    "settings", "ship", "snapshot", "stock_at", "unit", "units_of",
+    "line_serials", "lines_of", "make_company", "open_layers", "post", "receive", "receive_plain", "request_of",
+    "set_settings", "settings", "ship", "snapshot", "stock_at", "unit", "units_of",
 ]
