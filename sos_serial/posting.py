@@ -19,7 +19,7 @@ from .bulk_insert import bulk_insert
 from .db_errors import constraint_name
 from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from .guard import posting_scope
-from .money import to_storage
+from .money import to_money, to_storage
 from .plugins import hook
 from .posting_request import LineRequest, PostingRequest
 from .serial_csv import read_serials_csv
@@ -612,7 +612,15 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
                        f"{existing.status.replace('_', ' ')}"
                        f"{' at ' + existing.place if existing.status in (IN_STOCK, SHIPPED, RENTED) else ''}.",
                        [FieldError("serial_number", "Already exists for this item.")])
-    cost = money(unit_cost) if unit_cost is not None else item.cost
+    cost = item.cost
+    if unit_cost is not None:
+        try:
+            cost = to_money(unit_cost, "unit_cost")
+        except InvalidInput as exc:
+            problems.append(FieldError("unit_cost", exc.message))
+        else:
+            if cost < 0:
+                problems.append(FieldError("unit_cost", "A unit cost cannot be negative."))
     if warranty_start and warranty_end_ and warranty_end_ < warranty_start:
         problems.append(FieldError("warranty_end", "The warranty cannot end before it starts."))
     if problems:
