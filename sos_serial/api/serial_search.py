@@ -1,19 +1,11 @@
-"""Serial search: q matches the start of serial numbers, ignoring case, as an index range scan."""
+"""The API's serial search: the ``q`` query argument as a prefix match on serial numbers."""
 from flask import request
 
-from sos_serial.models import SerialUnit
-from sos_serial.models.serial_unit import serial_key
-
-# Greater than any character a serial can hold, so key >= q and key < q + this is "starts with q".
-_AFTER_ANY = "\U0010ffff"
-
-
-def prefix_conditions(q: str | None) -> list:
-    q = serial_key(q or "")
-    if not q:
-        return []
-    return [SerialUnit.serial_key >= q, SerialUnit.serial_key < q + _AFTER_ANY]
+from sos_serial.serial_search import prefix_conditions
 
 
 def prefix_filter() -> list:
     return prefix_conditions(request.args.get("q"))
+
+
+__all__ = ["prefix_conditions", "prefix_filter"]
