@@ -22,7 +22,7 @@ from .guard import posting_scope
 from .money import to_money, to_storage
 from .plugins import hook
 from .posting_request import LineRequest, PostingRequest
-from .serial_csv import read_serials_csv
+from .serial_csv import CsvSerials, read_serials_csv
 from .valuation import add_layer, average_cost, money, outbound_cost
 from .warranty_dates import warranty_end
 from sos_serial.models import (
@@ -103,6 +103,7 @@ class _Posting:
         self.parties: dict[str, object] = {}
         self.units: dict[int, dict[str, UnitRow]] = defaultdict(dict)  # item id -> key -> unit
         self.keys: dict[int, list[str]] = {}  # line index -> serial keys, in line order
+        self.csv_files: dict[int, CsvSerials] = {}  # line index -> the serials its CSV file holds
 
     # ------------------------------------------------------------------ checking
     def run(self) -> Transaction:
@@ -130,7 +131,9 @@ class _Posting:
         for line in self.req.lines:
             given = len(line.serials or ())
             if line.serials_csv is not None:
-                given = max(given, line.serials_csv.count("\n" if isinstance(line.serials_csv, str) else b"\n"))
+                # Read the file to count it: its line breaks miscount headers, blank rows and CR line ends.
+                self.csv_files[line.index] = read_serials_csv(line.serials_csv, f"{line.field}.serials_csv")
+                given = max(given, len(self.csv_files[line.index].serials))
             total += max(given, abs(line.quantity) if line.auto_serials else 0)
         if total > limit:
             raise InvalidInput(
@@ -205,7 +208,7 @@ class _Posting:
                 continue
             needed = abs(line.quantity)
             if line.serials_csv is not None:
-                parsed = read_serials_csv(line.serials_csv, f"{line.field}.serials_csv")
+                parsed = self.csv_files[line.index]
                 if len(parsed.serials) != needed:
                     mismatches.append(FieldError(
                         f"{line.field}.serials_csv",

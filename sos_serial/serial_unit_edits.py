@@ -37,7 +37,8 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
         raise InvalidInput(f"A serial unit has no editable field {', '.join(unknown)}.",
                            [FieldError(name, "Unknown field.") for name in unknown])
     try:
-        unit = session.scalars(select(SerialUnit).where(SerialUnit.id == unit_id).with_for_update()
+        # Lock the unit's row only (of=SerialUnit): PostgreSQL cannot lock the outer-joined warranty.
+        unit = session.scalars(select(SerialUnit).where(SerialUnit.id == unit_id).with_for_update(of=SerialUnit)
                                .execution_options(populate_existing=True)).one_or_none()
         if unit is None:
             raise NotFound(f"There is no serial unit with id {unit_id}.")
