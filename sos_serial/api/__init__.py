@@ -4,13 +4,15 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import HTTPException, NotFound
 
 from sos_serial.auth import can, user_for_token
 from sos_serial.db_errors import describe_integrity_error
 from sos_serial.errors import Conflict, FieldError, PermissionDenied, SerialInventoryError
 from sos_serial.extensions import csrf, db
+
+from .request_parsing import MAX_INT
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,6 +49,13 @@ def authenticate():
     return None
 
 
+@bp.before_request
+def ids_in_range():
+    # An id no database column can hold is an unknown id, not a query to send (it would overflow there).
+    if any(isinstance(value, int) and value > MAX_INT for value in (request.view_args or {}).values()):
+        raise NotFound()
+
+
 def require(right: str) -> None:
     if not can(g.api_user, right):
         raise PermissionDenied(f"The {g.api_user.role} role may not do this.")
@@ -72,6 +81,24 @@ def _http_error(exc: HTTPException):
     return problem(exc.code or 500, exc.name, detail)
 
 
+@bp.errorhandler(DataError)
+@bp.errorhandler(OverflowError)
+def _out_of_range(exc: Exception):
+    # A value that passed the checks but that the database cannot hold (a number past its range,
+    # a NUL character PostgreSQL text refuses): bad input, not a server fault.
+    db.session.rollback()
+    log.warning("Refused a value the database cannot hold in %s %s: %s", request.method, request.path, exc)
+    return problem(422, "Invalid input", "A value in the request is out of the range the inventory can store "
+                   "(a number too large, or a character text cannot hold). Nothing was saved.")
+
+
+def _routing_error(exc: HTTPException):
+    # No API endpoint matched (unknown path, wrong method): still answer the API's way under its prefix.
+    if request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/"):
+        return _http_error(exc)
+    return exc
+
+
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
     db.session.rollback()
@@ -84,6 +111,8 @@ def init_app(app) -> None:
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    app.register_error_handler(404, _routing_error)
+    app.register_error_handler(405, _routing_error)
 
 
 __all__ = ["bp", "problem", "require", "Conflict", "init_app"]

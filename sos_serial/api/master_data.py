@@ -9,7 +9,7 @@ from sos_serial.models.warranty import WARRANTY_UNITS
 
 from . import bp, require
 from .representations import named_json, page_json, warranty_json
-from .request_parsing import json_body, pagination, refuse_unknown, text_field
+from .request_parsing import MAX_INT, json_body, pagination, refuse_unknown, text_field
 
 NAMED = {"locations": Location, "customers": Customer, "vendors": Vendor}
 
@@ -54,7 +54,7 @@ def create_warranty():
     refuse_unknown(data, ("name", "duration", "unit", "terms"), "A warranty")
     duration = data.get("duration")
     problems = []
-    if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
+    if isinstance(duration, bool) or not isinstance(duration, int) or not 0 < duration <= MAX_INT:
         problems.append(FieldError("duration", "The duration must be a whole number greater than 0."))
     if data.get("unit") not in WARRANTY_UNITS:
         problems.append(FieldError("unit", f"The unit must be one of {', '.join(WARRANTY_UNITS)}."))

@@ -10,13 +10,32 @@ from sos_serial.money import to_money
 from sos_serial.posting_request import MalformedRequest
 
 MAX_PER_PAGE = 500
+# The largest id, count or number the database's integer columns hold (PostgreSQL INTEGER).
+MAX_INT = 2**31 - 1
 
 
 def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise MalformedRequest("The request body must be a JSON object (Content-Type: application/json).")
+    if b"\\u0000" in request.get_data():
+        refuse_nul_characters(data)
     return data
+
+
+def refuse_nul_characters(value, where: str = "") -> None:
+    """No text may hold a NUL character: PostgreSQL cannot store one, and no name or serial needs it."""
+    if isinstance(value, str) and "\x00" in value:
+        field = where or "body"
+        raise InvalidInput(f"{field} holds a NUL character (\\u0000), which text cannot contain.",
+                           [FieldError(field, "Holds a NUL character.")])
+    if isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul_characters(key, where or "body")
+            refuse_nul_characters(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_nul_characters(item, f"{where}[{index}]")
 
 
 def refuse_unknown(data: dict, allowed, what: str) -> None:
@@ -55,7 +74,7 @@ def id_field(data, name, *, nullable=False):
     value = data.get(name)
     if value is None and nullable:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_INT:
         raise InvalidInput(f"{name} must be a record id.", [FieldError(name, "Must be a record id.")])
     return value
 
@@ -83,7 +102,7 @@ def date_field(data, name):
                            [FieldError(name, "Must be YYYY-MM-DD.")]) from None
 
 
-def query_int(name, *, default=None, minimum=1):
+def query_int(name, *, default=None, minimum=1, maximum=MAX_INT):
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -93,10 +112,12 @@ def query_int(name, *, default=None, minimum=1):
         raise InvalidInput(f"{name} must be a whole number.", [FieldError(name, "Must be a whole number.")]) from None
     if value < minimum:
         raise InvalidInput(f"{name} must be at least {minimum}.", [FieldError(name, f"At least {minimum}.")])
+    if maximum is not None and value > maximum:
+        raise InvalidInput(f"{name} can be at most {maximum}.", [FieldError(name, f"At most {maximum}.")])
     return value
 
 
 def pagination() -> tuple[int, int]:
     page = query_int("page", default=1)
-    per_page = min(query_int("per_page", default=50), MAX_PER_PAGE)
+    per_page = min(query_int("per_page", default=50, maximum=None), MAX_PER_PAGE)
     return page, per_page

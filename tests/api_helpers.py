@@ -1,0 +1,252 @@
+"""Shared fixtures and helpers for the JSON API contract tests (tests/test_api_*.py).
+
+``api(role)`` gives a client for the JSON API signed in with a bearer token of a user of that
+role (admin, clerk or support); ``admin``, ``clerk`` and ``support`` are ready-made ones.
+Tokens are issued with ``ApiToken.issue``, as ``flask users token NAME`` does (one test in
+test_api_auth.py goes through that very command).
+
+``world`` is a small company made directly in the database: two locations, two customers,
+a vendor, two serial-tracked items with warranties and a plain (quantity-only) item.
+
+Test modules import what they use by name, e.g.
+``from api_helpers import admin, clerk, world, assert_problem  # noqa: F401``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from sos_serial.extensions import db
+from sos_serial.models import (
+    ApiToken, Customer, Item, Location, SerialUnit, Settings, User, Vendor, Warranty,
+)
+
+API = "/api/v1"
+DATE = "2026-01-05"
+PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
+_NO_BODY = object()
+
+
+class ApiClient:
+    """The Flask test client, speaking JSON to /api/v1 with one user's bearer token."""
+
+    def __init__(self, client, token: str | None, role: str | None = None):
+        self.client = client
+        self.token = token
+        self.role = role
+
+    def request(self, method: str, path: str, json=_NO_BODY, *, data=None, headers=None, query_string=None):
+        all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        all_headers.update(headers or {})
+        kwargs = {"method": method, "headers": all_headers, "query_string": query_string}
+        if json is not _NO_BODY:
+            kwargs["json"] = json
+        elif data is not None:
+            kwargs["data"] = data
+        return self.client.open(API + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=_NO_BODY, **kwargs):
+        return self.request("POST", path, json, **kwargs)
+
+    def patch(self, path, json=_NO_BODY, **kwargs):
+        return self.request("PATCH", path, json, **kwargs)
+
+    def ok(self, method: str, path: str, json=_NO_BODY, status: int = 200, **kwargs):
+        """Send a request that must succeed with ``status``; return the JSON answer."""
+        response = self.request(method, path, json, **kwargs)
+        assert response.status_code == status, (method, path, response.status_code, response.get_data(as_text=True))
+        return response.get_json()
+
+
+def _add_user(username: str, role: str) -> User:
+    user = User(username=username, role=role)
+    user.password_hash = "not-a-usable-hash"  # API tests never sign in with a password; hashing is slow
+    db.session.add(user)
+    return user
+
+
+def issue_token(app, username: str, role: str | None = None) -> str:
+    """A fresh API token for ``username``, creating the user first when ``role`` is given."""
+    with app.app_context():
+        user = _add_user(username, role) if role else db.session.scalars(
+            select(User).filter_by(username=username)).one()
+        record, token = ApiToken.issue(user)
+        db.session.add(record)
+        db.session.commit()
+        db.session.remove()
+    return token
+
+
+@pytest.fixture
+def tokens(app) -> dict[str, str]:
+    """One user per role, named after it, and a token for each."""
+    return {role: issue_token(app, role, role) for role in ("admin", "clerk", "support")}
+
+
+@pytest.fixture
+def api(client, tokens):
+    def for_role(role: str | None) -> ApiClient:
+        return ApiClient(client, tokens[role] if role else None, role)
+
+    return for_role
+
+
+@pytest.fixture
+def admin(api) -> ApiClient:
+    return api("admin")
+
+
+@pytest.fixture
+def clerk(api) -> ApiClient:
+    return api("clerk")
+
+
+@pytest.fixture
+def support(api) -> ApiClient:
+    return api("support")
+
+
+@pytest.fixture
+def anonymous(client) -> ApiClient:
+    return ApiClient(client, None)
+
+
+@dataclass
+class World:
+    main: int          # location "Main Warehouse"
+    showroom: int      # location "Showroom"
+    acme: int          # customer "Acme Clocks"
+    baker: int         # customer "Baker & Sons Jewelers"
+    vendor: int        # vendor "Yerevan Clockworks"
+    clock: int         # tracked "Armenian Mantel Clock", cost 149.99, warranty "1 year parts and labor"
+    grandfather: int   # tracked "Grandfather Clock", cost 1250.00, warranty "1 month"
+    oil: int           # plain "Clock Oil 10 ml", cost 4.25
+    one_year: int
+    one_month: int
+
+
+@pytest.fixture
+def world(app) -> World:
+    with app.app_context():
+        session = db.session
+        # The settings row first, on its own: Settings.current does not see a row still pending.
+        Settings.current(session)
+        session.commit()
+        one_year = Warranty(name="1 year parts and labor", duration=1, unit="years")
+        one_month = Warranty(name="1 month", duration=1, unit="months")
+        main, showroom = Location(name="Main Warehouse"), Location(name="Showroom")
+        acme, baker = Customer(name="Acme Clocks"), Customer(name="Baker & Sons Jewelers")
+        vendor = Vendor(name="Yerevan Clockworks")
+        clock = Item(name="Armenian Mantel Clock", sku="CLK-ARM-01", track_serials=True, cost=Decimal("149.99"),
+                     warranty=one_year)
+        grandfather = Item(name="Grandfather Clock", sku="CLK-GF-02", track_serials=True,
+                           cost=Decimal("1250.00"), warranty=one_month)
+        oil = Item(name="Clock Oil 10 ml", sku="SUP-OIL-10", cost=Decimal("4.25"))
+        session.add_all([one_year, one_month, main, showroom, acme, baker, vendor, clock, grandfather, oil])
+        session.commit()
+        made = World(main=main.id, showroom=showroom.id, acme=acme.id, baker=baker.id, vendor=vendor.id,
+                     clock=clock.id, grandfather=grandfather.id, oil=oil.id, one_year=one_year.id,
+                     one_month=one_month.id)
+        session.remove()
+    return made
+
+
+# ---------------------------------------------------------------------------- answers
+def assert_problem(response, status: int, *fields: str) -> dict:
+    """A problem+json answer with ``status`` whose ``errors`` name each of ``fields``; returns the body."""
+    text = response.get_data(as_text=True)
+    assert response.status_code == status, (response.status_code, text)
+    assert response.mimetype == "application/problem+json", response.content_type
+    body = response.get_json(force=True)
+    assert isinstance(body, dict) and PROBLEM_KEYS <= set(body), body
+    assert body["status"] == status
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["errors"], list)
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}, error
+    named = [error["field"] for error in body["errors"]]
+    for field in fields:
+        assert field in named, (field, body)
+    return body
+
+
+def problem_text(body: dict) -> str:
+    """The detail and every error message of a problem, as one string to search."""
+    return " ".join([body["detail"], *(f"{e['field']}: {e['message']}" for e in body["errors"])])
+
+
+# ---------------------------------------------------------------------------- posting through the API
+def line(item_id, quantity, **fields) -> dict:
+    return {"item_id": item_id, "quantity": quantity, **fields}
+
+
+def post_doc(client: ApiClient, status: int = 201, **doc):
+    """POST /transactions with ``date`` defaulting to 2026-01-05; with status=None return the response."""
+    doc.setdefault("date", DATE)
+    if status is None:
+        return client.post("/transactions", doc)
+    return client.ok("POST", "/transactions", doc, status=status)
+
+
+def receive(client: ApiClient, item_id, serials, location_id, **fields) -> dict:
+    return post_doc(client, type="item_receipt", location_id=location_id,
+                    lines=[line(item_id, len(serials), serials=list(serials), **fields)])
+
+
+def receive_plain(client: ApiClient, item_id, quantity, location_id, **fields) -> dict:
+    return post_doc(client, type="item_receipt", location_id=location_id, lines=[line(item_id, quantity, **fields)])
+
+
+def ship(client: ApiClient, item_id, serials, location_id, customer_id, date=DATE) -> dict:
+    return post_doc(client, type="shipment", date=date, location_id=location_id, customer_id=customer_id,
+                    lines=[line(item_id, len(serials), serials=list(serials))])
+
+
+def find_unit(client: ApiClient, item_id, serial) -> dict:
+    """The serial unit of ``item_id`` whose serial is ``serial`` (exactly one), through GET /serials."""
+    page = client.ok("GET", "/serials", query_string={"item_id": item_id, "q": serial})
+    found = [u for u in page["items"] if u["serial_number"].casefold() == serial.casefold()]
+    assert len(found) == 1, page
+    return found[0]
+
+
+def set_settings(client: ApiClient, **groups) -> dict:
+    """PATCH /settings as given (the client must be an admin's)."""
+    return client.ok("PATCH", "/settings", groups)
+
+
+# ---------------------------------------------------------------------------- the database, read directly
+def snapshot(app) -> dict:
+    """Every row of every table, so a refused request can be shown to have changed nothing."""
+    with app.app_context():
+        tables = {}
+        for table in db.metadata.sorted_tables:
+            rows = db.session.execute(select(table)).all()
+            tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
+        db.session.remove()
+    return tables
+
+
+def row_counts(app) -> dict[str, int]:
+    return {name: len(rows) for name, rows in snapshot(app).items()}
+
+
+def unit_count(app) -> int:
+    with app.app_context():
+        count = len(db.session.scalars(select(SerialUnit.id)).all())
+        db.session.remove()
+    return count
+
+
+__all__ = [
+    "API", "ApiClient", "DATE", "World", "admin", "anonymous", "api", "assert_problem", "clerk", "find_unit",
+    "issue_token", "line", "post_doc", "problem_text", "receive", "receive_plain", "row_counts", "set_settings",
+    "ship", "snapshot", "support", "tokens", "unit_count", "world",
+]
