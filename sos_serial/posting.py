@@ -24,6 +24,7 @@ from .plugins import hook
 from .posting_request import LineRequest, PostingRequest
 from .serial_csv import CsvSerials, read_serials_csv
 from .valuation import add_layer, average_cost, money, outbound_cost
+from .warranty_coverage import units_keeping_coverage
 from .warranty_dates import warranty_end
 from sos_serial.models import (
     Customer, Item, Location, SerialHistory, SerialUnit, Settings, StockLevel, Transaction, TransactionLine,
@@ -432,13 +433,18 @@ class _Posting:
             return Decimal(0)
         target = self._target(line)
         changes = dict(target)
-        if req.type == SHIPMENT and item.warranty is not None:
-            changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
-                           warranty_end=warranty_end(req.date, item.warranty))
         if effect > 0 and line.unit_cost is not None:
             changes["unit_cost"] = line.unit_cost
             costs = [line.unit_cost] * len(units)
-        self._set_units(unit_ids, expected=self._source()[:2], **changes)
+        if req.type == SHIPMENT and item.warranty is not None:
+            # Units going back to the customer whose sale covers them keep that coverage.
+            keeping = units_keeping_coverage(self.session, unit_ids, req.customer_id)
+            self._set_units([i for i in unit_ids if i in keeping], expected=self._source()[:2], **changes)
+            changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
+                           warranty_end=warranty_end(req.date, item.warranty))
+            self._set_units([i for i in unit_ids if i not in keeping], expected=self._source()[:2], **changes)
+        else:
+            self._set_units(unit_ids, expected=self._source()[:2], **changes)
         self._record(unit_ids, line_id, document_id, target["status"], target["location_id"], target["customer_id"])
         if effect < 0:
             cost = outbound_cost(self.session, item, len(units), self.settings, costs)

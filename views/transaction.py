@@ -19,7 +19,7 @@ from sos_serial.packing_list import packing_list_context
 from sos_serial.posting import post_transaction
 from sos_serial.posting_request import PostingRequest
 from sos_serial.api.representations import line_serials
-from sos_serial.api.serial_search import prefix_conditions
+from sos_serial.serial_search import prefix_conditions
 
 from .secured_view import SecuredModelView
 from .transaction_form import HEADER_FIELDS, OPTIONAL_HEADER, TransactionInput
