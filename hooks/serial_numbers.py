@@ -1,7 +1,7 @@
 """What a serial number may look like: 1 to 64 printable characters, already trimmed."""
 from sos_serial.errors import InvalidInput
 from sos_serial.hookspecs import hookimpl
-from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH
+from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, serial_key
 
 SHOWN = 10
 
@@ -18,6 +18,10 @@ def validate_serial_numbers(item, serial_numbers):
             problems.append(f"{serial[:24]}... is {len(serial)} characters long (at most {SERIAL_MAX_LENGTH})")
         elif not serial.isprintable():
             problems.append(f"{serial!r} holds a control or invisible character ({_describe(serial)})")
+        elif len(serial_key(serial)) > SERIAL_MAX_LENGTH:
+            # The compared form is stored too, in as many characters; a few letters fold longer (ß -> ss).
+            problems.append(f"{serial[:24]}... is {len(serial_key(serial))} characters long when compared "
+                            f"without regard to case (letters such as ß count twice; at most {SERIAL_MAX_LENGTH})")
         if len(problems) > SHOWN:
             break
     if problems:
