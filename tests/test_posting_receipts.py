@@ -97,6 +97,17 @@ def test_a_serial_of_exactly_64_characters_is_accepted(session, company):
     assert unit(co.clock, longest).serial_number == longest
 
 
+def test_a_serial_whose_compared_form_outgrows_64_characters_is_invalid(session, company):
+    co = company
+    receipt(co, line(co.clock, 1, serials=["ß" * 32]))  # compared as "ss" * 32: 64 characters
+    assert unit(co.clock, "SS" * 32).serial_number == "ß" * 32
+    before = snapshot()
+    with pytest.raises(InvalidInput, match="66 characters long when compared without regard to case") as refused:
+        receipt(co, line(co.clock, 1, serials=["ß" * 2 + "X" * 62]))
+    assert refused.value.errors[0].field == "lines[0].serials"
+    assert snapshot() == before
+
+
 def test_a_space_inside_a_serial_is_kept(session, company):
     co = company
     receipt(co, line(co.clock, 1, serials=["CLK 0001"]))
