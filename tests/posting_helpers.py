@@ -1,18 +1,15 @@
 """Shared helpers for the posting-layer tests (tests/test_posting_*.py).
 
-``company`` builds a small company inside the app context: two locations, two customers,
-a vendor, two serial-tracked items with warranties, and a plain (quantity-only) item.
-``post(**doc)`` posts a document in the API's JSON shape through ``post_transaction``.
-
-Test modules import the fixtures they use by name, e.g.
-``from posting_helpers import company, post  # noqa: F401``.
+``make_company(session)`` builds a small company inside the app context: two locations, two
+customers, a vendor, two serial-tracked items with warranties, and a plain (quantity-only)
+item; each test module wraps it in a ``co`` fixture. ``post(**doc)`` posts a document in the
+API's JSON shape through ``post_transaction``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
 
 from sos_serial.extensions import db
@@ -42,15 +39,8 @@ class Company:
     one_month: int
 
 
-@pytest.fixture
-def company(session) -> Company:
-    return make_company(session)
-
-
 def make_company(session) -> Company:
-    # The settings row first, on its own: Settings.current does not see a row still pending in the session.
-    Settings.current(session)
-    session.commit()
+    Settings.current(session)  # the settings row, with its defaults (PostgreSQL tests start from empty tables)
     one_year = Warranty(name="1 year parts and labor", duration=1, unit="years")
     one_month = Warranty(name="1 month", duration=1, unit="months")
     main, showroom = Location(name="Main Warehouse"), Location(name="Showroom")
@@ -188,7 +178,7 @@ def snapshot() -> dict:
 
 
 __all__ = [
-    "Company", "DATE", "company", "count", "create_serial_unit", "figures", "history", "item", "line",
+    "Company", "DATE", "count", "create_serial_unit", "figures", "history", "item", "line",
     "line_serials", "lines_of", "make_company", "open_layers", "post", "receive", "receive_plain", "request_of",
     "set_settings", "settings", "ship", "snapshot", "stock_at", "unit", "units_of",
 ]

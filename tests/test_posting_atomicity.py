@@ -10,9 +10,9 @@ from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialHistory, SerialUnit, StockLevel, TransactionLineSerial
 
-from posting_helpers import (  # noqa: F401
-    company, count, figures, line, make_company, post, receive, receive_plain, set_settings, settings, snapshot,
-    stock_at, unit,
+from posting_helpers import (
+    count, figures, line, make_company, post, receive, receive_plain, set_settings, settings, snapshot, stock_at,
+    unit,
 )
 
 

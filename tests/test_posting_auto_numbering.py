@@ -6,9 +6,16 @@ import pytest
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialUnit
 
-from posting_helpers import (  # noqa: F401
-    company, count, line, line_serials, lines_of, post, receive, set_settings, settings, snapshot, unit, units_of,
+from posting_helpers import (
+    count, line, line_serials, lines_of, make_company, post, receive, set_settings, settings, snapshot, unit,
+    units_of,
 )
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 
 def auto_receipt(co, quantity, item_id=None, *extra_lines):
@@ -20,8 +27,7 @@ def serials_of(item_id):
     return [u.serial_number for u in units_of(item_id)]
 
 
-def test_auto_numbering_while_disabled_is_invalid(session, company):
-    co = company
+def test_auto_numbering_while_disabled_is_invalid(co):
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
         auto_receipt(co, 2)
@@ -30,8 +36,7 @@ def test_auto_numbering_while_disabled_is_invalid(session, company):
     assert snapshot() == before
 
 
-def test_sequential_numbers_have_the_prefix_and_zero_padding(session, company):
-    co = company
+def test_sequential_numbers_have_the_prefix_and_zero_padding(co):
     set_settings(auto_serial_enabled=True, auto_serial_prefix="CLK-", auto_serial_length=4,
                  auto_serial_next_number=7)
     document = auto_receipt(co, 3)
@@ -41,8 +46,7 @@ def test_sequential_numbers_have_the_prefix_and_zero_padding(session, company):
     assert [h.status for h in units_of(co.clock)] == ["in_stock"] * 3
 
 
-def test_sequential_numbering_skips_numbers_the_item_already_has(session, company):
-    co = company
+def test_sequential_numbering_skips_numbers_the_item_already_has(co):
     receive(co.clock, ["n-0002", "N-0004"], co.main)
     receive(co.grandfather, ["N-0001"], co.main)  # another item's serial does not block the number
     set_settings(auto_serial_enabled=True, auto_serial_prefix="N-", auto_serial_length=4,
@@ -52,8 +56,7 @@ def test_sequential_numbering_skips_numbers_the_item_already_has(session, compan
     assert settings().auto_serial_next_number == 6
 
 
-def test_a_second_document_continues_from_the_advanced_number(session, company):
-    co = company
+def test_a_second_document_continues_from_the_advanced_number(co):
     set_settings(auto_serial_enabled=True, auto_serial_prefix="", auto_serial_length=3)
     auto_receipt(co, 2)
     auto_receipt(co, 2, co.grandfather)
@@ -63,8 +66,7 @@ def test_a_second_document_continues_from_the_advanced_number(session, company):
     assert settings().auto_serial_next_number == 6
 
 
-def test_two_auto_lines_of_one_item_get_different_numbers(session, company):
-    co = company
+def test_two_auto_lines_of_one_item_get_different_numbers(co):
     set_settings(auto_serial_enabled=True, auto_serial_prefix="A", auto_serial_length=2)
     document = post(type="item_receipt", location_id=co.main, lines=[
         line(co.clock, 2, auto_serials=True), line(co.clock, 1, auto_serials=True)])
@@ -73,8 +75,7 @@ def test_two_auto_lines_of_one_item_get_different_numbers(session, company):
     assert line_serials(second.id) == ["A03"]
 
 
-def test_an_auto_number_equal_to_a_typed_serial_of_the_document_is_a_repeat(session, company):
-    co = company
+def test_an_auto_number_equal_to_a_typed_serial_of_the_document_is_a_repeat(co):
     set_settings(auto_serial_enabled=True, auto_serial_prefix="A", auto_serial_length=2)
     before = snapshot()
     with pytest.raises(Conflict) as refused:
@@ -85,8 +86,7 @@ def test_an_auto_number_equal_to_a_typed_serial_of_the_document_is_a_repeat(sess
     assert snapshot() == before
 
 
-def test_a_rejected_document_leaves_the_next_number_unchanged(session, company):
-    co = company
+def test_a_rejected_document_leaves_the_next_number_unchanged(co):
     receive(co.grandfather, ["GF-1"], co.main)
     set_settings(auto_serial_enabled=True, auto_serial_prefix="X", auto_serial_length=3,
                  auto_serial_next_number=40)
@@ -99,8 +99,7 @@ def test_a_rejected_document_leaves_the_next_number_unchanged(session, company):
     assert serials_of(co.clock) == ["X040"]
 
 
-def test_numbers_past_the_digit_length_are_invalid(session, company):
-    co = company
+def test_numbers_past_the_digit_length_are_invalid(co):
     set_settings(auto_serial_enabled=True, auto_serial_prefix="Z", auto_serial_length=2,
                  auto_serial_next_number=98)
     before = snapshot()
@@ -116,8 +115,7 @@ def test_numbers_past_the_digit_length_are_invalid(session, company):
     assert count(SerialUnit) == 2
 
 
-def test_taken_numbers_count_towards_the_digit_length(session, company):
-    co = company
+def test_taken_numbers_count_towards_the_digit_length(co):
     receive(co.clock, ["Z8", "Z9"], co.main)
     set_settings(auto_serial_enabled=True, auto_serial_prefix="Z", auto_serial_length=1,
                  auto_serial_next_number=7)
@@ -126,8 +124,7 @@ def test_taken_numbers_count_towards_the_digit_length(session, company):
     assert settings().auto_serial_next_number == 7
 
 
-def test_random_numbers_have_the_length_and_prefix_and_are_unique(session, company):
-    co = company
+def test_random_numbers_have_the_length_and_prefix_and_are_unique(co):
     set_settings(auto_serial_enabled=True, auto_serial_mode="random", auto_serial_prefix="R-",
                  auto_serial_length=9, auto_serial_next_number=5)
     document = auto_receipt(co, 200)
@@ -138,8 +135,7 @@ def test_random_numbers_have_the_length_and_prefix_and_are_unique(session, compa
     assert settings().auto_serial_next_number == 5  # random mode leaves the sequence alone
 
 
-def test_random_numbers_never_collide_with_existing_serials(session, company):
-    co = company
+def test_random_numbers_never_collide_with_existing_serials(co):
     receive(co.clock, ["r0", "R1", "R2", "R3", "R4"], co.main)
     set_settings(auto_serial_enabled=True, auto_serial_mode="random", auto_serial_prefix="R",
                  auto_serial_length=1)
@@ -147,16 +143,14 @@ def test_random_numbers_never_collide_with_existing_serials(session, company):
     assert line_serials(lines_of(document)[0].id) == ["R5", "R6", "R7", "R8", "R9"]
 
 
-def test_random_numbering_refuses_to_use_up_the_space(session, company):
-    co = company
+def test_random_numbering_refuses_to_use_up_the_space(co):
     set_settings(auto_serial_enabled=True, auto_serial_mode="random", auto_serial_length=1)
     with pytest.raises(InvalidInput, match="Increase the number length"):
         auto_receipt(co, 6)
     assert count(SerialUnit) == 0
 
 
-def test_auto_numbering_serves_positive_adjustments_and_build_outputs(session, company):
-    co = company
+def test_auto_numbering_serves_positive_adjustments_and_build_outputs(co):
     set_settings(auto_serial_enabled=True, auto_serial_prefix="S", auto_serial_length=3)
     adjustment = post(type="adjustment", location_id=co.main, lines=[line(co.clock, 2, auto_serials=True)])
     build = post(type="build", location_id=co.main, lines=[
@@ -169,9 +163,7 @@ def test_auto_numbering_serves_positive_adjustments_and_build_outputs(session, c
 
 @pytest.mark.parametrize("doc_type, quantity, role", [("shipment", 1, None), ("adjustment", -1, None),
                                                       ("build", 1, "input")])
-def test_auto_numbering_on_a_line_that_takes_existing_units_is_refused(session, company, doc_type, quantity,
-                                                                       role):
-    co = company
+def test_auto_numbering_on_a_line_that_takes_existing_units_is_refused(co, doc_type, quantity, role):
     set_settings(auto_serial_enabled=True)
     fields = {"role": role} if role else {}
     with pytest.raises(InvalidInput, match="pick their serials"):
@@ -180,8 +172,7 @@ def test_auto_numbering_on_a_line_that_takes_existing_units_is_refused(session, 
     assert settings().auto_serial_next_number == 1
 
 
-def test_auto_numbering_on_a_plain_item_is_refused(session, company):
-    co = company
+def test_auto_numbering_on_a_plain_item_is_refused(co):
     set_settings(auto_serial_enabled=True)
     with pytest.raises(InvalidInput, match="not tracked by serial number"):
         auto_receipt(co, 2, co.oil)

@@ -7,7 +7,13 @@ from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialUnit
 from sos_serial.serial_csv import read_serials_csv
 
-from posting_helpers import company, count, line, line_serials, lines_of, post, snapshot, units_of  # noqa: F401
+from posting_helpers import count, line, line_serials, lines_of, make_company, post, snapshot, units_of
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 
 def receive_csv(co, data, quantity, item_id=None):
@@ -20,16 +26,14 @@ def serials_of(co):
 
 
 @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
-def test_serials_come_from_the_first_column(session, company, as_bytes):
-    co = company
+def test_serials_come_from_the_first_column(co, as_bytes):
     data = "CLK-0001,walnut\n CLK-0002 ,oak\nCLK-0003\n"
     document = receive_csv(co, data.encode() if as_bytes else data, 3)
     assert serials_of(co) == ["CLK-0001", "CLK-0002", "CLK-0003"]
     assert line_serials(lines_of(document)[0].id) == ["CLK-0001", "CLK-0002", "CLK-0003"]
 
 
-def test_a_header_names_the_serial_column_and_is_skipped(session, company):
-    co = company
+def test_a_header_names_the_serial_column_and_is_skipped(co):
     receive_csv(co, "Item,S/N,Notes\nclock,CLK-0001,first\nclock,CLK-0002,second\n", 2)
     assert serials_of(co) == ["CLK-0001", "CLK-0002"]
 
@@ -45,22 +49,19 @@ def test_without_a_header_the_first_row_is_a_serial():
     assert read_serials_csv("Item,Notes\nCLK-0001,x\n").serials == ["Item", "CLK-0001"]
 
 
-def test_a_header_in_the_first_column_is_skipped(session, company):
-    co = company
+def test_a_header_in_the_first_column_is_skipped(co):
     receive_csv(co, "Serial Number\nCLK-0001\n", 1)
     assert serials_of(co) == ["CLK-0001"]
 
 
-def test_blank_rows_are_ignored(session, company):
-    co = company
+def test_blank_rows_are_ignored(co):
     data = "\n\nserial\n\nCLK-0001\n ,\n\n CLK-0002\n\n"
     receive_csv(co, data, 2)
     assert serials_of(co) == ["CLK-0001", "CLK-0002"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16-le-bom", "utf-16-be-bom", "utf-16"])
-def test_unicode_encodings_spreadsheets_save_are_read(session, company, encoding):
-    co = company
+def test_unicode_encodings_spreadsheets_save_are_read(co, encoding):
     text = "Serial\r\nÜHR-0001\r\nCLK-0002\r\n"
     if encoding == "utf-16-le-bom":
         data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
@@ -72,8 +73,7 @@ def test_unicode_encodings_spreadsheets_save_are_read(session, company, encoding
     assert serials_of(co) == ["ÜHR-0001", "CLK-0002"]
 
 
-def test_a_bom_in_a_text_upload_is_dropped(session, company):
-    co = company
+def test_a_bom_in_a_text_upload_is_dropped(co):
     receive_csv(co, "\ufeffCLK-0001\r\nCLK-0002", 2)
     assert serials_of(co) == ["CLK-0001", "CLK-0002"]
 
@@ -83,8 +83,7 @@ def test_a_bom_in_a_text_upload_is_dropped(session, company):
     codecs.BOM_UTF16_LE + "CLK-0001\n".encode("utf-16-le") + b"\x00\xd8",  # a lone surrogate
     "CLK-0001\nCLK-0002\n".encode("utf-16-le"),                        # UTF-16 without its BOM
 ], ids=["latin-1", "broken-utf-16", "utf-16-without-bom"])
-def test_bytes_that_are_not_utf8_or_utf16_are_refused_clearly(session, company, data):
-    co = company
+def test_bytes_that_are_not_utf8_or_utf16_are_refused_clearly(co, data):
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
         receive_csv(co, data, 2)
@@ -94,8 +93,7 @@ def test_bytes_that_are_not_utf8_or_utf16_are_refused_clearly(session, company, 
     assert snapshot() == before
 
 
-def test_duplicate_rows_are_a_conflict_listing_their_row_numbers(session, company):
-    co = company
+def test_duplicate_rows_are_a_conflict_listing_their_row_numbers(co):
     data = "serial\nCLK-0001\nCLK-0002\n\nclk-0001\nCLK-0002\nCLK-0003\nCLK-0001\n"
     before = snapshot()
     with pytest.raises(Conflict) as refused:
@@ -108,8 +106,7 @@ def test_duplicate_rows_are_a_conflict_listing_their_row_numbers(session, compan
 
 
 @pytest.mark.parametrize("quantity", [2, 4])
-def test_a_count_other_than_the_quantity_is_invalid_giving_both(session, company, quantity):
-    co = company
+def test_a_count_other_than_the_quantity_is_invalid_giving_both(co, quantity):
     with pytest.raises(InvalidInput) as refused:
         receive_csv(co, "serial\nCLK-0001\nCLK-0002\nCLK-0003\n", quantity)
     assert f"the file holds 3 serial numbers but the line's quantity is {quantity}" in refused.value.message
@@ -117,15 +114,13 @@ def test_a_count_other_than_the_quantity_is_invalid_giving_both(session, company
     assert count(SerialUnit) == 0
 
 
-def test_csv_serials_follow_the_serial_text_rules(session, company):
-    co = company
+def test_csv_serials_follow_the_serial_text_rules(co):
     with pytest.raises(InvalidInput, match="65 characters long") as refused:
         receive_csv(co, "CLK-0001\n" + "X" * 65 + "\n", 2)
     assert refused.value.errors[0].field == "lines[0].serials"
 
 
-def test_csv_on_a_line_that_takes_existing_units_is_refused(session, company):
-    co = company
+def test_csv_on_a_line_that_takes_existing_units_is_refused(co):
     receive_csv(co, "CLK-0001\n", 1)
     with pytest.raises(InvalidInput, match="pick their serials"):
         post(type="shipment", location_id=co.main, customer_id=co.acme,

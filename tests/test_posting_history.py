@@ -9,9 +9,15 @@ from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
 
-from posting_helpers import (  # noqa: F401
-    company, count, create_serial_unit, figures, history, line, post, receive, ship, snapshot, unit,
+from posting_helpers import (
+    count, create_serial_unit, figures, history, line, make_company, post, receive, ship, snapshot, unit,
 )
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 
 def history_rows(unit_id):
@@ -19,8 +25,7 @@ def history_rows(unit_id):
         select(SerialHistory).where(SerialHistory.serial_unit_id == unit_id).order_by(SerialHistory.id)))
 
 
-def test_each_posting_appends_one_row_with_the_state_after_it(session, company):
-    co = company
+def test_each_posting_appends_one_row_with_the_state_after_it(co):
     documents = [
         receive(co.clock, ["CLK-1", "CLK-2"], co.main, date="2026-01-02"),
         post(type="transfer", date="2026-01-03", location_id=co.main, to_location_id=co.showroom,
@@ -63,14 +68,12 @@ def test_each_posting_appends_one_row_with_the_state_after_it(session, company):
     assert history(unit(co.clock, "CLK-2").id) == [("item_receipt", "in_stock", co.main, None)]
 
 
-def test_history_records_who_posted(session, company):
-    co = company
+def test_history_records_who_posted(co):
     post(user=co.user, type="item_receipt", location_id=co.main, lines=[line(co.clock, 1, serials=["CLK-1"])])
     assert history_rows(unit(co.clock, "CLK-1").id)[0].user_id == co.user.id
 
 
-def test_one_row_per_unit_for_a_document_of_many_lines(session, company):
-    co = company
+def test_one_row_per_unit_for_a_document_of_many_lines(session, co):
     receive(co.clock, ["A", "B", "C"], co.main)
     before = count(SerialHistory)
     ship_doc = post(type="shipment", location_id=co.main, customer_id=co.acme, lines=[
@@ -81,8 +84,7 @@ def test_one_row_per_unit_for_a_document_of_many_lines(session, company):
 
 
 # ---------------------------------------------------------------------------- units created directly
-def test_a_unit_created_at_a_location_is_in_stock_and_counted(session, company):
-    co = company
+def test_a_unit_created_at_a_location_is_in_stock_and_counted(session, co):
     created = create_serial_unit(db.session, item_id=co.clock, serial_number="  OLD-1 ", location_id=co.main,
                                  unit_cost=Decimal("80"), user=co.user, on=date(2026, 2, 1))
     found = unit(co.clock, "old-1")
@@ -99,8 +101,7 @@ def test_a_unit_created_at_a_location_is_in_stock_and_counted(session, company):
     assert [r[0] for r in history(found.id)] == ["created", "shipment"]
 
 
-def test_a_historical_unit_at_a_customer_is_shipped_and_not_on_hand(session, company):
-    co = company
+def test_a_historical_unit_at_a_customer_is_shipped_and_not_on_hand(session, co):
     created = create_serial_unit(db.session, item_id=co.clock, serial_number="SOLD-1", customer_id=co.acme,
                                  warranty_start=date(2025, 6, 1), warranty_end=date(2026, 6, 1))
     found = unit(co.clock, "SOLD-1")
@@ -118,8 +119,7 @@ def test_a_historical_unit_at_a_customer_is_shipped_and_not_on_hand(session, com
 
 
 @pytest.mark.parametrize("places", [{}, {"location_id": 1, "customer_id": 1}])
-def test_a_created_unit_needs_exactly_one_of_location_and_customer(session, company, places):
-    co = company
+def test_a_created_unit_needs_exactly_one_of_location_and_customer(session, co, places):
     with pytest.raises(InvalidInput, match="exactly one of them"):
         create_serial_unit(db.session, item_id=co.clock, serial_number="X-1", **places)
     assert count(SerialUnit) == 0
@@ -137,8 +137,7 @@ def test_a_created_unit_needs_exactly_one_of_location_and_customer(session, comp
     ({"unit_cost": Decimal("-1")}, InvalidInput, "cannot be negative"),
     ({"unit_cost": "lots"}, InvalidInput, "unit_cost"),
 ])
-def test_a_created_unit_is_checked_like_a_received_one(session, company, fields, error, words):
-    co = company
+def test_a_created_unit_is_checked_like_a_received_one(session, co, fields, error, words):
     fields = {"item_id": co.clock, "serial_number": "X-1", "location_id": co.main, **fields}
     if fields["item_id"] == "oil":
         fields["item_id"] = co.oil
@@ -148,8 +147,7 @@ def test_a_created_unit_is_checked_like_a_received_one(session, company, fields,
     assert snapshot() == before
 
 
-def test_a_created_unit_cannot_repeat_a_serial_of_the_item(session, company):
-    co = company
+def test_a_created_unit_cannot_repeat_a_serial_of_the_item(session, co):
     receive(co.clock, ["CLK-1"], co.showroom)
     before = snapshot()
     with pytest.raises(Conflict, match="CLK-1 of Armenian Mantel Clock already exists: it is in stock at Showroom"):

@@ -4,17 +4,22 @@ import pytest
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialHistory, TransactionLineSerial
 
-from posting_helpers import (  # noqa: F401
-    company, count, figures, history, line, line_serials, lines_of, post, receive, ship, snapshot, unit,
+from posting_helpers import (
+    count, figures, history, line, line_serials, lines_of, make_company, post, receive, ship, snapshot, unit,
 )
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 CLOCK = "Armenian Mantel Clock"
 
 
 @pytest.fixture
-def stocked(company):
+def stocked(co):
     """Six clocks in stock at Main Warehouse, two at the Showroom."""
-    co = company
     receive(co.clock, [f"CLK-000{n}" for n in range(1, 7)], co.main, unit_cost="100.00")
     receive(co.clock, ["SHW-1", "SHW-2"], co.showroom, unit_cost="100.00")
     return co
@@ -44,7 +49,7 @@ def outbound(kind, co, serials, location=None, customer=None):
 
 
 # ---------------------------------------------------------------------------- where units go
-def test_each_kind_leaves_units_in_the_right_status_and_place(session, stocked):
+def test_each_kind_leaves_units_in_the_right_status_and_place(stocked):
     co = stocked
     ship(co.clock, ["CLK-0001"], co.main, co.acme)
     assert place("CLK-0001", co) == ("shipped", None, co.acme)
@@ -74,7 +79,7 @@ def test_each_kind_leaves_units_in_the_right_status_and_place(session, stocked):
     assert figures(co.clock)[0] == 6
 
 
-def test_a_pick_ticket_moves_nothing_and_adds_no_history(session, stocked):
+def test_a_pick_ticket_moves_nothing_and_adds_no_history(stocked):
     co = stocked
     before_history = count(SerialHistory)
     document = outbound("pick_ticket", co, ["CLK-0001", "clk-0002"])
@@ -85,14 +90,14 @@ def test_a_pick_ticket_moves_nothing_and_adds_no_history(session, stocked):
     ship(co.clock, ["CLK-0001"], co.main, co.acme)  # a picked unit can still be shipped
 
 
-def test_picked_serials_match_without_regard_to_case(session, stocked):
+def test_picked_serials_match_without_regard_to_case(stocked):
     co = stocked
     document = ship(co.clock, ["  clk-0001 "], co.main, co.acme)
     assert place("CLK-0001", co) == ("shipped", None, co.acme)
     assert line_serials(lines_of(document)[0].id) == ["CLK-0001"]
 
 
-def test_a_transfer_moves_units_between_locations_without_changing_value(session, stocked):
+def test_a_transfer_moves_units_between_locations_without_changing_value(stocked):
     co = stocked
     document = outbound("transfer", co, ["CLK-0001", "CLK-0002"])
     assert [place(s, co) for s in ("CLK-0001", "CLK-0002")] == [("in_stock", co.showroom, None)] * 2
@@ -103,7 +108,7 @@ def test_a_transfer_moves_units_between_locations_without_changing_value(session
 
 
 # ---------------------------------------------------------------------------- refusals
-def test_the_refusal_says_where_the_unit_actually_is(session, stocked):
+def test_the_refusal_says_where_the_unit_actually_is(stocked):
     co = stocked
     ship(co.clock, ["CLK-0003"], co.main, co.acme)
     before = snapshot()
@@ -117,7 +122,7 @@ def test_the_refusal_says_where_the_unit_actually_is(session, stocked):
 
 @pytest.mark.parametrize("kind", ["shipment", "transfer", "pick_ticket", "rental", "adjustment", "build",
                                   "process"])
-def test_outbound_kinds_take_only_units_in_stock_at_the_documents_location(session, stocked, kind):
+def test_outbound_kinds_take_only_units_in_stock_at_the_documents_location(stocked, kind):
     co = stocked
     before = snapshot()
     with pytest.raises(Conflict) as refused:
@@ -136,7 +141,7 @@ def test_outbound_kinds_take_only_units_in_stock_at_the_documents_location(sessi
     ("adjusted_out", "adjusted out of stock"),
     ("used", "used in a build or process"),
 ])
-def test_a_unit_that_left_stock_cannot_be_taken_again(session, stocked, state, words):
+def test_a_unit_that_left_stock_cannot_be_taken_again(stocked, state, words):
     co = stocked
     kind = {"shipped": "shipment", "rented": "rental", "adjusted_out": "adjustment", "used": "build"}[state]
     outbound(kind, co, ["CLK-0001"])
@@ -145,14 +150,14 @@ def test_a_unit_that_left_stock_cannot_be_taken_again(session, stocked, state, w
     assert refused.value.message == f"CLK-0001 of {CLOCK} is {words}, not in stock at Main Warehouse."
 
 
-def test_a_serial_of_another_item_is_not_in_the_inventory(session, stocked):
+def test_a_serial_of_another_item_is_not_in_the_inventory(stocked):
     co = stocked
     receive(co.grandfather, ["GF-1"], co.main)
     with pytest.raises(Conflict, match=f"GF-1 of {CLOCK} is not in the inventory"):
         ship(co.clock, ["GF-1"], co.main, co.acme)
 
 
-def test_a_return_takes_only_units_shipped_to_that_customer(session, stocked):
+def test_a_return_takes_only_units_shipped_to_that_customer(stocked):
     co = stocked
     ship(co.clock, ["CLK-0001"], co.main, co.acme)
     outbound("rental", co, ["CLK-0002"])
@@ -171,7 +176,7 @@ def test_a_return_takes_only_units_shipped_to_that_customer(session, stocked):
     assert place("CLK-0001", co) == ("in_stock", co.main, None)
 
 
-def test_a_rental_return_takes_only_units_rented_to_that_customer(session, stocked):
+def test_a_rental_return_takes_only_units_rented_to_that_customer(stocked):
     co = stocked
     outbound("rental", co, ["CLK-0001"])
     ship(co.clock, ["CLK-0002"], co.main, co.acme)
@@ -190,7 +195,7 @@ def test_a_rental_return_takes_only_units_rented_to_that_customer(session, stock
     assert place("CLK-0001", co) == ("in_stock", co.showroom, None)
 
 
-def test_outbound_serials_must_match_the_quantity(session, stocked):
+def test_outbound_serials_must_match_the_quantity(stocked):
     co = stocked
     with pytest.raises(InvalidInput) as refused:
         post(type="shipment", location_id=co.main, customer_id=co.acme,
@@ -206,7 +211,7 @@ def test_outbound_serials_must_match_the_quantity(session, stocked):
     assert place("CLK-0001", co) == ("in_stock", co.main, None)
 
 
-def test_one_unit_named_twice_in_a_document_is_refused(session, stocked):
+def test_one_unit_named_twice_in_a_document_is_refused(stocked):
     co = stocked
     before = snapshot()
     with pytest.raises(Conflict, match="CLK-0002 of Armenian Mantel Clock appears more than once"):
@@ -222,14 +227,14 @@ def test_one_unit_named_twice_in_a_document_is_refused(session, stocked):
     ({"type": "return", "location_id": 1, "customer_id": 999}, "customer_id"),
     ({"type": "shipment", "location_id": 999, "customer_id": 1}, "location_id"),
 ])
-def test_documents_need_their_parties(session, stocked, doc, field):
+def test_documents_need_their_parties(stocked, doc, field):
     co = stocked
     with pytest.raises(InvalidInput) as refused:
         post(**doc, lines=[line(co.clock, 1, serials=["CLK-0001"])])
     assert field in [e.field for e in refused.value.errors]
 
 
-def test_the_moved_units_are_linked_to_the_line_and_recorded_once_each(session, stocked):
+def test_the_moved_units_are_linked_to_the_line_and_recorded_once_each(stocked):
     co = stocked
     links, rows = count(TransactionLineSerial), count(SerialHistory)
     document = ship(co.clock, ["CLK-0001", "CLK-0002"], co.main, co.acme)

@@ -6,17 +6,23 @@ import pytest
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialUnit
 
-from posting_helpers import (  # noqa: F401
-    company, count, figures, history, line, line_serials, lines_of, post, receive, ship, snapshot, unit, units_of,
+from posting_helpers import (
+    count, figures, history, line, line_serials, lines_of, make_company, post, receive, ship, snapshot, unit,
+    units_of,
 )
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 
 def receipt(co, *lines, location=None):
     return post(type="item_receipt", location_id=location or co.main, vendor_id=co.vendor, lines=list(lines))
 
 
-def test_typed_serials_are_trimmed_and_keep_the_case_first_received(session, company):
-    co = company
+def test_typed_serials_are_trimmed_and_keep_the_case_first_received(co):
     document = receipt(co, line(co.clock, 2, serials=["  clk-0001 ", "\u3000Clk-0002"]))
     assert document.number.startswith("IR-")
     assert [u.serial_number for u in units_of(co.clock)] == ["clk-0001", "Clk-0002"]
@@ -24,8 +30,7 @@ def test_typed_serials_are_trimmed_and_keep_the_case_first_received(session, com
     assert line_serials(lines_of(document)[0].id) == ["Clk-0002", "clk-0001"]
 
 
-def test_a_serial_is_unique_per_item_ignoring_case(session, company):
-    co = company
+def test_a_serial_is_unique_per_item_ignoring_case(co):
     receive(co.clock, ["clk-0001"], co.main)
     before = snapshot()
     with pytest.raises(Conflict) as refused:
@@ -36,16 +41,14 @@ def test_a_serial_is_unique_per_item_ignoring_case(session, company):
     assert snapshot() == before
 
 
-def test_the_same_serial_may_exist_for_another_item(session, company):
-    co = company
+def test_the_same_serial_may_exist_for_another_item(co):
     receive(co.clock, ["SN-1"], co.main)
     receive(co.grandfather, ["sn-1"], co.main)
     assert unit(co.clock, "SN-1").id != unit(co.grandfather, "SN-1").id
     assert unit(co.grandfather, "SN-1").serial_number == "sn-1"
 
 
-def test_missing_serials_are_one_prompt_listing_every_short_line(session, company):
-    co = company
+def test_missing_serials_are_one_prompt_listing_every_short_line(co):
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
         receipt(co,
@@ -61,8 +64,7 @@ def test_missing_serials_are_one_prompt_listing_every_short_line(session, compan
     assert snapshot() == before
 
 
-def test_more_serials_than_the_quantity_is_invalid(session, company):
-    co = company
+def test_more_serials_than_the_quantity_is_invalid(co):
     with pytest.raises(InvalidInput) as refused:
         receipt(co, line(co.clock, 1, serials=["A-1", "A-2"]))
     assert refused.value.errors[0].field == "lines[0].serials"
@@ -80,8 +82,7 @@ def test_more_serials_than_the_quantity_is_invalid(session, company):
     ("", "an empty serial number"),
     ("   ", "an empty serial number"),
 ])
-def test_bad_serial_text_is_invalid_naming_the_line(session, company, bad, words):
-    co = company
+def test_bad_serial_text_is_invalid_naming_the_line(co, bad, words):
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
         receipt(co, line(co.oil, 1), line(co.clock, 2, serials=["GOOD-1", bad]))
@@ -90,15 +91,13 @@ def test_bad_serial_text_is_invalid_naming_the_line(session, company, bad, words
     assert snapshot() == before
 
 
-def test_a_serial_of_exactly_64_characters_is_accepted(session, company):
-    co = company
+def test_a_serial_of_exactly_64_characters_is_accepted(co):
     longest = "S" * 64
     receipt(co, line(co.clock, 1, serials=[f"  {longest}  "]))
     assert unit(co.clock, longest).serial_number == longest
 
 
-def test_a_serial_whose_compared_form_outgrows_64_characters_is_invalid(session, company):
-    co = company
+def test_a_serial_whose_compared_form_outgrows_64_characters_is_invalid(co):
     receipt(co, line(co.clock, 1, serials=["ß" * 32]))  # compared as "ss" * 32: 64 characters
     assert unit(co.clock, "SS" * 32).serial_number == "ß" * 32
     before = snapshot()
@@ -108,14 +107,12 @@ def test_a_serial_whose_compared_form_outgrows_64_characters_is_invalid(session,
     assert snapshot() == before
 
 
-def test_a_space_inside_a_serial_is_kept(session, company):
-    co = company
+def test_a_space_inside_a_serial_is_kept(co):
     receipt(co, line(co.clock, 1, serials=["CLK 0001"]))
     assert unit(co.clock, "clk 0001").serial_number == "CLK 0001"
 
 
-def test_repeats_within_a_document_are_all_listed(session, company):
-    co = company
+def test_repeats_within_a_document_are_all_listed(co):
     before = snapshot()
     with pytest.raises(Conflict) as refused:
         receipt(co, line(co.clock, 4, serials=["A-1", "a-1 ", "B-1", "C-1"]),
@@ -129,8 +126,7 @@ def test_repeats_within_a_document_are_all_listed(session, company):
     assert snapshot() == before
 
 
-def test_a_serial_in_stock_is_refused_naming_where_it_is(session, company):
-    co = company
+def test_a_serial_in_stock_is_refused_naming_where_it_is(co):
     receive(co.clock, ["CLK-0001", "CLK-0002"], co.showroom)
     before = snapshot()
     with pytest.raises(Conflict) as refused:
@@ -142,8 +138,7 @@ def test_a_serial_in_stock_is_refused_naming_where_it_is(session, company):
     assert snapshot() == before
 
 
-def test_a_serial_out_on_rental_is_refused_naming_the_customer(session, company):
-    co = company
+def test_a_serial_out_on_rental_is_refused_naming_the_customer(co):
     receive(co.clock, ["CLK-0001"], co.main)
     post(type="rental", location_id=co.main, customer_id=co.acme,
          lines=[line(co.clock, 1, serials=["CLK-0001"])])
@@ -166,8 +161,7 @@ def _leave_stock(co, how, serial):
 
 
 @pytest.mark.parametrize("how", ["shipped", "adjusted_out", "used"])
-def test_a_unit_that_left_stock_comes_back_as_the_same_unit(session, company, how):
-    co = company
+def test_a_unit_that_left_stock_comes_back_as_the_same_unit(co, how):
     receive(co.clock, ["CLK-0001"], co.main, unit_cost="100.00")
     first = unit(co.clock, "CLK-0001")
     _leave_stock(co, how, "CLK-0001")
@@ -187,23 +181,20 @@ def test_a_unit_that_left_stock_comes_back_as_the_same_unit(session, company, ho
     assert figures(co.clock) == (2, 160)
 
 
-def test_receipt_defaults_to_the_items_cost_and_counts_on_hand(session, company):
-    co = company
+def test_receipt_defaults_to_the_items_cost_and_counts_on_hand(co):
     receipt(co, line(co.clock, 2, serials=["A", "B"]), line(co.oil, 10, unit_cost="4.00"))
     assert [str(u.unit_cost) for u in units_of(co.clock)] == ["149.9900", "149.9900"]
     assert figures(co.clock) == (2, Decimal("299.98"))
     assert figures(co.oil) == (10, 40)
 
 
-def test_a_receipt_records_who_posted_it(session, company):
-    co = company
+def test_a_receipt_records_who_posted_it(co):
     document = post(user=co.user, type="item_receipt", location_id=co.main,
                     lines=[line(co.clock, 1, serials=["A"])])
     assert document.created_by_id == co.user.id
 
 
-def test_an_unknown_item_or_location_is_invalid(session, company):
-    co = company
+def test_an_unknown_item_or_location_is_invalid(co):
     with pytest.raises(InvalidInput) as refused:
         receipt(co, line(9999, 1, serials=["A"]))
     assert refused.value.errors[0].field == "lines[0].item_id"
@@ -213,7 +204,6 @@ def test_an_unknown_item_or_location_is_invalid(session, company):
     assert count(SerialUnit) == 0
 
 
-def test_typed_serials_with_auto_numbering_on_the_same_line_are_refused(session, company):
-    co = company
+def test_typed_serials_with_auto_numbering_on_the_same_line_are_refused(co):
     with pytest.raises(InvalidInput, match="not more than one"):
         receipt(co, line(co.clock, 1, serials=["A"], auto_serials=True))

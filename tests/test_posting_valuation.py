@@ -7,17 +7,22 @@ from sqlalchemy import func, select
 from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
 
-from posting_helpers import (  # noqa: F401
-    company, figures, line, lines_of, open_layers, post, receive, receive_plain, set_settings, ship, unit,
+from posting_helpers import (
+    figures, line, lines_of, make_company, open_layers, post, receive, receive_plain, set_settings, ship, unit,
 )
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 D = Decimal
 
 
 @pytest.fixture
-def three_clocks(company):
+def three_clocks(co):
     """A at 100, B at 200, C at 300, received in that order at Main Warehouse."""
-    co = company
     for serial, cost in (("A", "100"), ("B", "200"), ("C", "300")):
         receive(co.clock, [serial], co.main, unit_cost=cost)
     return co
@@ -34,7 +39,7 @@ def in_stock_figures(item_id):
         .where(SerialUnit.item_id == item_id, SerialUnit.status == "in_stock")).one())
 
 
-def test_specific_id_takes_out_exactly_the_units_own_cost(session, three_clocks):
+def test_specific_id_takes_out_exactly_the_units_own_cost(three_clocks):
     co = three_clocks
     assert figures(co.clock) == (3, 600)
     assert shipped_cost(co, "B") == 200
@@ -44,7 +49,7 @@ def test_specific_id_takes_out_exactly_the_units_own_cost(session, three_clocks)
     assert unit(co.clock, "C").unit_cost == 300  # the unit keeps its cost after leaving
 
 
-def test_fifo_takes_the_oldest_layers_first(session, three_clocks):
+def test_fifo_takes_the_oldest_layers_first(three_clocks):
     co = three_clocks
     set_settings(value_serials_by_specific_id=False, valuation_method="fifo")
     assert shipped_cost(co, "C") == 100
@@ -54,8 +59,7 @@ def test_fifo_takes_the_oldest_layers_first(session, three_clocks):
     assert figures(co.clock) == (0, 0)
 
 
-def test_fifo_across_layers_of_several_units(session, company):
-    co = company
+def test_fifo_across_layers_of_several_units(co):
     set_settings(value_serials_by_specific_id=False, valuation_method="fifo")
     receive_plain(co.oil, 10, co.main, unit_cost="4.00")
     receive_plain(co.oil, 10, co.main, unit_cost="5.00")
@@ -65,8 +69,7 @@ def test_fifo_across_layers_of_several_units(session, company):
     assert open_layers(co.oil) == [(5, 5)]
 
 
-def test_average_takes_the_running_average_cost(session, company):
-    co = company
+def test_average_takes_the_running_average_cost(co):
     set_settings(value_serials_by_specific_id=False, valuation_method="average")
     receive(co.clock, ["A", "B"], co.main, unit_cost="100")
     receive(co.clock, ["C"], co.main, unit_cost="400")
@@ -78,8 +81,7 @@ def test_average_takes_the_running_average_cost(session, company):
     assert figures(co.clock) == (0, 0)
 
 
-def test_average_for_plain_items(session, company):
-    co = company
+def test_average_for_plain_items(co):
     set_settings(valuation_method="average")  # plain items have no units to value specifically
     receive_plain(co.oil, 10, co.main, unit_cost="4.00")
     receive_plain(co.oil, 10, co.main, unit_cost="5.00")
@@ -88,7 +90,7 @@ def test_average_for_plain_items(session, company):
     assert figures(co.oil) == (16, 72)
 
 
-def test_build_outputs_without_a_cost_share_the_inputs_cost_evenly(session, three_clocks):
+def test_build_outputs_without_a_cost_share_the_inputs_cost_evenly(three_clocks):
     co = three_clocks
     document = post(type="build", location_id=co.main, lines=[
         line(co.grandfather, 2, role="output", serials=["GF-1", "GF-2"]),
@@ -101,7 +103,7 @@ def test_build_outputs_without_a_cost_share_the_inputs_cost_evenly(session, thre
     assert figures(co.clock) == (1, 300)
 
 
-def test_process_outputs_split_mixed_inputs_evenly(session, three_clocks):
+def test_process_outputs_split_mixed_inputs_evenly(three_clocks):
     co = three_clocks
     receive_plain(co.oil, 10, co.main, unit_cost="4.00")
     document = post(type="process", location_id=co.main, lines=[
@@ -112,7 +114,7 @@ def test_process_outputs_split_mixed_inputs_evenly(session, three_clocks):
     assert [unit(co.grandfather, f"GF-{n}").unit_cost for n in (1, 2, 3)] == [40, 40, 40]
 
 
-def test_an_output_with_its_own_cost_keeps_it(session, three_clocks):
+def test_an_output_with_its_own_cost_keeps_it(three_clocks):
     co = three_clocks
     post(type="build", location_id=co.main, lines=[
         line(co.clock, 1, role="input", serials=["A"]),
@@ -122,8 +124,7 @@ def test_an_output_with_its_own_cost_keeps_it(session, three_clocks):
 
 
 @pytest.mark.parametrize("specific_id", [True, False])
-def test_on_hand_counts_units_in_stock_only(session, company, specific_id):
-    co = company
+def test_on_hand_counts_units_in_stock_only(co, specific_id):
     set_settings(value_serials_by_specific_id=specific_id)
     receive(co.clock, ["A", "B", "C", "D", "E", "F"], co.main, unit_cost="100")
     ship(co.clock, ["A"], co.main, co.acme)
@@ -138,7 +139,7 @@ def test_on_hand_counts_units_in_stock_only(session, company, specific_id):
     assert figures(co.clock) == (3, 300) == in_stock_figures(co.clock)
 
 
-def test_a_re_entered_unit_takes_the_new_lines_cost(session, three_clocks):
+def test_a_re_entered_unit_takes_the_new_lines_cost(three_clocks):
     co = three_clocks
     ship(co.clock, ["A"], co.main, co.acme)
     receive(co.clock, ["A"], co.showroom, unit_cost="70")
@@ -150,7 +151,7 @@ def test_a_re_entered_unit_takes_the_new_lines_cost(session, three_clocks):
     assert unit(co.clock, "A").unit_cost == D("149.99")
 
 
-def test_a_return_keeps_the_units_cost_unless_the_line_gives_one(session, three_clocks):
+def test_a_return_keeps_the_units_cost_unless_the_line_gives_one(three_clocks):
     co = three_clocks
     ship(co.clock, ["A", "B"], co.main, co.acme)
     post(type="return", location_id=co.main, customer_id=co.acme, lines=[line(co.clock, 1, serials=["A"])])

@@ -7,7 +7,13 @@ import pytest
 from sos_serial.models import Item
 from sos_serial.warranty_dates import add_period
 
-from posting_helpers import company, line, post, receive, ship, unit  # noqa: F401
+from posting_helpers import line, make_company, post, receive, ship, unit
+
+
+@pytest.fixture
+def co(session):
+    """The small company of posting_helpers."""
+    return make_company(session)
 
 
 @pytest.mark.parametrize("start, duration, unit_, end", [
@@ -41,29 +47,25 @@ def warranty_of(co, item_id, serial):
     return found.warranty_id, found.warranty_start, found.warranty_end
 
 
-def test_a_receipt_carries_the_items_warranty_without_dates(session, company):
-    co = company
+def test_a_receipt_carries_the_items_warranty_without_dates(co):
     receive(co.clock, ["CLK-1"], co.main)
     assert warranty_of(co, co.clock, "CLK-1") == (co.one_year, None, None)
 
 
-def test_a_shipment_starts_the_warranty_on_the_documents_date(session, company):
-    co = company
+def test_a_shipment_starts_the_warranty_on_the_documents_date(co):
     receive(co.clock, ["CLK-1", "CLK-2"], co.main)
     ship(co.clock, ["CLK-1", "CLK-2"], co.main, co.acme, date="2028-02-29")
     assert warranty_of(co, co.clock, "CLK-1") == (co.one_year, date(2028, 2, 29), date(2029, 2, 28))
     assert warranty_of(co, co.clock, "CLK-2") == (co.one_year, date(2028, 2, 29), date(2029, 2, 28))
 
 
-def test_a_one_month_warranty_shipped_on_january_31_of_a_leap_year_ends_february_29(session, company):
-    co = company
+def test_a_one_month_warranty_shipped_on_january_31_of_a_leap_year_ends_february_29(co):
     receive(co.grandfather, ["GF-1"], co.main)
     ship(co.grandfather, ["GF-1"], co.main, co.acme, date="2028-01-31")
     assert warranty_of(co, co.grandfather, "GF-1") == (co.one_month, date(2028, 1, 31), date(2028, 2, 29))
 
 
-def test_only_a_shipment_starts_a_warranty(session, company):
-    co = company
+def test_only_a_shipment_starts_a_warranty(co):
     receive(co.clock, ["CLK-1", "CLK-2"], co.main)
     post(type="rental", location_id=co.main, customer_id=co.acme, lines=[line(co.clock, 1, serials=["CLK-1"])])
     post(type="transfer", location_id=co.main, to_location_id=co.showroom,
@@ -72,8 +74,7 @@ def test_only_a_shipment_starts_a_warranty(session, company):
     assert warranty_of(co, co.clock, "CLK-2") == (co.one_year, None, None)
 
 
-def test_a_unit_shipped_again_starts_a_new_warranty(session, company):
-    co = company
+def test_a_unit_shipped_again_starts_a_new_warranty(co):
     receive(co.clock, ["CLK-1"], co.main)
     ship(co.clock, ["CLK-1"], co.main, co.acme, date="2026-01-05")
     post(type="return", date="2026-03-01", location_id=co.main, customer_id=co.acme,
@@ -83,8 +84,7 @@ def test_a_unit_shipped_again_starts_a_new_warranty(session, company):
     assert warranty_of(co, co.clock, "CLK-1") == (co.one_year, date(2026, 4, 10), date(2027, 4, 10))
 
 
-def test_an_item_without_a_warranty_ships_without_dates(session, company):
-    co = company
+def test_an_item_without_a_warranty_ships_without_dates(session, co):
     plain_clock = Item(name="Travel Clock", track_serials=True, cost=Decimal("20"))
     session.add(plain_clock)
     session.commit()
