@@ -7,7 +7,7 @@ then writes with set-based statements, and commits all or nothing.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -452,7 +452,9 @@ class _Posting:
             return cost
         if effect > 0:
             value = money(sum(costs, Decimal(0)))
-            add_layer(self.session, item.id, line_id, len(units), money(value / len(units)))
+            # A layer per cost: one at the rounded mean would leave value behind once FIFO takes them out.
+            for unit_cost, quantity in Counter(costs).items():
+                add_layer(self.session, item.id, line_id, quantity, unit_cost)
             self._change_item_stock(item, len(units), value)
             return value
         return money(sum(costs, Decimal(0)))  # a transfer moves value between locations
