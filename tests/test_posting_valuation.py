@@ -160,3 +160,16 @@ def test_a_return_keeps_the_units_cost_unless_the_line_gives_one(three_clocks):
          lines=[line(co.clock, 1, serials=["B"], unit_cost="50")])
     assert unit(co.clock, "B").unit_cost == 50
     assert figures(co.clock) == (3, 450) == in_stock_figures(co.clock)
+
+
+def test_fifo_after_a_return_of_units_at_different_costs_leaves_no_value_behind(co):
+    set_settings(value_serials_by_specific_id=False, valuation_method="fifo")
+    receive(co.clock, ["A", "B"], co.main, unit_cost="100")
+    receive(co.clock, ["C"], co.main, unit_cost="101")
+    ship(co.clock, ["A", "B", "C"], co.main, co.acme)
+    post(type="return", location_id=co.main, customer_id=co.acme, lines=[line(co.clock, 3, serials=["A", "B", "C"])])
+    assert figures(co.clock) == (3, 301)
+    assert open_layers(co.clock) == [(2, 100), (1, 101)]
+    assert shipped_cost(co, "C") == 100
+    assert shipped_cost(co, "A", "B") == 201
+    assert figures(co.clock) == (0, 0)
