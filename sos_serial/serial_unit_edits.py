@@ -19,6 +19,16 @@ def _as_json(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+def refuse_locked(fields) -> None:
+    """A 409 if any locked field is named, whatever its value: only transactions change them."""
+    locked = [name for name in LOCKED if name in fields]
+    if locked:
+        raise Conflict(
+            f"{', '.join(locked)} can only be changed by posting a transaction; editing a serial unit "
+            "changes its warranty dates and notes only. Nothing was saved.",
+            [FieldError(name, "Only transactions change it.") for name in locked])
+
+
 def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_version: int | None = None,
                      on: date | None = None) -> SerialUnit:
     """Apply ``changes`` (some of warranty_start, warranty_end, notes) and record who changed what.
@@ -26,12 +36,7 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
     ``expected_version`` is the version the editor's page showed: if the unit changed since,
     the edit is refused rather than silently overwriting the other correction.
     """
-    locked = [name for name in LOCKED if name in changes]
-    if locked:
-        raise Conflict(
-            f"{', '.join(locked)} can only be changed by posting a transaction; editing a serial unit "
-            "changes its warranty dates and notes only. Nothing was saved.",
-            [FieldError(name, "Only transactions change it.") for name in locked])
+    refuse_locked(changes)
     unknown = [name for name in changes if name not in EDITABLE]
     if unknown:
         raise InvalidInput(f"A serial unit has no editable field {', '.join(unknown)}.",

@@ -7,7 +7,7 @@ from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import STATUSES
 from sos_serial.posting import create_serial_unit
-from sos_serial.serial_unit_edits import LOCKED, edit_serial_unit
+from sos_serial.serial_unit_edits import LOCKED, edit_serial_unit, refuse_locked
 
 from . import bp, require
 from .representations import history_json, page_json, serial_unit_json
@@ -67,7 +67,9 @@ def change_serial(unit_id):
     require("edit_warranty_dates")
     db.get_or_404(SerialUnit, unit_id)
     data = json_body()
-    changes = {name: data[name] for name in LOCKED if name in data}
+    # A locked field refuses the whole request first, whatever else it holds: nothing in it is applied.
+    refuse_locked(data)
+    changes = {}
     for name in ("warranty_start", "warranty_end"):
         if name in data:
             changes[name] = date_field(data, name)
