@@ -152,6 +152,9 @@ PATHS = {
                                    body=_ref("SerialUnitPatch"), params=[_id_param()])},
     "/serials/{id}/history": {"get": _op("The unit's history, oldest first",
                                          {"type": "array", "items": _ref("HistoryEntry")}, params=[_id_param()])},
+    "/openapi.json": {"get": {"summary": "This OpenAPI document; needs no token", "parameters": [], "security": [],
+                              "responses": {"200": {"description": "OK", "content": {
+                                  "application/json": {"schema": {"type": "object"}}}}}}},
 }
 
 DOCUMENT = {
