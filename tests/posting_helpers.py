@@ -2,7 +2,8 @@
 
 ``make_company(session)`` builds a small company inside the app context: two locations, two
 customers, a vendor, two serial-tracked items with warranties, and a plain (quantity-only)
-item; each test module wraps it in a ``co`` fixture. ``post(**doc)`` posts a document in the
+item; each posting test module wraps it in a ``co`` fixture, and ``company`` is the same as a
+fixture to import. ``post(**doc)`` posts a document in the
 API's JSON shape through ``post_transaction``.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from sos_serial.extensions import db
@@ -37,6 +39,12 @@ class Company:
     user: User
     one_year: int
     one_month: int
+
+
+@pytest.fixture
+def company(session) -> Company:
+    """The small company, for modules that import this fixture (the posting tests use ``co``)."""
+    return make_company(session)
 
 
 def make_company(session) -> Company:
@@ -178,7 +186,7 @@ def snapshot() -> dict:
 
 
 __all__ = [
-    "Company", "DATE", "count", "create_serial_unit", "figures", "history", "item", "line",
+    "Company", "DATE", "company", "count", "create_serial_unit", "figures", "history", "item", "line",
     "line_serials", "lines_of", "make_company", "open_layers", "post", "receive", "receive_plain", "request_of",
     "set_settings", "settings", "ship", "snapshot", "stock_at", "unit", "units_of",
 ]
