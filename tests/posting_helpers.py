@@ -3,8 +3,8 @@
 ``make_company(session)`` builds a small company inside the app context: two locations, two
 customers, a vendor, two serial-tracked items with warranties, and a plain (quantity-only)
 item; each posting test module wraps it in a ``co`` fixture, and ``company`` is the same as a
-fixture to import. ``post(**doc)`` posts a document in the
-API's JSON shape through ``post_transaction``.
+fixture to import. ``post(**doc)`` posts a document in the API's JSON shape through
+``post_transaction``.
 """
 from __future__ import annotations
 
