@@ -1,4 +1,5 @@
 """python -m bench: every benchmark, each printing its figures."""
-from .posting import main
+from . import posting, screens
 
-main()
+posting.main()
+screens.main()
