@@ -177,6 +177,21 @@ def assert_problem(response, status: int, *fields: str) -> dict:
     return body
 
 
+def each_case(cases, check) -> None:
+    """Run ``check(*case)`` for every case and report every case that failed, not only the first.
+
+    Refusal tables run in one test (one app, one database) this way: each case leaves the
+    database as it found it, which the checks themselves assert.
+    """
+    failures = []
+    for case in cases:
+        try:
+            check(*case) if isinstance(case, tuple) else check(case)
+        except AssertionError as exc:
+            failures.append(f"{case!r:.300}: {str(exc):.1500}")
+    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
+
+
 def problem_text(body: dict) -> str:
     """The detail and every error message of a problem, as one string to search."""
     return " ".join([body["detail"], *(f"{e['field']}: {e['message']}" for e in body["errors"])])
@@ -246,7 +261,8 @@ def unit_count(app) -> int:
 
 
 __all__ = [
-    "API", "ApiClient", "DATE", "World", "admin", "anonymous", "api", "assert_problem", "clerk", "find_unit",
+    "API", "ApiClient", "DATE", "World", "admin", "anonymous", "api", "assert_problem", "clerk", "each_case",
+    "find_unit",
     "issue_token", "line", "post_doc", "problem_text", "receive", "receive_plain", "row_counts", "set_settings",
     "ship", "snapshot", "support", "tokens", "unit_count", "world",
 ]

@@ -2,7 +2,8 @@
 import pytest
 
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, problem_text, receive, receive_plain, set_settings, snapshot, tokens, world,
+    admin, api, assert_problem, clerk, each_case, problem_text, receive, receive_plain, set_settings, snapshot,
+    tokens, world,
 )
 
 ITEM_KEYS = {"id", "name", "sku", "track_serials", "warranty_id", "cost", "quantity_on_hand", "value"}
@@ -28,20 +29,23 @@ def test_an_item_needs_only_a_name(clerk, world):
             item["value"]) == (None, False, None, "0.00", 0, "0.00")
 
 
-@pytest.mark.parametrize("given, shown", [(149.99, "149.99"), ("149.99", "149.99"), (150, "150.00"),
-                                          ("150", "150.00"), ("0.5", "0.50"), (" 12.30 ", "12.30"),
-                                          ("33.3333", "33.3333"), (0, "0.00")])
-def test_cost_is_taken_as_number_or_decimal_string_and_shown_as_decimal_string(clerk, world, given, shown):
-    item = clerk.ok("POST", "/items", {"name": "Priced Clock", "cost": given}, status=201)
-    assert item["cost"] == shown
-    assert clerk.ok("GET", f"/items/{item['id']}")["cost"] == shown
+def test_cost_is_taken_as_number_or_decimal_string_and_shown_as_decimal_string(clerk, world):
+    def check(given, shown):
+        item = clerk.ok("POST", "/items", {"name": f"Priced Clock {given!r}", "cost": given}, status=201)
+        assert item["cost"] == shown
+        assert clerk.ok("GET", f"/items/{item['id']}")["cost"] == shown
+
+    each_case([(149.99, "149.99"), ("149.99", "149.99"), (150, "150.00"), ("150", "150.00"), ("0.5", "0.50"),
+               (" 12.30 ", "12.30"), ("33.3333", "33.3333"), (0, "0.00"), ("1.23456", "1.2346")], check)
 
 
-@pytest.mark.parametrize("cost", ["abc", "", True, None, [], {}, "-1.00", -5, "NaN", "Infinity", "1e400", 1e300])
-def test_a_bad_cost_is_a_422_naming_cost_and_nothing_is_created(app, clerk, world, cost):
-    before = snapshot(app)
-    assert_problem(clerk.post("/items", {"name": "Bad Cost Clock", "cost": cost}), 422, "cost")
-    assert snapshot(app) == before
+def test_a_bad_cost_is_a_422_naming_cost_and_nothing_is_created(app, clerk, world):
+    def check(cost):
+        before = snapshot(app)
+        assert_problem(clerk.post("/items", {"name": "Bad Cost Clock", "cost": cost}), 422, "cost")
+        assert snapshot(app) == before
+
+    each_case(["abc", "", True, None, [], {}, "-1.00", -5, "NaN", "Infinity", "1e400", 1e300], check)
 
 
 def test_get_reads_the_item_back(clerk, world):
@@ -100,15 +104,17 @@ def test_tracking_is_allowed_on_plus_and_pro(admin, clerk, world, plan):
     assert clerk.ok("POST", "/items", {"name": "Tracked", "track_serials": True}, status=201)["track_serials"]
 
 
-@pytest.mark.parametrize("body", [{"quantity_on_hand": 5}, {"value": "100.00"}, {"quantity_on_hand": 0},
-                                  {"value": "0.00"}, {"name": "Renamed", "quantity_on_hand": 7},
-                                  {"cost": "1.00", "value": "9.99"}])
-def test_patching_quantity_or_value_is_a_409_and_nothing_is_applied(app, clerk, world, body):
-    before = snapshot(app)
-    problem = assert_problem(clerk.patch(f"/items/{world.oil}", body), 409)
-    locked = [name for name in ("quantity_on_hand", "value") if name in body]
-    assert all(name in [e["field"] for e in problem["errors"]] for name in locked)
-    assert snapshot(app) == before
+def test_patching_quantity_or_value_is_a_409_and_nothing_is_applied(app, clerk, world):
+    def check(body):
+        before = snapshot(app)
+        problem = assert_problem(clerk.patch(f"/items/{world.oil}", body), 409)
+        locked = [name for name in ("quantity_on_hand", "value") if name in body]
+        assert all(name in [e["field"] for e in problem["errors"]] for name in locked)
+        assert snapshot(app) == before
+
+    each_case([{"quantity_on_hand": 5}, {"value": "100.00"}, {"quantity_on_hand": 0},
+               {"value": "0.00"}, {"name": "Renamed", "quantity_on_hand": 7},
+               {"cost": "1.00", "value": "9.99"}], check)
 
 
 def test_creating_an_item_with_quantity_is_a_409(app, clerk, world):
@@ -127,36 +133,41 @@ def test_an_unknown_warranty_id_is_a_422_naming_the_field(app, clerk, world, met
     assert snapshot(app) == before
 
 
-@pytest.mark.parametrize("request_", [("GET", "/items/999999"), ("PATCH", "/items/999999"),
-                                      ("GET", "/items/999999/available-serials"), ("GET", "/items/0"),
-                                      ("GET", "/items/99999999999999999999999")])
-def test_an_unknown_item_id_in_the_path_is_a_404(clerk, world, request_):
-    method, path = request_
-    assert_problem(clerk.request(method, path, {"name": "x"}), 404)
+def test_an_unknown_item_id_in_the_path_is_a_404(clerk, world):
+    def check(method, path):
+        assert_problem(clerk.request(method, path, {"name": "x"}), 404)
+
+    each_case([("GET", "/items/999999"), ("PATCH", "/items/999999"),
+               ("GET", "/items/999999/available-serials"), ("GET", "/items/0"),
+               ("GET", "/items/99999999999999999999999")], check)
 
 
-@pytest.mark.parametrize("body", [{"name": "Armenian Mantel Clock"}, {"name": "  Armenian Mantel Clock  "},
-                                  {"name": "Another Clock", "sku": "CLK-ARM-01"}])
-def test_a_duplicate_name_or_sku_is_a_409_not_a_500(app, clerk, world, body):
-    before = snapshot(app)
-    problem = assert_problem(clerk.post("/items", body), 409)
-    assert "already exists" in problem["detail"]
-    assert_problem(clerk.patch(f"/items/{world.oil}", body), 409)
-    assert snapshot(app) == before
+def test_a_duplicate_name_or_sku_is_a_409_not_a_500(app, clerk, world):
+    def check(body):
+        before = snapshot(app)
+        problem = assert_problem(clerk.post("/items", body), 409)
+        assert "already exists" in problem["detail"]
+        assert_problem(clerk.patch(f"/items/{world.oil}", body), 409)
+        assert snapshot(app) == before
+
+    each_case([{"name": "Armenian Mantel Clock"}, {"name": "  Armenian Mantel Clock  "},
+               {"name": "Another Clock", "sku": "CLK-ARM-01"}], check)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "name"), ({"name": ""}, "name"), ({"name": "   "}, "name"), ({"name": None}, "name"), ({"name": 5}, "name"),
-    ({"name": "x" * 201}, "name"), ({"name": "Ok", "sku": 12}, "sku"), ({"name": "Ok", "track_serials": "yes"},
-                                                                        "track_serials"),
-    ({"name": "Ok", "track_serials": None}, "track_serials"), ({"name": "Ok", "colour": "red"}, "colour"),
-])
-def test_invalid_item_fields_are_a_422_naming_the_field(app, clerk, world, body, field):
-    before = snapshot(app)
-    assert_problem(clerk.post("/items", body), 422, field)
-    if body:
-        assert_problem(clerk.patch(f"/items/{world.oil}", body), 422, field)
-    assert snapshot(app) == before
+def test_invalid_item_fields_are_a_422_naming_the_field(app, clerk, world):
+    def check(body, field):
+        before = snapshot(app)
+        assert_problem(clerk.post("/items", body), 422, field)
+        if body:
+            assert_problem(clerk.patch(f"/items/{world.oil}", body), 422, field)
+        assert snapshot(app) == before
+
+    each_case([
+        ({}, "name"), ({"name": ""}, "name"), ({"name": "   "}, "name"), ({"name": None}, "name"),
+        ({"name": 5}, "name"), ({"name": "x" * 201}, "name"), ({"name": "Ok", "sku": 12}, "sku"),
+        ({"name": "Ok", "track_serials": "yes"}, "track_serials"),
+        ({"name": "Ok", "track_serials": None}, "track_serials"), ({"name": "Ok", "colour": "red"}, "colour"),
+    ], check)
 
 
 def test_item_figures_follow_postings(clerk, world):

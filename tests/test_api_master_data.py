@@ -2,7 +2,7 @@
 import pytest
 
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, snapshot, support, tokens, world,
+    admin, api, assert_problem, clerk, each_case, snapshot, support, tokens, world,
 )
 
 NAMED = ["locations", "customers", "vendors"]
@@ -21,14 +21,16 @@ def test_creating_a_named_record_answers_201_id_and_name(clerk, world, collectio
 
 
 @pytest.mark.parametrize("collection", NAMED)
-@pytest.mark.parametrize("body, status, field", [
-    ({}, 422, "name"), ({"name": ""}, 422, "name"), ({"name": None}, 422, "name"), ({"name": 7}, 422, "name"),
-    ({"name": "x" * 121}, 422, "name"), ({"name": "Ok", "city": "Yerevan"}, 422, "city"),
-])
-def test_invalid_named_records_are_refused_naming_the_field(app, clerk, world, collection, body, status, field):
-    before = snapshot(app)
-    assert_problem(clerk.post(f"/{collection}", body), status, field)
-    assert snapshot(app) == before
+def test_invalid_named_records_are_refused_naming_the_field(app, clerk, world, collection):
+    def check(body, status, field):
+        before = snapshot(app)
+        assert_problem(clerk.post(f"/{collection}", body), status, field)
+        assert snapshot(app) == before
+
+    each_case([
+        ({}, 422, "name"), ({"name": ""}, 422, "name"), ({"name": None}, 422, "name"), ({"name": 7}, 422, "name"),
+        ({"name": "x" * 121}, 422, "name"), ({"name": "Ok", "city": "Yerevan"}, 422, "city"),
+    ], check)
 
 
 @pytest.mark.parametrize("collection, taken", [("locations", "Main Warehouse"), ("customers", "Acme Clocks"),
@@ -39,9 +41,11 @@ def test_a_duplicate_named_record_is_a_409(app, clerk, world, collection, taken)
     assert snapshot(app) == before
 
 
-@pytest.mark.parametrize("collection", NAMED + ["warranties"])
-def test_an_unknown_named_record_is_a_404(clerk, world, collection):
-    assert_problem(clerk.get(f"/{collection}/999999"), 404)
+def test_an_unknown_named_record_is_a_404(clerk, world):
+    def check(collection):
+        assert_problem(clerk.get(f"/{collection}/999999"), 404)
+
+    each_case(NAMED + ["warranties"], check)
 
 
 # ---------------------------------------------------------------------------- warranties
@@ -56,27 +60,29 @@ def test_defining_a_warranty_answers_201(admin, world, duration, unit):
     assert item["warranty_id"] == created["id"]
 
 
-@pytest.mark.parametrize("body, fields", [
-    ({"name": "Zero", "duration": 0, "unit": "days"}, ["duration"]),
-    ({"name": "Negative", "duration": -3, "unit": "months"}, ["duration"]),
-    ({"name": "Text", "duration": "12", "unit": "months"}, ["duration"]),
-    ({"name": "Fraction", "duration": 1.5, "unit": "years"}, ["duration"]),
-    ({"name": "Boolean", "duration": True, "unit": "years"}, ["duration"]),
-    ({"name": "Null", "duration": None, "unit": "years"}, ["duration"]),
-    ({"name": "No duration", "unit": "years"}, ["duration"]),
-    ({"name": "Huge", "duration": 2**40, "unit": "days"}, ["duration"]),
-    ({"name": "Weeks", "duration": 2, "unit": "weeks"}, ["unit"]),
-    ({"name": "Capital", "duration": 2, "unit": "Days"}, ["unit"]),
-    ({"name": "No unit", "duration": 2}, ["unit"]),
-    ({"name": "Both", "duration": 0, "unit": "fortnights"}, ["duration", "unit"]),
-    ({"duration": 2, "unit": "days"}, ["name"]),
-    ({"name": "", "duration": 2, "unit": "days"}, ["name"]),
-    ({"name": "Extra", "duration": 2, "unit": "days", "transferable": True}, ["transferable"]),
-])
-def test_a_bad_warranty_is_a_422_naming_the_fields(app, admin, world, body, fields):
-    before = snapshot(app)
-    assert_problem(admin.post("/warranties", body), 422, *fields)
-    assert snapshot(app) == before
+def test_a_bad_warranty_is_a_422_naming_the_fields(app, admin, world):
+    def check(body, fields):
+        before = snapshot(app)
+        assert_problem(admin.post("/warranties", body), 422, *fields)
+        assert snapshot(app) == before
+
+    each_case([
+        ({"name": "Zero", "duration": 0, "unit": "days"}, ["duration"]),
+        ({"name": "Negative", "duration": -3, "unit": "months"}, ["duration"]),
+        ({"name": "Text", "duration": "12", "unit": "months"}, ["duration"]),
+        ({"name": "Fraction", "duration": 1.5, "unit": "years"}, ["duration"]),
+        ({"name": "Boolean", "duration": True, "unit": "years"}, ["duration"]),
+        ({"name": "Null", "duration": None, "unit": "years"}, ["duration"]),
+        ({"name": "No duration", "unit": "years"}, ["duration"]),
+        ({"name": "Huge", "duration": 2**40, "unit": "days"}, ["duration"]),
+        ({"name": "Weeks", "duration": 2, "unit": "weeks"}, ["unit"]),
+        ({"name": "Capital", "duration": 2, "unit": "Days"}, ["unit"]),
+        ({"name": "No unit", "duration": 2}, ["unit"]),
+        ({"name": "Both", "duration": 0, "unit": "fortnights"}, ["duration", "unit"]),
+        ({"duration": 2, "unit": "days"}, ["name"]),
+        ({"name": "", "duration": 2, "unit": "days"}, ["name"]),
+        ({"name": "Extra", "duration": 2, "unit": "days", "transferable": True}, ["transferable"]),
+    ], check)
 
 
 def test_a_duplicate_warranty_name_is_a_409(app, admin, world):
@@ -124,40 +130,43 @@ def test_an_empty_patch_changes_nothing(admin, world):
     assert admin.ok("PATCH", "/settings", {}) == DEFAULTS
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"plan": "gold"}, "plan"),
-    ({"plan": None}, "plan"),
-    ({"inventory": {"valuation_method": "lifo"}}, "inventory.valuation_method"),
-    ({"inventory": {"value_serials_by_specific_id": "yes"}}, "inventory.value_serials_by_specific_id"),
-    ({"inventory": {"value_serials_by_specific_id": 1}}, "inventory.value_serials_by_specific_id"),
-    ({"purchasing": {"auto_serial_length": 0}}, "purchasing.auto_serial_length"),
-    ({"purchasing": {"auto_serial_length": 19}}, "purchasing.auto_serial_length"),
-    ({"purchasing": {"auto_serial_length": "6"}}, "purchasing.auto_serial_length"),
-    ({"purchasing": {"auto_serial_length": 6.0}}, "purchasing.auto_serial_length"),
-    ({"purchasing": {"auto_serial_length": True}}, "purchasing.auto_serial_length"),
-    ({"purchasing": {"auto_serial_next_number": -1}}, "purchasing.auto_serial_next_number"),
-    ({"purchasing": {"auto_serial_mode": "shuffled"}}, "purchasing.auto_serial_mode"),
-    ({"purchasing": {"auto_serial_prefix": 12}}, "purchasing.auto_serial_prefix"),
-    ({"purchasing": {"auto_serial_prefix": "x" * 33}}, "purchasing.auto_serial_prefix"),
-    ({"purchasing": {"auto_serial_prefix": "A\tB"}}, "purchasing.auto_serial_prefix"),
-    ({"purchasing": {"auto_serial_enabled": "true"}}, "purchasing.auto_serial_enabled"),
-    ({"sales": {"show_warranty_on_serial_units": None}}, "sales.show_warranty_on_serial_units"),
-    ({"sales": {"show_warranty": True}}, "sales.show_warranty"),
-    ({"shipping": {"carrier": "UPS"}}, "shipping"),
-    ({"purchasing": "auto"}, "purchasing"),
-])
-def test_a_bad_setting_is_a_422_naming_it_and_nothing_is_applied(app, admin, world, body, field):
-    # A good change rides along in every request: it must not be applied either.
-    body = {**body, "sales": {"show_warranty_on_serial_units": False, **body.get("sales", {})}} \
-        if "sales" not in body else {**body, "plan": "plus"}
-    before = snapshot(app)
-    assert_problem(admin.patch("/settings", body), 422, field)
-    assert snapshot(app) == before
-    assert admin.ok("GET", "/settings") == DEFAULTS
+def test_a_bad_setting_is_a_422_naming_it_and_nothing_is_applied(app, admin, world):
+    def check(body, field):
+        body = {**body, "sales": {"show_warranty_on_serial_units": False, **body.get("sales", {})}} \
+            if "sales" not in body else {**body, "plan": "plus"}
+        before = snapshot(app)
+        assert_problem(admin.patch("/settings", body), 422, field)
+        assert snapshot(app) == before
+        assert admin.ok("GET", "/settings") == DEFAULTS
+
+    each_case([
+        ({"plan": "gold"}, "plan"),
+        ({"plan": None}, "plan"),
+        ({"inventory": {"valuation_method": "lifo"}}, "inventory.valuation_method"),
+        ({"inventory": {"value_serials_by_specific_id": "yes"}}, "inventory.value_serials_by_specific_id"),
+        ({"inventory": {"value_serials_by_specific_id": 1}}, "inventory.value_serials_by_specific_id"),
+        ({"purchasing": {"auto_serial_length": 0}}, "purchasing.auto_serial_length"),
+        ({"purchasing": {"auto_serial_length": 19}}, "purchasing.auto_serial_length"),
+        ({"purchasing": {"auto_serial_length": "6"}}, "purchasing.auto_serial_length"),
+        ({"purchasing": {"auto_serial_length": 6.0}}, "purchasing.auto_serial_length"),
+        ({"purchasing": {"auto_serial_length": True}}, "purchasing.auto_serial_length"),
+        ({"purchasing": {"auto_serial_next_number": -1}}, "purchasing.auto_serial_next_number"),
+        ({"purchasing": {"auto_serial_mode": "shuffled"}}, "purchasing.auto_serial_mode"),
+        ({"purchasing": {"auto_serial_prefix": 12}}, "purchasing.auto_serial_prefix"),
+        ({"purchasing": {"auto_serial_prefix": "x" * 33}}, "purchasing.auto_serial_prefix"),
+        ({"purchasing": {"auto_serial_prefix": "A\tB"}}, "purchasing.auto_serial_prefix"),
+        ({"purchasing": {"auto_serial_enabled": "true"}}, "purchasing.auto_serial_enabled"),
+        ({"sales": {"show_warranty_on_serial_units": None}}, "sales.show_warranty_on_serial_units"),
+        ({"sales": {"show_warranty": True}}, "sales.show_warranty"),
+        ({"shipping": {"carrier": "UPS"}}, "shipping"),
+        ({"purchasing": "auto"}, "purchasing"),
+    ], check)
 
 
-@pytest.mark.parametrize("raw", ["[]", '"plan"', "null", "not json"])
-def test_settings_must_be_a_json_object(app, admin, world, raw):
-    response = admin.patch("/settings", data=raw, headers={"Content-Type": "application/json"})
-    assert_problem(response, 400)
-    assert admin.ok("GET", "/settings") == DEFAULTS
+def test_settings_must_be_a_json_object(app, admin, world):
+    def check(raw):
+        response = admin.patch("/settings", data=raw, headers={"Content-Type": "application/json"})
+        assert_problem(response, 400)
+        assert admin.ok("GET", "/settings") == DEFAULTS
+
+    each_case(["[]", '"plan"', "null", "not json"], check)

@@ -2,8 +2,8 @@
 import pytest
 
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, find_unit, line, post_doc, problem_text, receive, ship, snapshot, support,
-    tokens, world,
+    admin, api, assert_problem, clerk, each_case, find_unit, line, post_doc, problem_text, receive, ship, snapshot,
+    support, tokens, world,
 )
 from sos_serial.extensions import db
 from sos_serial.models import User
@@ -50,31 +50,33 @@ def test_the_list_is_paginated_and_each_unit_has_the_contract_shape(support, wor
         "2027-02-10")
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"item_id": "{clock}"}, [("CLK-0001", "clock"), ("CLK-0002", "clock"), ("CLK-0003", "clock"),
-                              ("Clk-9", "clock")]),
-    ({"status": "shipped"}, [("CLK-0003", "clock")]),
-    ({"status": "in_stock", "item_id": "{clock}"}, [("CLK-0001", "clock"), ("CLK-0002", "clock"),
-                                                    ("Clk-9", "clock")]),
-    ({"location_id": "{showroom}"}, [("Clk-9", "clock")]),
-    ({"customer_id": "{acme}"}, [("CLK-0003", "clock")]),
-    ({"customer_id": "{baker}"}, []),
-    ({"status": "rented"}, []),
-    ({"q": "CLK-0001"}, [("CLK-0001", "clock"), ("CLK-0001", "grandfather")]),
-    ({"q": "clk-000", "item_id": "{clock}"}, [("CLK-0001", "clock"), ("CLK-0002", "clock"), ("CLK-0003", "clock")]),
-    ({"q": "cLk-9"}, [("Clk-9", "clock")]),
-    ({"q": "  clk-9  "}, [("Clk-9", "clock")]),
-    ({"q": "CLK-00019"}, []),
-    ({"q": "ZZZ"}, []),
-    ({"q": "clk", "location_id": "{main}", "status": "in_stock"}, [
-        ("CLK-0001", "clock"), ("CLK-0001", "grandfather"), ("CLK-0002", "clock")]),
-])
-def test_filters_narrow_the_list(support, world, units, query, expected):
-    names = {"clock": world.clock, "grandfather": world.grandfather}
-    query = {k: v.format(**vars(world)) for k, v in query.items()}
-    page = support.ok("GET", "/serials", query_string={**query, "per_page": 100})
-    assert serials_of(page) == sorted((serial, names[item]) for serial, item in expected)
-    assert page["total"] == len(expected)
+def test_filters_narrow_the_list(support, world, units):
+    def check(query, expected):
+        names = {"clock": world.clock, "grandfather": world.grandfather}
+        query = {k: v.format(**vars(world)) for k, v in query.items()}
+        page = support.ok("GET", "/serials", query_string={**query, "per_page": 100})
+        assert serials_of(page) == sorted((serial, names[item]) for serial, item in expected)
+        assert page["total"] == len(expected)
+
+    each_case([
+        ({"item_id": "{clock}"}, [("CLK-0001", "clock"), ("CLK-0002", "clock"), ("CLK-0003", "clock"),
+                                  ("Clk-9", "clock")]),
+        ({"status": "shipped"}, [("CLK-0003", "clock")]),
+        ({"status": "in_stock", "item_id": "{clock}"}, [("CLK-0001", "clock"), ("CLK-0002", "clock"),
+                                                        ("Clk-9", "clock")]),
+        ({"location_id": "{showroom}"}, [("Clk-9", "clock")]),
+        ({"customer_id": "{acme}"}, [("CLK-0003", "clock")]),
+        ({"customer_id": "{baker}"}, []),
+        ({"status": "rented"}, []),
+        ({"q": "CLK-0001"}, [("CLK-0001", "clock"), ("CLK-0001", "grandfather")]),
+        ({"q": "clk-000", "item_id": "{clock}"}, [("CLK-0001", "clock"), ("CLK-0002", "clock"), ("CLK-0003", "clock")]),
+        ({"q": "cLk-9"}, [("Clk-9", "clock")]),
+        ({"q": "  clk-9  "}, [("Clk-9", "clock")]),
+        ({"q": "CLK-00019"}, []),
+        ({"q": "ZZZ"}, []),
+        ({"q": "clk", "location_id": "{main}", "status": "in_stock"}, [
+            ("CLK-0001", "clock"), ("CLK-0001", "grandfather"), ("CLK-0002", "clock")]),
+    ], check)
 
 
 def test_q_matches_every_serial_that_starts_with_it(clerk, world):
@@ -94,19 +96,23 @@ def test_pages_walk_through_every_unit_once(support, world, units):
     assert support.ok("GET", "/serials", query_string={"per_page": 2, "page": 4})["items"] == []
 
 
-@pytest.mark.parametrize("per_page", ["501", "1000", str(10**30)])
-def test_a_larger_per_page_is_clamped_to_500(support, world, units, per_page):
-    page = support.ok("GET", "/serials", query_string={"per_page": per_page})
-    assert page["per_page"] == 500
-    assert len(page["items"]) == 5
+def test_a_larger_per_page_is_clamped_to_500(support, world, units):
+    def check(per_page):
+        page = support.ok("GET", "/serials", query_string={"per_page": per_page})
+        assert page["per_page"] == 500
+        assert len(page["items"]) == 5
+
+    each_case(["501", "1000", str(10**30)], check)
 
 
-@pytest.mark.parametrize("query, field", [({"page": "0"}, "page"), ({"page": "-1"}, "page"),
-                                          ({"per_page": "abc"}, "per_page"), ({"per_page": "0"}, "per_page"),
-                                          ({"item_id": "clock"}, "item_id"), ({"status": "lost"}, "status"),
-                                          ({"location_id": "1.5"}, "location_id")])
-def test_bad_query_values_are_a_422_naming_them(support, world, units, query, field):
-    assert_problem(support.get("/serials", query_string=query), 422, field)
+def test_bad_query_values_are_a_422_naming_them(support, world, units):
+    def check(query, field):
+        assert_problem(support.get("/serials", query_string=query), 422, field)
+
+    each_case([({"page": "0"}, "page"), ({"page": "-1"}, "page"),
+               ({"per_page": "abc"}, "per_page"), ({"per_page": "0"}, "per_page"),
+               ({"item_id": "clock"}, "item_id"), ({"status": "lost"}, "status"),
+               ({"location_id": "1.5"}, "location_id")], check)
 
 
 def test_one_unit_is_read_by_id(support, world, units):
@@ -136,51 +142,60 @@ def test_adding_a_historical_unit_at_a_customer_ships_it_without_stock(clerk, wo
     assert (item["quantity_on_hand"], item["value"]) == (0, "0.00")
 
 
-@pytest.mark.parametrize("places, field", [({}, "location_id"), ({"location_id": 1, "customer_id": 1}, "location_id"),
-                                           ({"location_id": None, "customer_id": None}, "location_id")])
-def test_a_unit_goes_to_a_location_or_a_customer_exactly(app, clerk, world, places, field):
-    before = snapshot(app)
-    assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": "WHERE-1", **places}), 422, field)
-    assert snapshot(app) == before
+def test_a_unit_goes_to_a_location_or_a_customer_exactly(app, clerk, world):
+    def check(places, field):
+        before = snapshot(app)
+        body = {"item_id": world.clock, "serial_number": "WHERE-1", **places}
+        assert_problem(clerk.post("/serials", body), 422, field)
+        assert snapshot(app) == before
+
+    each_case([({}, "location_id"), ({"location_id": 1, "customer_id": 1}, "location_id"),
+               ({"location_id": None, "customer_id": None}, "location_id")], check)
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({"item_id": 999_999, "location_id": "{main}"}, 422, "item_id"),
-    ({"item_id": "{clock}", "location_id": 999_999}, 422, "location_id"),
-    ({"item_id": "{clock}", "customer_id": 999_999}, 422, "customer_id"),
-    ({"item_id": "{clock}", "location_id": "1"}, 422, "location_id"),
-    ({"item_id": True, "location_id": "{main}"}, 422, "item_id"),
-    ({"item_id": "{oil}", "location_id": "{main}"}, 409, "item_id"),
-    ({"item_id": "{clock}", "location_id": "{main}", "unit_cost": "-3"}, 422, "unit_cost"),
-    ({"item_id": "{clock}", "location_id": "{main}", "unit_cost": "lots"}, 422, "unit_cost"),
-    ({"item_id": "{clock}", "location_id": "{main}", "warranty_start": "2026-13-01"}, 422, "warranty_start"),
-    ({"item_id": "{clock}", "location_id": "{main}", "warranty_start": "2026-05-01",
-      "warranty_end": "2026-04-30"}, 422, "warranty_end"),
-    ({"item_id": "{clock}", "location_id": "{main}", "status": "shipped"}, 422, "status"),
-])
-def test_bad_new_units_are_refused_naming_the_field(app, clerk, world, body, status, field):
-    body = {k: (int(v.format(**vars(world))) if isinstance(v, str) and v.startswith("{") else v)
-            for k, v in body.items()}
-    before = snapshot(app)
-    assert_problem(clerk.post("/serials", {"serial_number": "BAD-1", **body}), status, field)
-    assert snapshot(app) == before
+def test_bad_new_units_are_refused_naming_the_field(app, clerk, world):
+    def check(body, status, field):
+        body = {k: (int(v.format(**vars(world))) if isinstance(v, str) and v.startswith("{") else v)
+                for k, v in body.items()}
+        before = snapshot(app)
+        assert_problem(clerk.post("/serials", {"serial_number": "BAD-1", **body}), status, field)
+        assert snapshot(app) == before
+
+    each_case([
+        ({"item_id": 999_999, "location_id": "{main}"}, 422, "item_id"),
+        ({"item_id": "{clock}", "location_id": 999_999}, 422, "location_id"),
+        ({"item_id": "{clock}", "customer_id": 999_999}, 422, "customer_id"),
+        ({"item_id": "{clock}", "location_id": "1"}, 422, "location_id"),
+        ({"item_id": True, "location_id": "{main}"}, 422, "item_id"),
+        ({"item_id": "{oil}", "location_id": "{main}"}, 409, "item_id"),
+        ({"item_id": "{clock}", "location_id": "{main}", "unit_cost": "-3"}, 422, "unit_cost"),
+        ({"item_id": "{clock}", "location_id": "{main}", "unit_cost": "lots"}, 422, "unit_cost"),
+        ({"item_id": "{clock}", "location_id": "{main}", "warranty_start": "2026-13-01"}, 422, "warranty_start"),
+        ({"item_id": "{clock}", "location_id": "{main}", "warranty_start": "2026-05-01",
+          "warranty_end": "2026-04-30"}, 422, "warranty_end"),
+        ({"item_id": "{clock}", "location_id": "{main}", "status": "shipped"}, 422, "status"),
+    ], check)
 
 
-@pytest.mark.parametrize("serial", ["", "   ", "x" * 65, "TAB\tBED", None, 12])
-def test_a_bad_serial_number_is_a_422(app, clerk, world, serial):
-    before = snapshot(app)
-    assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": serial,
-                                           "location_id": world.main}), 422, "serial_number")
-    assert snapshot(app) == before
+def test_a_bad_serial_number_is_a_422(app, clerk, world):
+    def check(serial):
+        before = snapshot(app)
+        assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": serial,
+                                               "location_id": world.main}), 422, "serial_number")
+        assert snapshot(app) == before
+
+    each_case(["", "   ", "x" * 65, "TAB\tBED", None, 12], check)
 
 
-@pytest.mark.parametrize("serial", ["CLK-0001", "clk-0001", " CLK-0003 "])
-def test_adding_a_serial_the_item_already_has_is_a_409_naming_it(app, clerk, world, units, serial):
-    before = snapshot(app)
-    body = assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": serial,
-                                                  "location_id": world.main}), 409, "serial_number")
-    assert serial.strip().upper() in body["detail"]
-    assert snapshot(app) == before
+def test_adding_a_serial_the_item_already_has_is_a_409_naming_it(app, clerk, world, units):
+    def check(serial):
+        before = snapshot(app)
+        body = assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": serial,
+                                                      "location_id": world.main}), 409, "serial_number")
+        assert serial.strip().upper() in body["detail"]
+        assert snapshot(app) == before
+
+    each_case(["CLK-0001", "clk-0001", " CLK-0003 "], check)
 
 
 # ---------------------------------------------------------------------------- correcting warranty and notes
@@ -221,32 +236,35 @@ def test_a_patch_that_changes_nothing_adds_no_history(clerk, world, units):
     assert clerk.ok("GET", f"/serials/{unit['id']}/history") == before
 
 
-LOCKED_VALUES = [("item_id", "item_id"), ("serial_number", "serial_number"), ("status", "status"),
-                 ("location_id", "location_id"), ("customer_id", "customer_id"), ("unit_cost", "unit_cost")]
+LOCKED = ["item_id", "serial_number", "status", "location_id", "customer_id", "unit_cost"]
 
 
-@pytest.mark.parametrize("field", [name for name, _ in LOCKED_VALUES])
-@pytest.mark.parametrize("value_kind", ["current", "other"])
-def test_a_locked_field_is_a_409_even_with_its_current_value_and_nothing_is_applied(
-        app, clerk, world, units, field, value_kind):
+def test_a_locked_field_is_a_409_even_with_its_current_value_and_nothing_is_applied(app, clerk, world, units):
     unit = units[f"CLK-0001/{world.clock}"]
     other = {"item_id": world.grandfather, "serial_number": "CLK-7777", "status": "shipped",
              "location_id": world.showroom, "customer_id": world.acme, "unit_cost": "1.00"}
-    value = unit[field] if value_kind == "current" else other[field]
-    before = snapshot(app)
-    body = assert_problem(clerk.patch(f"/serials/{unit['id']}", {
-        field: value, "warranty_start": "2026-03-01", "warranty_end": "2027-03-01", "notes": "ride-along"}), 409, field)
-    assert "transaction" in body["detail"]
-    assert snapshot(app) == before
+
+    def check(field, value_kind):
+        value = unit[field] if value_kind == "current" else other[field]
+        before = snapshot(app)
+        body = assert_problem(clerk.patch(f"/serials/{unit['id']}", {
+            field: value, "warranty_start": "2026-03-01", "warranty_end": "2027-03-01", "notes": "ride-along"}),
+            409, field)
+        assert "transaction" in body["detail"]
+        assert snapshot(app) == before
+
+    each_case([(field, kind) for field in LOCKED for kind in ("current", "other")], check)
 
 
-@pytest.mark.parametrize("extra", [{"warranty_start": "not a date"}, {"colour": "red"}, {"notes": 5},
-                                   {"version": "x"}])
-def test_a_locked_field_is_a_409_whatever_else_is_wrong(app, clerk, world, units, extra):
-    unit = units[f"CLK-0001/{world.clock}"]
-    before = snapshot(app)
-    assert_problem(clerk.patch(f"/serials/{unit['id']}", {"status": "in_stock", **extra}), 409, "status")
-    assert snapshot(app) == before
+def test_a_locked_field_is_a_409_whatever_else_is_wrong(app, clerk, world, units):
+    def check(extra):
+        unit = units[f"CLK-0001/{world.clock}"]
+        before = snapshot(app)
+        assert_problem(clerk.patch(f"/serials/{unit['id']}", {"status": "in_stock", **extra}), 409, "status")
+        assert snapshot(app) == before
+
+    each_case([{"warranty_start": "not a date"}, {"colour": "red"}, {"notes": 5},
+               {"version": "x"}], check)
 
 
 @pytest.mark.parametrize("stored, patch", [
@@ -263,17 +281,19 @@ def test_a_warranty_ending_before_it_starts_is_a_422_after_merging(app, clerk, w
     assert snapshot(app) == before
 
 
-@pytest.mark.parametrize("body, field", [({"warranty_start": "2026-13-01"}, "warranty_start"),
-                                         ({"warranty_end": "20260101"}, "warranty_end"),
-                                         ({"warranty_start": 20260101}, "warranty_start"),
-                                         ({"notes": 12}, "notes"), ({"notes": "x" * 10_001}, "notes"),
-                                         ({"serial": "A"}, "serial"), ({"version": 0}, "version"),
-                                         ({"version": True}, "version")])
-def test_bad_corrections_are_a_422_naming_the_field(app, support, world, units, body, field):
-    unit = units[f"CLK-0001/{world.clock}"]
-    before = snapshot(app)
-    assert_problem(support.patch(f"/serials/{unit['id']}", body), 422, field)
-    assert snapshot(app) == before
+def test_bad_corrections_are_a_422_naming_the_field(app, support, world, units):
+    def check(body, field):
+        unit = units[f"CLK-0001/{world.clock}"]
+        before = snapshot(app)
+        assert_problem(support.patch(f"/serials/{unit['id']}", body), 422, field)
+        assert snapshot(app) == before
+
+    each_case([({"warranty_start": "2026-13-01"}, "warranty_start"),
+               ({"warranty_end": "20260101"}, "warranty_end"),
+               ({"warranty_start": 20260101}, "warranty_start"),
+               ({"notes": 12}, "notes"), ({"notes": "x" * 10_001}, "notes"),
+               ({"serial": "A"}, "serial"), ({"version": 0}, "version"),
+               ({"version": True}, "version")], check)
 
 
 def test_a_correction_from_a_stale_version_is_a_409(app, clerk, support, world, units):
@@ -363,17 +383,19 @@ def test_available_serials_are_the_items_units_in_stock_there(support, world, un
     assert all(u["status"] == "in_stock" and u["location_id"] == world.main for u in page["items"])
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"location_id": "{main}", "q": "clk-0002"}, ["CLK-0002"]),
-    ({"location_id": "{main}", "q": "CLK-0003"}, []),
-    ({"location_id": "{showroom}"}, ["Clk-9"]),
-    ({"location_id": "{showroom}", "q": "clk-0"}, []),
-    ({}, ["CLK-0001", "CLK-0002", "Clk-9"]),
-])
-def test_available_serials_filter_by_location_and_q(support, world, units, query, expected):
-    query = {k: v.format(**vars(world)) for k, v in query.items()}
-    page = support.ok("GET", f"/items/{world.clock}/available-serials", query_string=query)
-    assert sorted(u["serial_number"] for u in page["items"]) == expected
+def test_available_serials_filter_by_location_and_q(support, world, units):
+    def check(query, expected):
+        query = {k: v.format(**vars(world)) for k, v in query.items()}
+        page = support.ok("GET", f"/items/{world.clock}/available-serials", query_string=query)
+        assert sorted(u["serial_number"] for u in page["items"]) == expected
+
+    each_case([
+        ({"location_id": "{main}", "q": "clk-0002"}, ["CLK-0002"]),
+        ({"location_id": "{main}", "q": "CLK-0003"}, []),
+        ({"location_id": "{showroom}"}, ["Clk-9"]),
+        ({"location_id": "{showroom}", "q": "clk-0"}, []),
+        ({}, ["CLK-0001", "CLK-0002", "Clk-9"]),
+    ], check)
 
 
 def test_available_serials_are_paginated(support, world, units):
