@@ -8,7 +8,8 @@ import re
 import pytest
 
 from api_helpers import (  # noqa: F401
-    API, admin, api, assert_problem, clerk, line, post_doc, receive, receive_plain, ship, support, tokens, world,
+    API, admin, api, assert_problem, clerk, line, post_doc, receive, receive_plain, ship, snapshot, support, tokens,
+    world,
 )
 
 JUNK = [None, True, False, 0, -1, 1.5, 2**31, 2**70, -(2**70), 1e308, "", " ", "abc", "-1", "1e999", "NaN",
@@ -159,3 +160,28 @@ def test_no_route_answers_500_to_bad_authorization(app, client, stocked, header)
         url = fill(rule_text, "1")
         response = client.open(url, method=method, headers={"Authorization": header}, json={})
         assert response.status_code < 500, (method, url, header)
+
+
+# ---------------------------------------------------------------------------- what the sweep found, pinned down
+@pytest.mark.parametrize("path, body, field", [
+    ("/locations", {"name": "Back\x00Room"}, "name"),
+    ("/items", {"name": "Clock", "sku": "A\x00"}, "sku"),
+    ("/transactions", {"type": "item_receipt", "date": "2026-01-05", "location_id": 1,
+                       "lines": [{"item_id": 1, "quantity": 1, "serials": ["NUL\x00"]}]}, "lines[0].serials[0]"),
+    ("/transactions", {"type": "item_receipt", "date": "2026-01-05", "location_id": 1, "memo": "\x00",
+                       "lines": [{"item_id": 3, "quantity": 1}]}, "memo"),
+])
+def test_a_nul_character_is_a_422_naming_where_it_is(app, admin, world, path, body, field):
+    before = snapshot(app)
+    assert_problem(admin.post(path, body), 422, field)
+    assert snapshot(app) == before
+
+
+def test_ids_past_the_database_range_are_unknown(admin, world):
+    for path in ("/items/2147483648", f"/serials/{2**63}", f"/transactions/{2**70}/packing-list",
+                 f"/items/{2**70}/available-serials"):
+        assert_problem(admin.get(path), 404)
+    assert_problem(admin.get("/serials", query_string={"item_id": str(2**70)}), 422, "item_id")
+    assert_problem(admin.get("/serials", query_string={"page": str(2**40)}), 422, "page")
+    assert_problem(admin.post("/items", {"name": "Far", "warranty_id": 2**31}), 422, "warranty_id")
+    assert_problem(admin.post("/warranties", {"name": "Forever", "duration": 2**31, "unit": "days"}), 422, "duration")
