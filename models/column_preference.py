@@ -35,5 +35,12 @@ class ColumnPreference(db.Model):
         else:
             record.columns = list(columns)
 
+    @classmethod
+    def forget(cls, session, user_id: int, view: str) -> None:
+        """Drop the user's choice, so the view's defaults apply again (not committed)."""
+        record = session.scalars(select(cls).where(cls.user_id == user_id, cls.view == view)).one_or_none()
+        if record is not None:
+            session.delete(record)
+
     def __repr__(self) -> str:
         return f"<ColumnPreference user={self.user_id} {self.view!r} {self.columns!r}>"
