@@ -1,8 +1,100 @@
-"""Serial inventory: every serialized unit, where it is or whom it went to, and its warranty."""
-from sos_serial.models.serial_unit import STATUS_LABELS
-from sos_serial.money import format_money
+"""Serial inventory: every serialized unit, where it is or whom it went to, its warranty and its history."""
+from __future__ import annotations
 
+from flask import abort, flash, request
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.form import BaseForm
+from flask_admin.form.fields import Select2Field
+from flask_admin.model.template import TemplateLinkRowAction
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from sos_serial.api.serial_search import prefix_conditions
+from sos_serial.errors import SerialInventoryError
+from sos_serial.extensions import db
+from sos_serial.models import SerialHistory, SerialUnit
+from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
+from sos_serial.money import format_money
+from sos_serial.posting import create_serial_unit
+from sos_serial.serial_unit_edits import NOTES_MAX, edit_serial_unit
+
+from .column_chooser import ColumnChooser
+from .csv_export import SafeCsvExport
+from .history_rows import HistoryNames, change_lines, event_label, status_label
+from .list_filters import (
+    DateAfterFilter, DateBeforeFilter, LookupFilter, LookupOptions, customers, locations, tracked_items,
+)
 from .secured_view import SecuredModelView
+
+# What the create form calls the fields the posting names in its refusals.
+CREATE_FIELDS = {"item_id": "item", "location_id": "location", "customer_id": "customer"}
+# Posted by every admin form besides its fields; anything else posted to Edit goes to the edit
+# rule, which refuses it (a crafted location_id is refused, not silently dropped).
+FORM_MACHINERY = {"csrf_token", "_continue_editing", "_add_another", "url"}
+AT_LOCATION, AT_CUSTOMER = "location", "customer"
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class SerialUnitCreateForm(BaseForm):
+    item = Select2Field("Item", coerce=int, validators=[InputRequired("Choose a serial-tracked item.")],
+                        description="Only items tracked by serial number are offered.")
+    serial_number = StringField("Serial number", filters=[_stripped], validators=[
+        InputRequired("Type or scan the serial number."),
+        Length(max=SERIAL_MAX_LENGTH, message=f"A serial number has at most {SERIAL_MAX_LENGTH} characters."),
+    ])
+    place = RadioField("Add the unit", default=AT_LOCATION, choices=[
+        SelectChoice(AT_LOCATION, "At a location, in stock"),
+        SelectChoice(AT_CUSTOMER, "At a customer, as a historical unit"),
+    ])
+    location = Select2Field("Location", coerce=int, allow_blank=True, blank_text="Choose a location")
+    customer = Select2Field("Customer", coerce=int, allow_blank=True, blank_text="Choose a customer")
+    unit_cost = DecimalField("Unit cost", places=None, validators=[
+        Optional(), NumberRange(min=0, message="A cost cannot be negative.")],
+        description="Leave blank to use the item's default cost.")
+    warranty_start = DateField("Warranty start", validators=[Optional()],
+                               description="For a historical unit at a customer.")
+    warranty_end = DateField("Warranty end", validators=[Optional()],
+                             description="For a historical unit at a customer.")
+    notes = TextAreaField("Notes", validators=[
+        Optional(), Length(max=NOTES_MAX, message=f"Notes hold at most {NOTES_MAX:,} characters.")])
+
+    def validate_location(self, field):
+        if self.place.data == AT_LOCATION and field.data is None:
+            raise ValidationError("Choose the location the unit is in.")
+
+    def validate_customer(self, field):
+        if self.place.data == AT_CUSTOMER and field.data is None:
+            raise ValidationError("Choose the customer who has the unit.")
+
+
+class SerialUnitEditForm(BaseForm):
+    warranty_start = DateField("Warranty start", validators=[Optional()])
+    warranty_end = DateField("Warranty end", validators=[Optional()])
+    notes = TextAreaField("Notes", validators=[
+        Optional(), Length(max=NOTES_MAX, message=f"Notes hold at most {NOTES_MAX:,} characters.")])
+    # The version the page showed: a save from a stale page is refused, not merged.
+    version = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired("This page is out of date or incomplete: reload the unit and make the correction again.")])
+
+
+def show_refusal(form, exc: SerialInventoryError, field_names: dict | None = None) -> None:
+    """The rule's message as a flash, and each field-level problem beside its field."""
+    flash(exc.message, "error")
+    for problem in exc.errors:
+        name = (field_names or {}).get(problem.field, problem.field)
+        if name in form and form[name].widget.input_type != "hidden":
+            form[name].errors = [*form[name].errors, problem.message]
+        elif len(exc.errors) > 1:
+            # One problem is the message itself; several are listed, each by its field.
+            flash(f"{problem.field}: {problem.message}", "error")
 
 
 def _status(view, context, model, name):
@@ -13,15 +105,140 @@ def _place(view, context, model, name):
     return model.place
 
 
-class SerialUnitView(SecuredModelView):
-    # Units are added and moved by postings; their screens come with the transaction engine.
-    create_right = None
-    edit_right = None
-    column_list = ("item", "serial_number", "place", "status", "unit_cost", "warranty_start", "warranty_end")
-    column_labels = {"serial_number": "Serial number", "place": "Location / customer", "unit_cost": "Cost"}
-    column_formatters = {"status": _status, "place": _place, "unit_cost": lambda v, c, m, n: format_money(m.unit_cost)}
-    column_searchable_list = ("serial_number",)
-    column_filters = ("item.name", "status", "location.name", "customer.name", "warranty_end")
-    column_sortable_list = ("serial_number", ("item", "item.name"), "status", "warranty_start", "warranty_end")
+def _unit_cost(view, context, model, name):
+    return format_money(model.unit_cost)
+
+
+class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
+    # Adding a unit and correcting its warranty go through the posting and edit rules.
+    create_right = "create_serial"
+    edit_right = "edit_warranty_dates"
+    delete_right = None
+
+    list_template = "sos/serial_inventory_list.html"
+    create_template = "sos/serial_unit_create.html"
+    edit_template = "sos/serial_unit_edit.html"
+
+    column_list = ("item", "serial_number", "place", "status", "warranty", "warranty_start", "warranty_end",
+                   "unit_cost")
+    column_chooser_default = ("item", "serial_number", "place", "status")
+    column_chooser_fixed = ("serial_number",)
+    column_labels = {
+        "serial_number": "Serial number", "place": "Location / customer", "warranty": "Warranty type",
+        "warranty_start": "Warranty start", "warranty_end": "Warranty end", "unit_cost": "Unit cost",
+    }
+    column_formatters = {"status": _status, "place": _place, "unit_cost": _unit_cost}
+    column_sortable_list = (
+        # A one-column tuple keeps the name "serial_number" while sorting by the indexed key.
+        ("item", "item.name"), ("serial_number", ("serial_key",)), "status", ("warranty", "warranty.name"),
+        "warranty_start", "warranty_end", "unit_cost",
+    )
     column_default_sort = "id"
-    can_view_details = True
+    column_select_related_list = (SerialUnit.location, SerialUnit.customer, SerialUnit.warranty)
+    # Searched by prefix on serial_key (see _apply_search); listed so the search box shows.
+    column_searchable_list = ("serial_number",)
+    named_filter_urls = True
+    column_filters = (
+        LookupFilter(SerialUnit.item_id, "Item", tracked_items),
+        FilterEqual(SerialUnit.status, "Status", options=tuple(STATUS_LABELS.items())),
+        LookupFilter(SerialUnit.location_id, "Location", locations),
+        LookupFilter(SerialUnit.customer_id, "Customer", customers),
+        DateBeforeFilter(SerialUnit.warranty_end, "Warranty end"),
+        DateAfterFilter(SerialUnit.warranty_end, "Warranty end"),
+    )
+    can_view_details = False
+    column_extra_row_actions = [
+        TemplateLinkRowAction("history_row", title="Transaction history"),
+    ]
+
+    def status_label(self, unit) -> str:
+        return STATUS_LABELS.get(unit.status, unit.status)
+
+    # ---- search: a prefix of the serial, as an index range -----------------------------------
+    def search_placeholder(self):
+        return "Serial number starts with"
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # Flask-Admin's own search is ILIKE '%q%', a full scan of every unit.
+        conditions = prefix_conditions(search)
+        if conditions:
+            query = query.filter(*conditions)
+            if count_query is not None:
+                count_query = count_query.filter(*conditions)
+        return query, count_query, joins, count_joins
+
+    # ---- add one unit ------------------------------------------------------------------------
+    def get_create_form(self):
+        return SerialUnitCreateForm
+
+    def get_edit_form(self):
+        return SerialUnitEditForm
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.item.choices = [(item_id, name) for item_id, name in tracked_items()]
+        form.location.choices = [(record_id, name) for record_id, name in locations()]
+        form.customer.choices = [(record_id, name) for record_id, name in customers()]
+        return form
+
+    def create_model(self, form):
+        values = {
+            "item_id": form.item.data,
+            "serial_number": form.serial_number.data,
+            "unit_cost": form.unit_cost.data,
+            "notes": _text(form.notes.data),
+        }
+        if form.place.data == AT_CUSTOMER:
+            values.update(customer_id=form.customer.data, warranty_start=form.warranty_start.data,
+                          warranty_end=form.warranty_end.data)
+        else:
+            values["location_id"] = form.location.data
+        try:
+            return create_serial_unit(db.session, user=current_user._get_current_object(), **values)
+        except SerialInventoryError as exc:
+            show_refusal(form, exc, CREATE_FIELDS)
+            return False
+
+    # ---- correct warranty dates and notes ----------------------------------------------------
+    def update_model(self, form, model):
+        changes = {
+            "warranty_start": form.warranty_start.data,
+            "warranty_end": form.warranty_end.data,
+            "notes": _text(form.notes.data),
+        }
+        # Whatever else was posted goes to the rule too, which refuses it by name.
+        changes.update({name: request.form.get(name) for name in request.form
+                        if name not in form and name not in FORM_MACHINERY})
+        try:
+            edit_serial_unit(db.session, model.id, changes, user=current_user._get_current_object(),
+                             expected_version=form.version.data)
+        except SerialInventoryError as exc:
+            show_refusal(form, exc)
+            return False
+        return True
+
+    # ---- one unit's history ------------------------------------------------------------------
+    @expose("/history/")
+    def history_view(self):
+        unit = db.session.get(SerialUnit, request.args.get("id", type=int) or 0)
+        if unit is None:
+            abort(404)
+        rows = list(db.session.scalars(
+            select(SerialHistory).where(SerialHistory.serial_unit_id == unit.id).order_by(SerialHistory.id)))
+        names = HistoryNames(db.session, rows)
+        events = [{
+            "date": row.date, "event": event_label(row), "document": names.document_link(row),
+            "status": status_label(row), "place": names.place(row), "user": names.user(row),
+            "changes": change_lines(row),
+        } for row in rows]
+        return self.render("sos/serial_unit_history.html", unit=unit, events=events,
+                           status=STATUS_LABELS.get(unit.status, unit.status),
+                           return_url=self.get_url(".index_view"))
+
+
+def _text(value: str | None) -> str | None:
+    """Typed text as stored: browser line endings made plain, nothing typed made None."""
+    if value is None:
+        return None
+    value = value.replace("\r\n", "\n")
+    return value if value.strip() else None

@@ -1,0 +1,86 @@
+"""How a serial unit's history rows read on screen and in CSV: event, document, place, user, changes."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+from sos_serial.models import Customer, Location, Transaction, User
+from sos_serial.models.serial_history import CREATED, EDIT
+from sos_serial.models.serial_unit import STATUS_LABELS
+from sos_serial.models.transaction import TYPE_LABELS
+
+EVENT_LABELS = {**TYPE_LABELS, CREATED: "Added directly", EDIT: "Edited"}
+CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes"}
+# The transaction screens belong to another part of the app; link to them only once they exist.
+DOCUMENT_ENDPOINT = "transactions.details_view"
+
+
+def event_label(row) -> str:
+    return EVENT_LABELS.get(row.transaction_type, row.transaction_type)
+
+
+def status_label(row) -> str:
+    return STATUS_LABELS.get(row.status, row.status)
+
+
+def change_lines(row, arrow: str = "→") -> list[str]:
+    """One line per field a manual edit changed: "Warranty end: 2027-01-31 → 2027-03-31"."""
+    lines = []
+    for name, (old, new) in (row.changes or {}).items():
+        label = CHANGED_FIELD_LABELS.get(name, name)
+        lines.append(f"{label}: {_shown(old)} {arrow} {_shown(new)}")
+    return lines
+
+
+def _shown(value) -> str:
+    return "(none)" if value in (None, "") else str(value)
+
+
+class HistoryNames:
+    """The names a batch of history rows refers to (places, users, documents), read in one query per kind.
+
+    History rows keep only ids; reading each name row by row would cost a query per row
+    on a report page or an export.
+    """
+
+    def __init__(self, session, rows):
+        rows = list(rows)
+        self.locations = _names(session, Location.id, Location.name, {r.location_id for r in rows})
+        self.customers = _names(session, Customer.id, Customer.name, {r.customer_id for r in rows})
+        self.users = _names(session, User.id, User.username, {r.user_id for r in rows})
+        self.documents = _names(session, Transaction.id, Transaction.number, {r.transaction_id for r in rows})
+        self.link_documents = DOCUMENT_ENDPOINT in current_app.view_functions
+
+    def place(self, row) -> str:
+        if row.location_id is not None:
+            return self.locations.get(row.location_id, "")
+        if row.customer_id is not None:
+            return self.customers.get(row.customer_id, "")
+        return ""
+
+    def user(self, row) -> str:
+        return self.users.get(row.user_id, "") if row.user_id is not None else ""
+
+    def document_number(self, row) -> str:
+        if row.transaction_id is None:
+            return ""
+        return self.documents.get(row.transaction_id) or f"#{row.transaction_id}"
+
+    def document_url(self, row) -> str | None:
+        if row.transaction_id is None or not self.link_documents:
+            return None
+        return url_for(DOCUMENT_ENDPOINT, id=row.transaction_id)
+
+    def document_link(self, row) -> Markup | str:
+        url = self.document_url(row)
+        if url is None:
+            return self.document_number(row)
+        return Markup('<a href="{}" class="document-link">{}</a>').format(url, self.document_number(row))
+
+
+def _names(session, id_column, name_column, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(id_column, name_column).where(id_column.in_(ids))).all())
