@@ -478,7 +478,7 @@ def test_add_new_refusal_shows_on_the_form_which_keeps_the_input(app, login, clo
     assert in_app(app, lambda: db.session.scalar(select(func.count()).select_from(SerialUnit))) == 4
 
 
-def test_add_new_refuses_warranty_ending_before_it_starts_and_missing_place(app, login, shop):
+def test_add_new_refuses_warranty_ending_before_it_starts_and_missing_choices(app, login, shop):
     client = login("clerk")
     backwards = post_form(client, ADD, add_data(item=shop.clock, serial_number="H-1", place="customer",
                                                 customer=shop.acme, warranty_start="2025-02-01",
@@ -486,6 +486,8 @@ def test_add_new_refuses_warranty_ending_before_it_starts_and_missing_place(app,
     assert "The warranty cannot end before it starts." in backwards.text
     no_place = post_form(client, ADD, add_data(item=shop.clock, serial_number="H-2", place="customer"), follow=False)
     assert "Choose the customer who has the unit." in no_place.text
+    no_item = post_form(client, ADD, add_data(item="__None", serial_number="H-3", location=shop.main), follow=False)
+    assert "Choose a serial-tracked item." in no_item.text
     assert in_app(app, lambda: db.session.scalar(select(func.count()).select_from(SerialUnit))) == 0
 
 

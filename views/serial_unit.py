@@ -44,7 +44,8 @@ def _stripped(value):
 
 
 class SerialUnitCreateForm(BaseForm):
-    item = Select2Field("Item", coerce=int, validators=[InputRequired("Choose a serial-tracked item.")],
+    item = Select2Field("Item", coerce=int, allow_blank=True, blank_text="Choose an item",
+                        validators=[InputRequired("Choose a serial-tracked item.")],
                         description="Only items tracked by serial number are offered.")
     serial_number = StringField("Serial number", filters=[_stripped], validators=[
         InputRequired("Type or scan the serial number."),
@@ -65,6 +66,10 @@ class SerialUnitCreateForm(BaseForm):
                              description="For a historical unit at a customer.")
     notes = TextAreaField("Notes", validators=[
         Optional(), Length(max=NOTES_MAX, message=f"Notes hold at most {NOTES_MAX:,} characters.")])
+
+    def validate_item(self, field):
+        if field.data is None:
+            raise ValidationError("Choose a serial-tracked item.")
 
     def validate_location(self, field):
         if self.place.data == AT_LOCATION and field.data is None:
