@@ -20,6 +20,8 @@ from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
 from .transaction import TransactionView
+from .warranty_expiring_report import WarrantyExpiringReportView
+from .warranty_lookup import WarrantyLookupView
 from .warranty import WarrantyView
 
 # Templates and static files of the screens (the login page included).
@@ -72,6 +74,9 @@ def init_admin(app) -> Admin:
             SerialHistory, db, name="Serial unit history", category=REPORTS, endpoint="serial_history"
         )
     )
+    admin.add_view(WarrantyExpiringReportView(name="Warranties expiring", category=REPORTS,
+                                              endpoint="warranties_expiring"))
+    admin.add_view(WarrantyLookupView(name="Warranty lookup", endpoint="warranty_lookup"))
     admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations"))
     admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
     admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))

@@ -1,0 +1,44 @@
+"""Warranty lookup, for the support desk: scan or type a serial, see whose it is and its coverage."""
+from __future__ import annotations
+
+from flask import request
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+
+from sos_serial.auth import can
+from sos_serial.extensions import db
+from sos_serial.models import SerialHistory, SerialUnit
+from sos_serial.models.serial_unit import STATUS_LABELS, serial_key
+from sos_serial.serial_search import prefix_conditions
+from sos_serial.warranty_status import coverage
+
+from .history_rows import HistoryNames, change_lines, event_label, status_label
+from .secured_view import SecuredBaseView
+
+MAX_MATCHES = 20
+
+
+class WarrantyLookupView(SecuredBaseView):
+    @expose("/")
+    def index(self):
+        query = (request.args.get("serial") or "").strip()
+        units, exact = [], False
+        if query:
+            key = serial_key(query)
+            units = db.session.scalars(select(SerialUnit).where(SerialUnit.serial_key == key)
+                                       .order_by(SerialUnit.item_id)).all()
+            exact = bool(units)
+            if not units:
+                units = db.session.scalars(select(SerialUnit).where(*prefix_conditions(query))
+                                           .order_by(SerialUnit.serial_key).limit(MAX_MATCHES)).all()
+        histories = {}
+        if len(units) <= 3:
+            for unit in units:
+                rows = db.session.scalars(select(SerialHistory).where(SerialHistory.serial_unit_id == unit.id)
+                                          .order_by(SerialHistory.id)).all()
+                histories[unit.id] = (rows, HistoryNames(db.session, rows))
+        return self.render("sos/warranty_lookup.html", query=query, units=units, exact=exact,
+                           histories=histories, coverage=coverage, status_labels=STATUS_LABELS,
+                           event_label=event_label, status_label=status_label, change_lines=change_lines,
+                           can_edit=can(current_user, "edit_warranty_dates"), max_matches=MAX_MATCHES)
