@@ -77,6 +77,7 @@ def _pages(app, units: int) -> dict[str, str]:
                                   f"&q=sc-{middle // 1000:05d}",
         "Unit transaction history": f"/admin/serial_inventory/history/?id={unit_id}",
         "Serial unit history report, one unit": f"/admin/serial_history/?{serial_filter}=SC-{middle:08d}",
+        "Serial unit history report, first page": "/admin/serial_history/",
     }
 
 

@@ -19,7 +19,8 @@ class SerialHistory(db.Model):
     __table_args__ = (
         Index("ix_serial_history_unit", "serial_unit_id", "id"),
         Index("ix_serial_history_transaction", "transaction_id"),
-        Index("ix_serial_history_date", "date"),
+        # The history report lists events oldest first: date, then posting order.
+        Index("ix_serial_history_date", "date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -84,7 +84,9 @@ class SerialUnit(db.Model):
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
-    item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
+    # "unnested": under an outer join (history rows and their unit) the item joins in the same
+    # chain, which both databases plan as index lookups; a nested inner join was materialized whole.
+    item: Mapped[Item] = relationship(lazy="joined", innerjoin="unnested")
     location: Mapped[Location | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
     warranty: Mapped[Warranty | None] = relationship()

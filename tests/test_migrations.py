@@ -26,4 +26,4 @@ def test_upgrade_is_idempotent(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002_column_preferences"
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003_history_date_order"
