@@ -389,12 +389,9 @@ def test_transaction_history_lists_events_oldest_first_with_documents(app, login
     assert rows[3][6] == "Notes: (none) → Dent on the left side"
 
 
-def test_transaction_history_links_documents_when_transaction_screens_exist(app, login, clocks, shop):
+def test_transaction_history_links_documents(app, login, clocks, shop):
     unit_id = unit_of(app, shop.clock, "CLK-002")["id"]
     receipt_id, receipt_number = clocks["receipt"]
-    if "transactions.details_view" not in app.view_functions:
-        app.add_url_rule("/stub/transactions/details/", endpoint="transactions.details_view",
-                         view_func=lambda: "stub")
     client = login("support")
     linked = client.get(f"/admin/serial_inventory/history/?id={unit_id}").text
     with app.test_request_context():
@@ -403,8 +400,10 @@ def test_transaction_history_links_documents_when_transaction_screens_exist(app,
     assert f'<a href="{url}" class="document-link">{receipt_number}</a>' in linked
 
 
-def test_transaction_history_shows_plain_numbers_without_transaction_screens(app, login, clocks, shop):
-    app.view_functions.pop("transactions.details_view", None)
+def test_transaction_history_shows_plain_numbers_without_transaction_screens(app, login, clocks, shop,
+                                                                             monkeypatch):
+    # Undone after the test: the app may be shared with the tests that follow.
+    monkeypatch.delitem(app.view_functions, "transactions.details_view", raising=False)
     unit_id = unit_of(app, shop.clock, "CLK-002")["id"]
     html = login("support").get(f"/admin/serial_inventory/history/?id={unit_id}").text
     assert clocks["shipment"][1] in html and "document-link" not in html
@@ -654,9 +653,6 @@ def test_history_report_links_documents_and_exports_neutralised_csv(app, login, 
         receive(shop.clock, ["-1"], shop.main, date="2026-01-05")
         ship(shop.clock, ["-1"], shop.main, evil.id, date="2026-01-07")
     in_app(app, make)
-    if "transactions.details_view" not in app.view_functions:
-        app.add_url_rule("/stub/transactions/details/", endpoint="transactions.details_view",
-                         view_func=lambda: "stub")
     client = login("support")
     html = client.get(REPORT).text
     assert 'class="document-link"' in html
