@@ -101,15 +101,38 @@ def migrated_database(db_backend, tmp_path_factory, request):
     admin.dispose()
 
 
+# One app per database URL for the whole run: building the admin's routes costs more than most
+# tests. Each test still gets a database as new: SQLite's file is replaced from the migrated
+# template before the test, PostgreSQL's tables are emptied after it.
+_SHARED_APPS: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def live_database_path(db_backend, tmp_path_factory):
+    return tmp_path_factory.mktemp("live") / "sos_serial.sqlite3"
+
+
 @pytest.fixture
-def database_url(db_backend, migrated_database, tmp_path):
+def database_url(db_backend, migrated_database, live_database_path):
     if db_backend == "sqlite":
-        path = tmp_path / "sos_serial.sqlite3"
-        shutil.copyfile(migrated_database.removeprefix("sqlite:///"), path)
-        yield f"sqlite:///{path}"
+        url = f"sqlite:///{live_database_path}"
+        _dispose(url)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{live_database_path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(migrated_database.removeprefix("sqlite:///"), live_database_path)
+        yield url
         return
     yield migrated_database
+    _dispose(migrated_database)
     _empty_postgres(migrated_database)
+
+
+def _dispose(url: str) -> None:
+    shared = _SHARED_APPS.get(url)
+    if shared is not None:
+        with shared.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _empty_postgres(url: str) -> None:
@@ -130,11 +153,17 @@ def app_config(database_url) -> dict:
 
 @pytest.fixture
 def app(app_config):
-    app = create_app(app_config)
+    url = app_config["SQLALCHEMY_DATABASE_URI"]
+    app = _SHARED_APPS.get(url)
+    if app is None:
+        app = _SHARED_APPS[url] = create_app(dict(app_config))
+    saved = dict(app.config)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    app.config.clear()
+    app.config.update(saved)
 
 
 @pytest.fixture

@@ -400,15 +400,6 @@ def test_transaction_history_links_documents(app, login, clocks, shop):
     assert f'<a href="{url}" class="document-link">{receipt_number}</a>' in linked
 
 
-def test_transaction_history_shows_plain_numbers_without_transaction_screens(app, login, clocks, shop,
-                                                                             monkeypatch):
-    # Undone after the test: the app may be shared with the tests that follow.
-    monkeypatch.delitem(app.view_functions, "transactions.details_view", raising=False)
-    unit_id = unit_of(app, shop.clock, "CLK-002")["id"]
-    html = login("support").get(f"/admin/serial_inventory/history/?id={unit_id}").text
-    assert clocks["shipment"][1] in html and "document-link" not in html
-
-
 def test_transaction_history_of_an_unknown_unit_is_not_found(login):
     assert login("support").get("/admin/serial_inventory/history/?id=999").status_code == 404
 

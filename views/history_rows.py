@@ -1,7 +1,7 @@
 """How a serial unit's history rows read on screen and in CSV: event, document, place, user, changes."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -12,7 +12,6 @@ from sos_serial.models.transaction import TYPE_LABELS
 
 EVENT_LABELS = {**TYPE_LABELS, CREATED: "Added directly", EDIT: "Edited"}
 CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes"}
-# The transaction screens belong to another part of the app; link to them only once they exist.
 DOCUMENT_ENDPOINT = "transactions.details_view"
 
 
@@ -50,7 +49,6 @@ class HistoryNames:
         self.customers = _names(session, Customer.id, Customer.name, {r.customer_id for r in rows})
         self.users = _names(session, User.id, User.username, {r.user_id for r in rows})
         self.documents = _names(session, Transaction.id, Transaction.number, {r.transaction_id for r in rows})
-        self.link_documents = DOCUMENT_ENDPOINT in current_app.view_functions
 
     def place(self, row) -> str:
         if row.location_id is not None:
@@ -68,7 +66,7 @@ class HistoryNames:
         return self.documents.get(row.transaction_id) or f"#{row.transaction_id}"
 
     def document_url(self, row) -> str | None:
-        if row.transaction_id is None or not self.link_documents:
+        if row.transaction_id is None:
             return None
         return url_for(DOCUMENT_ENDPOINT, id=row.transaction_id)
 
