@@ -6,16 +6,8 @@ notes, nothing else. A unit is created directly only through the posting code's
 """
 from sos_serial.errors import Conflict
 from sos_serial.hookspecs import hookimpl
+from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 
-LOCKED_FIELDS = {
-    "item_id": "item",
-    "serial_number": "serial number",
-    "serial_key": "serial number",
-    "status": "status",
-    "location_id": "location",
-    "customer_id": "customer",
-    "unit_cost": "cost",
-}
 HOW_TO_CHANGE = {
     "location": "a transfer, shipment or return",
     "customer": "a shipment or a return",
@@ -32,7 +24,7 @@ def validate_serial_unit_change(unit, changes, posting):
             f"Serial {unit.serial_number} can only be added through the Serial inventory's Add new, "
             "the API's POST /serials, or a transaction such as an item receipt."
         )
-    locked = sorted({LOCKED_FIELDS[f] for f in changes if f in LOCKED_FIELDS})
+    locked = sorted({LOCKED_FIELD_LABELS[f] for f in changes if f in LOCKED_FIELD_LABELS})
     if locked:
         serial = changes["serial_number"][0] if "serial_number" in changes else unit.serial_number
         raise Conflict(locked_message(unit, serial, locked))
@@ -59,7 +51,7 @@ def validate_bulk_statement(table, columns, kind, posting):
         raise Conflict(
             "Serial units are never deleted: their history must stay complete. Adjust a unit out instead."
         )
-    locked = sorted({LOCKED_FIELDS[c] for c in columns if c in LOCKED_FIELDS})
+    locked = sorted({LOCKED_FIELD_LABELS[c] for c in columns if c in LOCKED_FIELD_LABELS})
     if locked:
         raise Conflict(
             f"A bulk edit cannot change serial units' {', '.join(locked)}: only posting a transaction can."

@@ -21,6 +21,8 @@ class SerialHistory(db.Model):
         Index("ix_serial_history_transaction", "transaction_id"),
         # The history report lists events oldest first: date, then posting order.
         Index("ix_serial_history_date", "date", "id"),
+        # The history report's customer filter.
+        Index("ix_serial_history_customer", "customer_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

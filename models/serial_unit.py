@@ -28,6 +28,16 @@ STATUS_LABELS = {
     RENTED: "Rented",
 }
 SERIAL_MAX_LENGTH = 64
+# The fields only a posting changes, as a clerk calls them.
+LOCKED_FIELD_LABELS = {
+    "item_id": "item",
+    "serial_number": "serial number",
+    "serial_key": "serial number",
+    "status": "status",
+    "location_id": "location",
+    "customer_id": "customer",
+    "unit_cost": "cost",
+}
 
 # The key a serial is compared by: case-insensitive, ordered byte-wise on PostgreSQL too,
 # so a prefix search is an index range scan on either database.

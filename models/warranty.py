@@ -9,6 +9,17 @@ from sos_serial.extensions import db
 from ._columns import created_at, in_list, name_column
 
 WARRANTY_UNITS = ("days", "months", "years")
+# A hundred years at most, in any unit: longer is a typing mistake, and would end past year 9999.
+MAX_DURATION = {"days": 36_500, "months": 1_200, "years": 100}
+
+
+def duration_problem(duration, unit) -> str | None:
+    """Why a warranty duration cannot be accepted, or None."""
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
+        return "The duration must be a whole number greater than 0."
+    if isinstance(unit, str) and unit in MAX_DURATION and duration > MAX_DURATION[unit]:
+        return f"A warranty can last at most {MAX_DURATION[unit]:,} {unit} (a hundred years)."
+    return None
 
 
 class Warranty(db.Model):

@@ -37,6 +37,9 @@ REQUIRED_PARTIES = {
     PROCESS: ("location_id",),
 }
 PARTY_FIELDS = ("vendor_id", "customer_id", "location_id", "to_location_id")
+# What the database's integer columns hold on both engines (PostgreSQL INTEGER is 32-bit).
+MAX_ID = 2**31 - 1
+MAX_QUANTITY = 1_000_000_000
 
 
 @dataclass
@@ -98,8 +101,9 @@ class PostingRequest:
             raise MalformedRequest("The request body must be a JSON object describing the transaction.")
         problems: list[FieldError] = []
         doc_type = data.get("type")
-        if doc_type not in TRANSACTION_TYPES:
+        if not isinstance(doc_type, str) or doc_type not in TRANSACTION_TYPES:
             problems.append(FieldError("type", f"The type must be one of {', '.join(TRANSACTION_TYPES)}."))
+            doc_type = None
         doc_date = _parse_date(data.get("date"), "date", problems)
         parties = {}
         for name in PARTY_FIELDS:
@@ -149,7 +153,7 @@ def _parse_id(value, name, problems, required=True) -> int | None:
         if required:
             problems.append(FieldError(name, f"{name} is required."))
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         problems.append(FieldError(name, f"{name} must be a record id (a positive whole number)."))
         return None
     return value
@@ -166,6 +170,9 @@ def _parse_line(index, raw, doc_type, problems) -> LineRequest:
         quantity = 0
     elif quantity == 0:
         problems.append(FieldError(f"{where}.quantity", "The quantity cannot be zero."))
+    elif abs(quantity) > MAX_QUANTITY:
+        problems.append(FieldError(f"{where}.quantity", f"The quantity can be at most {MAX_QUANTITY:,}."))
+        quantity = 0
     elif quantity < 0 and doc_type != ADJUSTMENT:
         problems.append(FieldError(f"{where}.quantity",
                                    "Only adjustments take negative quantities; use a positive quantity."))

@@ -9,6 +9,7 @@ from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .guard import posting_scope
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_history import EDIT
+from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 
 EDITABLE = ("warranty_start", "warranty_end", "notes")
 LOCKED = ("item_id", "serial_number", "status", "location_id", "customer_id", "unit_cost")
@@ -23,9 +24,11 @@ def refuse_locked(fields) -> None:
     """A 409 if any locked field is named, whatever its value: only transactions change them."""
     locked = [name for name in LOCKED if name in fields]
     if locked:
+        words = ", ".join(dict.fromkeys(LOCKED_FIELD_LABELS[name] for name in locked))
         raise Conflict(
-            f"{', '.join(locked)} can only be changed by posting a transaction; editing a serial unit "
-            "changes its warranty dates and notes only. Nothing was saved.",
+            f"The {words} of a serial unit can only be changed by posting a transaction (a transfer, "
+            "shipment, return or adjustment); editing a serial unit changes its warranty dates and notes "
+            "only. Nothing was saved.",
             [FieldError(name, "Only transactions change it.") for name in locked])
 
 

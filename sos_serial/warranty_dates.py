@@ -4,6 +4,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from .errors import InvalidInput
+
 
 def add_period(start: date, duration: int, unit: str) -> date:
     """start + duration units: 2028-01-31 + 1 month = 2028-02-29; 2024-02-29 + 1 year = 2025-02-28."""
@@ -18,4 +20,10 @@ def add_period(start: date, duration: int, unit: str) -> date:
 
 
 def warranty_end(start: date, warranty) -> date:
-    return add_period(start, warranty.duration, warranty.unit)
+    try:
+        return add_period(start, warranty.duration, warranty.unit)
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            f"The warranty {warranty.name} ({warranty.duration} {warranty.unit}) starting on "
+            f"{start.isoformat()} would end after the year 9999; check the document's date and the "
+            "warranty's duration.") from None

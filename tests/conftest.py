@@ -142,6 +142,8 @@ def _empty_postgres(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
         )).scalars().all()
         # TRUNCATE fires no row triggers, so the append-only history can be emptied between tests.
+        # A connection a test left open would make TRUNCATE wait for ever: fail instead.
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     engine.dispose()
 

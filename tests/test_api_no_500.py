@@ -20,9 +20,6 @@ QUERIES = [{"page": "0"}, {"page": "-1"}, {"page": "abc"}, {"page": str(2**70)},
            {"item_id": "abc"}, {"item_id": "-3"}, {"item_id": str(2**70)}, {"item_id": "0"},
            {"location_id": "x"}, {"location_id": str(2**70)}, {"customer_id": "[]"}, {"status": "bogus"},
            {"status": ""}, {"q": "x" * 10_000}, {"q": "ünïcødé 𝄞"}, {"q": "%_"}, {"q": "\x00"}, {"q": " "}]
-# Left out while the bug is open in posting_request.py (not this suite's to fix): a JSON list or
-# object as a transaction's "type" reaches REQUIRED_PARTIES.get(type) and raises TypeError (unhashable).
-KNOWN_500 = {("/transactions", "type", kind) for kind in (list, dict)}
 PATH_IDS = ["0", "1", "999999", str(2**31), str(2**63), str(2**70), "-1", "abc", "1.5"]
 
 
@@ -131,8 +128,6 @@ def sweep(app, client, stocked, world, method_filter):
         check(method, url, data="name=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
         for field in body_fields(document, openapi_path, method):
             for value in JUNK:
-                if (openapi_path, field, type(value)) in KNOWN_500:
-                    continue
                 check(method, url, json=with_value(base, field, value))
     return failures
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+
+from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 from sqlalchemy import event, func, select
 
 from conftest import csrf_token_from
@@ -575,7 +577,9 @@ def test_edit_refuses_any_other_field_whatever_the_form_posts(app, login, clocks
                         **{field: str(getattr(shop, value, value))})
     response = client.post(edit_url(unit_id), data=crafted)
     assert response.status_code == 200
-    assert any(f"{field} can only be changed by posting a transaction" in a for a in alerts(response.text))
+    label = LOCKED_FIELD_LABELS[field]
+    assert any(f"The {label} of a serial unit can only be changed by posting a transaction" in a
+               for a in alerts(response.text))
     assert unit_of(app, shop.clock, "CLK-002") == before
     assert [h[0] for h in history_of(app, unit_id)] == ["item_receipt", "shipment"]
 

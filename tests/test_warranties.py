@@ -153,3 +153,22 @@ def test_expiring_report_lists_units_ending_within_the_window_by_customer(login,
     assert "CLK-NEW" in wider
     csv_text = client.get("/admin/warranties_expiring/?format=csv").text
     assert "GF-SOON" in csv_text and "'=CMD()" in csv_text and "\n=CMD()" not in csv_text
+
+
+def test_a_warranty_ending_past_year_9999_is_refused_not_a_crash(company):
+    from sos_serial.errors import InvalidInput
+
+    receive(company.clock, ["CLK-1"], company.main)
+    with pytest.raises(InvalidInput, match="would end after the year 9999"):
+        ship(company.clock, ["CLK-1"], company.main, company.acme, date="9999-12-31")
+    assert unit(company.clock, "CLK-1").status == "in_stock"
+
+
+def test_warranty_durations_are_bounded_on_the_screen(login):
+    from conftest import csrf_token_from
+
+    client = login("admin")
+    page = client.get("/admin/warranties/new/")
+    response = client.post("/admin/warranties/new/", follow_redirects=True, data={
+        "name": "Forever", "duration": "100000", "unit": "years", "csrf_token": csrf_token_from(page.text)})
+    assert "A warranty can last at most 100 years" in response.text

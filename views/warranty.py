@@ -1,9 +1,9 @@
 """Warranty definitions: defined once by an administrator, assigned to items."""
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, ValidationError
 
-from sos_serial.models.warranty import WARRANTY_UNITS
+from sos_serial.models.warranty import WARRANTY_UNITS, duration_problem
 
 from .secured_view import SecuredModelView
 
@@ -18,6 +18,13 @@ class WarrantyView(SecuredModelView):
     form_columns = ("name", "duration", "unit", "terms")
     form_overrides = {"unit": SelectField}
     form_args = {
-        "duration": {"validators": [NumberRange(min=1, message="The duration must be at least 1.")]},
+        "duration": {"validators": [NumberRange(min=1, message="The duration must be at least 1."),
+                                    lambda form, field: _check_duration(form, field)]},
         "unit": {"choices": [SelectChoice(u, u.capitalize()) for u in WARRANTY_UNITS]},
     }
+
+
+def _check_duration(form, field):
+    message = duration_problem(field.data, form.unit.data) if isinstance(field.data, int) else None
+    if message and field.data > 0:
+        raise ValidationError(message)

@@ -1,4 +1,4 @@
-"""History report order: index serial history by (date, id)
+"""History report: index serial history by (date, id), and by customer
 
 Revision ID: 0003_history_date_order
 Revises: 0002_column_preferences
@@ -18,8 +18,10 @@ depends_on = None
 def upgrade():
     op.drop_index("ix_serial_history_date", table_name="serial_history")
     op.create_index("ix_serial_history_date", "serial_history", ["date", "id"], unique=False)
+    op.create_index("ix_serial_history_customer", "serial_history", ["customer_id", "id"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_serial_history_customer", table_name="serial_history")
     op.drop_index("ix_serial_history_date", table_name="serial_history")
     op.create_index("ix_serial_history_date", "serial_history", ["date"], unique=False)

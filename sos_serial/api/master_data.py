@@ -5,11 +5,11 @@ from sqlalchemy import func, select
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Location, Vendor, Warranty
-from sos_serial.models.warranty import WARRANTY_UNITS
+from sos_serial.models.warranty import WARRANTY_UNITS, duration_problem
 
 from . import bp, require
 from .representations import named_json, page_json, warranty_json
-from .request_parsing import MAX_INT, json_body, pagination, refuse_unknown, text_field
+from .request_parsing import json_body, pagination, refuse_unknown, text_field
 
 NAMED = {"locations": Location, "customers": Customer, "vendors": Vendor}
 
@@ -54,8 +54,9 @@ def create_warranty():
     refuse_unknown(data, ("name", "duration", "unit", "terms"), "A warranty")
     duration = data.get("duration")
     problems = []
-    if isinstance(duration, bool) or not isinstance(duration, int) or not 0 < duration <= MAX_INT:
-        problems.append(FieldError("duration", "The duration must be a whole number greater than 0."))
+    message = duration_problem(duration, data.get("unit"))
+    if message:
+        problems.append(FieldError("duration", message))
     if data.get("unit") not in WARRANTY_UNITS:
         problems.append(FieldError("unit", f"The unit must be one of {', '.join(WARRANTY_UNITS)}."))
     name = text_field(data, "name", max_length=120, required=True)

@@ -127,7 +127,7 @@ def test_warranty_columns_history_and_an_edit_that_cannot_move_the_unit(page, ap
     form.get_by_label("Notes").fill("Moved back to the warehouse?")
     form.get_by_role("button", name="Save").click()
     expect(page.locator(".alert-danger").first).to_contain_text(
-        "location_id can only be changed by posting a transaction")
+        "The location of a serial unit can only be changed by posting a transaction")
     expect(page.locator("[data-field=place]")).to_have_text("Acme Clocks")
     shot(page, "location-change-refused")
     check_page(page)
