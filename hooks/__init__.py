@@ -17,4 +17,5 @@ BUILTIN_RULES = (
     "sos_serial.hooks.history_append_only",
     "sos_serial.hooks.serial_numbers",
     "sos_serial.hooks.auto_numbering",
+    "sos_serial.hooks.fail_closed",
 )

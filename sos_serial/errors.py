@@ -58,3 +58,10 @@ class PermissionDenied(SerialInventoryError):
 class NotFound(SerialInventoryError):
     status = 404
     title = "Not found"
+
+
+class RuleFailed(SerialInventoryError):
+    """A rule (built in or a plugin's) crashed instead of answering: the save is refused."""
+
+    status = 500
+    title = "A rule failed"

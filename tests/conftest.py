@@ -204,10 +204,11 @@ def runner(app):
 
 @pytest.fixture
 def demo(app):
+    """The demo company's records, without its opening stock."""
     from sos_serial.fixtures import load_demo_data
 
     with app.app_context():
-        load_demo_data(db.session)
+        load_demo_data(db.session, stock=False)
         db.session.remove()
 
 

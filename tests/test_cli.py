@@ -58,3 +58,40 @@ def test_demo_load_is_idempotent(app, runner):
         assert clock.track_serials and clock.warranty.name == "1 year parts and labor"
         assert db.session.query(Item).filter_by(track_serials=False).count() >= 1
         assert db.session.query(Warranty).count() == 3
+
+
+def test_transactions_post_goes_through_the_posting(app, runner, demo, tmp_path):
+    import json
+
+    from sos_serial.models import Location, SerialUnit
+
+    with app.app_context():
+        clock = db.session.query(Item).filter_by(name="Armenian Mantel Clock").one().id
+        showroom = db.session.query(Location).filter_by(name="Showroom").one().id
+    good = tmp_path / "receipt.json"
+    good.write_text(json.dumps({"type": "item_receipt", "date": "2026-04-01", "location_id": showroom,
+                                "lines": [{"item_id": clock, "quantity": 2, "serials": ["CLI-1", "CLI-2"]}]}))
+    result = runner.invoke(args=["transactions", "post", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Posted item receipt IR-" in result.output
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps({"type": "item_receipt", "date": "2026-04-01", "location_id": showroom,
+                                 "lines": [{"item_id": clock, "quantity": 2, "serials": ["CLI-3"]}]}))
+    refused = runner.invoke(args=["transactions", "post", str(short)])
+    assert refused.exit_code != 0
+    assert "lines[0].serials: Armenian Mantel Clock needs 1 more serial number" in refused.output
+    with app.app_context():
+        assert db.session.query(SerialUnit).filter(SerialUnit.serial_key.like("cli-%")).count() == 2
+
+
+def test_demo_load_posts_opening_stock_once(app, runner):
+    from sos_serial.models import SerialUnit, Transaction
+
+    first = runner.invoke(args=["demo", "load"])
+    assert "4 transactions" in first.output
+    runner.invoke(args=["demo", "load"])
+    with app.app_context():
+        assert db.session.query(Transaction).count() == 4
+        clock = db.session.query(Item).filter_by(name="Armenian Mantel Clock").one()
+        assert clock.quantity_on_hand == 4
+        assert db.session.query(SerialUnit).filter_by(serial_number="GF-1001").one().status == "shipped"

@@ -74,3 +74,21 @@ def test_plugin_allows_serials_on_pattern(plugin_app):
     response = _receipt(plugin_app, ["CLK-0001", "CLK-0002"])
     assert response.status_code == 201, response.json
     assert response.json["lines"][0]["serials"] == ["CLK-0001", "CLK-0002"]
+
+
+def test_plugin_refuses_serials_off_pattern_on_the_receipt_screen(plugin_app):
+    from conftest import csrf_token_from
+
+    client = plugin_app.test_client()
+    form = client.get("/login")
+    client.post("/login", data={"username": "clerk", "password": "password1",
+                                "csrf_token": csrf_token_from(form.text)})
+    page = client.get("/admin/item_receipts/new/")
+    response = client.post("/admin/item_receipts/new/", data={
+        "csrf_token": csrf_token_from(page.text), "date": "2026-01-05", "location_id": "1",
+        "lines-0-item_id": str(plugin_app.config["TEST_ITEM"]), "lines-0-quantity": "1",
+        "lines-0-serials": ["clock-9"]})
+    assert response.status_code == 422
+    assert "must look like CLK-\\d{4}; these do not: clock-9" in response.text
+    with plugin_app.app_context():
+        assert db.session.get(Item, plugin_app.config["TEST_ITEM"]).quantity_on_hand == 0

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from sos_serial.errors import Conflict, PermissionDenied
+from sos_serial.errors import Conflict, PermissionDenied, RuleFailed
 from sos_serial.extensions import db
 from sos_serial.guard import posting_scope
 from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Settings
@@ -164,8 +164,9 @@ def test_a_crashing_plugin_fails_the_write_closed(app_config, stock_free_app_fac
     app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=["crashing_plugin"]))
     with app.app_context():
         db.session.add(Item(name="Anything"))
-        with pytest.raises(RuntimeError, match="plugin fault"):
+        with pytest.raises(RuleFailed, match="validate_item_change: RuntimeError: plugin fault") as failed:
             db.session.commit()
+        assert "Nothing was saved" in failed.value.message and failed.value.status == 500
         db.session.rollback()
         assert db.session.scalar(select(Item).where(Item.name == "Anything")) is None
 

@@ -3,6 +3,7 @@ prompt for missing serials, and ship one unit picked from the dropdown."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from .test_login_and_item import sign_in
 pytestmark = pytest.mark.browser
 
 DETAILS = re.compile(r"/admin/transactions/details/\?id=\d+$")
-TYPED = ["CLK-0001", "CLK-0002", "CLK-0003", "CLK-0004", "CLK-0005"]
+TYPED = ["CLK-1001", "CLK-1002", "CLK-1003", "CLK-1004", "CLK-1005"]
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_receive_prompt_and_ship_as_the_help_page_tells(page, app, company, shot
     fields = line.locator("input.sn")
     expect(fields).to_have_count(5)
     fields.first.click()
-    for serial in TYPED[:2] + ["CLK-0002"]:
+    for serial in TYPED[:2] + ["CLK-1002"]:
         page.keyboard.type(serial)
         page.keyboard.press("Enter")
     expect(fields.nth(2)).to_have_class(re.compile("is-invalid"))  # typed twice: flagged at once
@@ -102,10 +103,10 @@ def test_receive_prompt_and_ship_as_the_help_page_tells(page, app, company, shot
 
     # 4. Saving with serials missing re-prompts for exactly what is missing, keeping what was typed.
     line = new_line(page, "item_receipts", "Armenian Mantel Clock", 3, location_id="Showroom")
-    line.locator("input.sn").first.fill("CLK-0100")
+    line.locator("input.sn").first.fill("CLK-2100")
     page.locator("#save").click()
     expect(page.locator(".line-error")).to_contain_text("Armenian Mantel Clock needs 2 more serial numbers")
-    expect(page.locator("tr.line").first.locator("input.sn").first).to_have_value("CLK-0100")
+    expect(page.locator("tr.line").first.locator("input.sn").first).to_have_value("CLK-2100")
     shot(page, "receipt-missing-serials-prompt")
 
     # 5. Ship one unit, picked from the dropdown of units in stock at the warehouse.
@@ -113,27 +114,31 @@ def test_receive_prompt_and_ship_as_the_help_page_tells(page, app, company, shot
                     location_id="Main Warehouse")
     search = line.locator(".picker-search")
     search.click()
-    search.fill("clk-000")
+    search.fill("clk-100")
     options = line.locator(".picker-option")
     expect(options).to_have_count(5)
     shot(page, "shipment-dropdown")
-    options.filter(has_text="CLK-0003").click()
-    expect(line.locator(".picked-chip")).to_contain_text("CLK-0003")
+    options.filter(has_text="CLK-1003").click()
+    expect(line.locator(".picked-chip")).to_contain_text("CLK-1003")
     page.locator("#save").click()
     expect(page).to_have_url(DETAILS)
-    assert serials_on_details(page) == ["CLK-0003"]
+    assert serials_on_details(page) == ["CLK-1003"]
     shot(page, "shipment-saved")
     with page.expect_popup() as popup:
         page.locator("#packing-list").click()
     packing = popup.value
-    expect(packing.locator("td.serial")).to_have_text(["CLK-0003"])
+    expect(packing.locator("td.serial")).to_have_text(["CLK-1003"])
     expect(packing.locator("td.warranty-name")).to_have_text(["1 year parts and labor"])
 
     with app.app_context():
         clock = db.session.query(Item).filter_by(name="Armenian Mantel Clock").one()
         assert clock.quantity_on_hand == 14
-        shipped = db.session.query(SerialUnit).filter_by(serial_key="clk-0003").one()
+        shipped = db.session.query(SerialUnit).filter_by(serial_key="clk-1003").one()
         assert shipped.status == "shipped" and shipped.customer.name == "Acme Clocks"
+        # The form dates the shipment today, and the unit's one-year warranty starts with it.
+        assert shipped.warranty_start == date.today()
+        assert shipped.warranty_end == date.today().replace(year=date.today().year + 1) \
+            if (date.today().month, date.today().day) != (2, 29) else True
 
 
 def test_scanned_serial_and_enter_picks_the_unit(page, app, company, shot):
