@@ -87,3 +87,38 @@ def machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB RAM, Python {sys.version.split()[0]}"
+
+
+def arguments(description: str):
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--units", type=int, default=1_000_000)
+    return parser.parse_args()
+
+
+def on_each_database(which: str, name: str, prepare, measure) -> dict:
+    """Migrate a fresh database of each kind asked for, prepare it, and measure it: {kind: figures}."""
+    import tempfile
+
+    results = {}
+    if which in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / (name + '.sqlite3')}"
+            migrate(url)
+            prepare(url)
+            results["sqlite"] = measure(url, "sqlite")
+    if which in ("postgresql", "both"):
+        with postgres_server() as admin_url:
+            url = create_postgres_database(admin_url, f"sos_serial_{name}")
+            migrate(url)
+            prepare(url)
+            results["postgresql"] = measure(url, "postgresql")
+    return results
+
+
+def save_results(name: str, payload: dict) -> None:
+    out = Path(__file__).with_name("results")
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps({"machine": machine(), **payload}, indent=2))

@@ -5,13 +5,9 @@ on a database already holding 1,000,000 serial units, each against a raw execute
 """
 from __future__ import annotations
 
-import argparse
-import json
-import tempfile
 from datetime import date
-from pathlib import Path
 
-from .common import create_postgres_database, machine, make_app, migrate, postgres_server, run_child
+from .common import arguments, machine, make_app, on_each_database, run_child, save_results
 
 RECEIPT = 100_000
 SHIPMENT = 30_000
@@ -76,29 +72,12 @@ def measure(url: str, label: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--units", type=int, default=1_000_000)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     print(f"Machine: {machine()}")
     print(f"Database holds {args.units:,} serial units before each measurement. Targets: {TARGETS}.")
-    results = {}
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            migrate(url)
-            seed(url, args.units)
-            results["sqlite"] = measure(url, "sqlite")
-    if args.db in ("postgresql", "both"):
-        with postgres_server() as admin_url:
-            url = create_postgres_database(admin_url, "sos_serial_bench")
-            migrate(url)
-            seed(url, args.units)
-            results["postgresql"] = measure(url, "postgresql")
+    results = on_each_database(args.db, "bench", lambda url: seed(url, args.units), measure)
     print(_summary(results))
-    out = Path(__file__).with_name("results")
-    out.mkdir(exist_ok=True)
-    (out / "posting.json").write_text(json.dumps({"machine": machine(), "units": args.units, **results}, indent=2))
+    save_results("posting", {"units": args.units, **results})
 
 
 def _summary(results: dict) -> str:

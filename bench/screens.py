@@ -6,14 +6,10 @@ requested 20 times in-process and timed server-side (median and worst).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from .common import create_postgres_database, machine, make_app, migrate, postgres_server
+from .common import arguments, machine, make_app, on_each_database, save_results
 from .posting import seed
 
 REQUESTS = 20
@@ -108,28 +104,12 @@ def measure(url: str, units: int, label: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--units", type=int, default=1_000_000)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     print(f"Machine: {machine()}")
     print(f"{args.units:,} serial units ({SHIPPED:,} shipped). Targets: {TARGETS}.")
-    results = {}
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / 'screens.sqlite3'}"
-            migrate(url)
-            _prepare(url, args.units)
-            results["sqlite"] = measure(url, args.units, "sqlite")
-    if args.db in ("postgresql", "both"):
-        with postgres_server() as admin_url:
-            url = create_postgres_database(admin_url, "sos_serial_bench_screens")
-            migrate(url)
-            _prepare(url, args.units)
-            results["postgresql"] = measure(url, args.units, "postgresql")
-    out = Path(__file__).with_name("results")
-    out.mkdir(exist_ok=True)
-    (out / "screens.json").write_text(json.dumps({"machine": machine(), "units": args.units, **results}, indent=2))
+    results = on_each_database(args.db, "screens", lambda url: _prepare(url, args.units),
+                               lambda url, label: measure(url, args.units, label))
+    save_results("screens", {"units": args.units, **results})
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ def test_admin_creates_serial_tracked_item(page, app, make_user, shot):
     # Operations > Inventory > Items: nested Bootstrap 4 dropdowns, each opened by a real click.
     navbar = page.locator("#admin-navbar-collapse")
     operations = navbar.locator("a.dropdown-toggle.nav-link", has_text="Operations")
+    # The menus open by script: click only once the page's scripts have run.
+    page.wait_for_load_state("load")
     operations.click()
     inventory = navbar.locator("a.dropdown-toggle.dropdown-item", has_text="Inventory")
     expect(inventory).to_be_visible()

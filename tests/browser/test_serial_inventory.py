@@ -56,6 +56,7 @@ def test_warranty_columns_history_and_an_edit_that_cannot_move_the_unit(page, ap
 
     # Operations > Inventory > Serial inventory.
     navbar = page.locator("#admin-navbar-collapse")
+    page.wait_for_load_state("load")  # the menus open by script
     navbar.locator("a.dropdown-toggle.nav-link", has_text="Operations").click()
     navbar.locator("a.dropdown-toggle.dropdown-item", has_text="Inventory").click()
     navbar.locator("a.dropdown-item", has_text=re.compile(r"^\s*Serial inventory\s*$")).click()
