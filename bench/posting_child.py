@@ -61,6 +61,8 @@ def _raw_insert(session, items, location) -> tuple[float, int]:
         f"INSERT INTO serial_history (serial_unit_id, transaction_id, transaction_type, date, status, location_id, "
         f"recorded_at) VALUES ({', '.join([mark] * 6)}, CURRENT_TIMESTAMP)",
         [(n, doc, "item_receipt", "2026-03-01", "in_stock", location) for n in ids])
+    if postgres:  # ids were given explicitly: move the sequence past them, as the posting does
+        cursor.execute("SELECT setval(pg_get_serial_sequence('serial_units', 'id'), (SELECT max(id) FROM serial_units))")
     session.commit()
     return time.perf_counter() - start, 3 * RECEIPT
 

@@ -32,6 +32,10 @@ def _configure_sqlite(engine: Engine) -> None:
         if not _is_memory(engine):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+        # A 64 MiB page cache (the default is 2 MiB): a big receipt updates seven indexes of a
+        # table of a million units, and re-reading their pages from disk dominated its time.
+        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")
