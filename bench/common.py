@@ -67,6 +67,14 @@ def run_child(module: str, *args: str) -> dict:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM).
+
+    Not ru_maxrss: Linux carries that across fork and exec, so a child started by a parent
+    holding a large seed would report the parent's peak as its own.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
