@@ -9,12 +9,11 @@ import secrets
 
 from sqlalchemy import select
 
+from sos_serial.bulk import one_of
 from sos_serial.errors import InvalidInput
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, serial_key
-
-CHUNK = 2000
 
 
 @hookimpl(trylast=True)
@@ -31,11 +30,8 @@ def next_serial_numbers(session, item, count, settings):
 def _taken(session, item, serials) -> set[str]:
     """Which of these serials the item already has (compared as serial keys)."""
     keys = [serial_key(s) for s in serials]
-    taken = set()
-    for start in range(0, len(keys), CHUNK):
-        taken.update(session.scalars(select(SerialUnit.serial_key).where(
-            SerialUnit.item_id == item.id, SerialUnit.serial_key.in_(keys[start:start + CHUNK]))))
-    return taken
+    return set(session.scalars(select(SerialUnit.serial_key).where(
+        SerialUnit.item_id == item.id, one_of(session, SerialUnit.serial_key, keys))))
 
 
 def _sequential_numbers(session, item, count, prefix, length, settings):

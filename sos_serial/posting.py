@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from .bulk_insert import bulk_insert
+from .bulk import bulk_insert, one_of
 from .db_errors import constraint_name
 from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from .guard import posting_scope
@@ -37,10 +37,6 @@ from sos_serial.models.transaction import (
 from sos_serial.models.transaction_line import OUTPUT
 
 log = logging.getLogger(__name__)
-CHUNK = 2000
-UNIT_COLUMNS = ["id", "item_id", "serial_number", "serial_key", "status", "location_id", "unit_cost", "warranty_id"]
-HISTORY_COLUMNS = ["serial_unit_id", "transaction_id", "transaction_type", "date", "status", "location_id",
-                   "customer_id", "user_id"]
 
 
 @dataclass
@@ -54,11 +50,6 @@ class UnitRow:
     location_id: int | None
     customer_id: int | None
     unit_cost: Decimal
-
-
-def chunks(seq, size=CHUNK):
-    for start in range(0, len(seq), size):
-        yield seq[start:start + size]
 
 
 def post_transaction(session, request: PostingRequest, user=None) -> Transaction:
@@ -282,11 +273,10 @@ class _Posting:
                    SerialUnit.location_id, SerialUnit.customer_id, SerialUnit.unit_cost)
         for item_id, keys in wanted.items():
             found = self.units[item_id]
-            for part in chunks(sorted(keys)):
-                rows = self.session.execute(
-                    select(*columns).where(SerialUnit.item_id == item_id, SerialUnit.serial_key.in_(part)))
-                for row in rows:
-                    found[row.serial_key] = UnitRow(*row)
+            rows = self.session.execute(select(*columns).where(
+                SerialUnit.item_id == item_id, one_of(self.session, SerialUnit.serial_key, keys)))
+            for row in rows:
+                found[row.serial_key] = UnitRow(*row)
 
     def _check_units(self) -> None:
         problems = []
@@ -408,9 +398,10 @@ class _Posting:
             (returning if key in known else fresh).append((serial, key))
         ids = self._allocate_unit_ids(len(fresh))
         cost = to_storage(unit_cost)
-        bulk_insert(self.session, SerialUnit.__table__, UNIT_COLUMNS, [
-            (unit_id, item.id, serial, key, IN_STOCK, self.req.location_id, cost, item.warranty_id)
-            for unit_id, (serial, key) in zip(ids, fresh)])
+        bulk_insert(self.session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
+                    [(unit_id, serial, key) for unit_id, (serial, key) in zip(ids, fresh)],
+                    same={"item_id": item.id, "status": IN_STOCK, "location_id": self.req.location_id,
+                          "unit_cost": cost, "warranty_id": item.warranty_id})
         returning_ids = [known[key].id for _, key in returning]
         self._set_units(returning_ids, status=IN_STOCK, location_id=self.req.location_id, customer_id=None,
                         unit_cost=unit_cost)
@@ -517,28 +508,28 @@ class _Posting:
             return
         values["version"] = SerialUnit.version + 1
         values["updated_at"] = func.now()
-        for part in chunks(unit_ids):
-            statement = update(SerialUnit).where(SerialUnit.id.in_(part))
-            if expected is not None:
-                status, place_id = expected
-                column = SerialUnit.location_id if status == IN_STOCK else SerialUnit.customer_id
-                statement = statement.where(SerialUnit.status == status, column == place_id)
-            result = self.session.execute(statement.values(**values).execution_options(synchronize_session=False))
-            if result.rowcount != len(part):
-                # Only possible if the units changed after they were checked: refuse, never half-move.
-                raise Conflict("Some of these serial units were moved by another transaction just now. "
-                               "Reload and post again.")
+        statement = update(SerialUnit).where(one_of(self.session, SerialUnit.id, unit_ids))
+        if expected is not None:
+            status, place_id = expected
+            column = SerialUnit.location_id if status == IN_STOCK else SerialUnit.customer_id
+            statement = statement.where(SerialUnit.status == status, column == place_id)
+        result = self.session.execute(statement.values(**values).execution_options(synchronize_session=False))
+        if result.rowcount != len(unit_ids):
+            # Only possible if the units changed after they were checked: refuse, never half-move.
+            raise Conflict("Some of these serial units were moved by another transaction just now. "
+                           "Reload and post again.")
 
     def _record(self, unit_ids, line_id, document_id, status, location_id, customer_id) -> None:
         self._link(unit_ids, line_id)
         req = self.req
-        bulk_insert(self.session, SerialHistory.__table__, HISTORY_COLUMNS, [
-            (unit_id, document_id, req.type, req.date, status, location_id, customer_id, self.user_id)
-            for unit_id in unit_ids])
+        bulk_insert(self.session, SerialHistory.__table__, ["serial_unit_id"], [(unit_id,) for unit_id in unit_ids],
+                    same={"transaction_id": document_id, "transaction_type": req.type, "date": req.date,
+                          "status": status, "location_id": location_id, "customer_id": customer_id,
+                          "user_id": self.user_id})
 
     def _link(self, unit_ids, line_id) -> None:
-        bulk_insert(self.session, TransactionLineSerial.__table__, ["line_id", "serial_unit_id"],
-                    [(line_id, unit_id) for unit_id in unit_ids])
+        bulk_insert(self.session, TransactionLineSerial.__table__, ["serial_unit_id"],
+                    [(unit_id,) for unit_id in unit_ids], same={"line_id": line_id})
 
     def _change_item_stock(self, item, quantity: int, value: Decimal) -> None:
         # The item's row is locked by this posting, so its loaded figures are current.

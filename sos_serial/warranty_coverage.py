@@ -13,24 +13,20 @@ from sqlalchemy import select
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import SHIPPED
 
-CHUNK = 2000
+from .bulk import one_of
 
 
 def units_keeping_coverage(session, unit_ids: list[int], customer_id: int) -> set[int]:
     """Of these units, those already covered by a sale to ``customer_id``."""
-    covered = []
-    for start in range(0, len(unit_ids), CHUNK):
-        part = unit_ids[start:start + CHUNK]
-        covered += session.scalars(select(SerialUnit.id).where(
-            SerialUnit.id.in_(part), SerialUnit.warranty_start.is_not(None)))
+    covered = list(session.scalars(select(SerialUnit.id).where(
+        one_of(session, SerialUnit.id, unit_ids), SerialUnit.warranty_start.is_not(None))))
     if not covered:
         return set()
     holder: dict[int, int | None] = {}
-    for start in range(0, len(covered), CHUNK):
-        rows = session.execute(
-            select(SerialHistory.serial_unit_id, SerialHistory.customer_id)
-            .where(SerialHistory.serial_unit_id.in_(covered[start:start + CHUNK]), SerialHistory.status == SHIPPED)
-            .order_by(SerialHistory.id))
-        for unit_id, customer in rows:
-            holder[unit_id] = customer  # the latest shipment wins
+    rows = session.execute(
+        select(SerialHistory.serial_unit_id, SerialHistory.customer_id)
+        .where(one_of(session, SerialHistory.serial_unit_id, covered), SerialHistory.status == SHIPPED)
+        .order_by(SerialHistory.id))
+    for unit_id, customer in rows:
+        holder[unit_id] = customer  # the latest shipment wins
     return {unit_id for unit_id in covered if holder.get(unit_id) == customer_id}
