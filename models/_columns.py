@@ -1,7 +1,7 @@
 """Column helpers shared by the models."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, String, func
+from sqlalchemy import DateTime, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -26,6 +26,11 @@ def name_column(length: int = 120) -> Mapped[str]:
 def in_list(column: str, values) -> str:
     """SQL for a CHECK constraint limiting a column to a fixed set of words."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def only_where(condition: str) -> dict:
+    """Keyword arguments making an ``Index`` partial, the same on PostgreSQL and SQLite."""
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
 
 
 class NamedRecord:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
 
-from ._columns import created_at
+from ._columns import created_at, only_where
 from .serial_unit import SerialUnit
 
 # Events that are not transactions.
@@ -22,7 +22,7 @@ class SerialHistory(db.Model):
         # The history report lists events oldest first: date, then posting order.
         Index("ix_serial_history_date", "date", "id"),
         # The history report's customer filter.
-        Index("ix_serial_history_customer", "customer_id", "id"),
+        Index("ix_serial_history_customer", "customer_id", "id", **only_where("customer_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

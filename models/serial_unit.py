@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sos_serial.extensions import db
 from sos_serial.money import Money
 
-from ._columns import created_at, in_list, updated_at
+from ._columns import created_at, in_list, only_where, updated_at
 from .customer import Customer
 from .item import Item
 from .location import Location
@@ -70,9 +70,11 @@ class SerialUnit(db.Model):
         # Serial search across items, and the pickers' "in stock here" lists.
         Index("ix_serial_units_serial_key", "serial_key"),
         Index("ix_serial_units_item_status_location", "item_id", "status", "location_id", "serial_key"),
-        Index("ix_serial_units_customer", "customer_id", "status"),
-        Index("ix_serial_units_location", "location_id", "status"),
-        Index("ix_serial_units_warranty_end", "warranty_end"),
+        # Partial: only units that have a customer, a location or a warranty end are ever looked up
+        # by them, and a receipt's new units (no customer, no warranty yet) skip two indexes.
+        Index("ix_serial_units_customer", "customer_id", "status", **only_where("customer_id IS NOT NULL")),
+        Index("ix_serial_units_location", "location_id", "status", **only_where("location_id IS NOT NULL")),
+        Index("ix_serial_units_warranty_end", "warranty_end", **only_where("warranty_end IS NOT NULL")),
     )
 
     # active_history: a change records the stored value it replaces, even on an expired

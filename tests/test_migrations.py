@@ -26,4 +26,26 @@ def test_upgrade_is_idempotent(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003_history_date_order"
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004_partial_place_indexes"
+
+
+PARTIAL_INDEXES = {
+    "ix_serial_units_customer": "customer_id IS NOT NULL",
+    "ix_serial_units_location": "location_id IS NOT NULL",
+    "ix_serial_units_warranty_end": "warranty_end IS NOT NULL",
+    "ix_serial_history_customer": "customer_id IS NOT NULL",
+}
+
+
+def test_place_indexes_leave_out_units_without_that_place(app):
+    # A receipt's new units have no customer and no warranty end: they must not be written
+    # into those indexes (the migration and the models agree on the predicate).
+    with app.app_context():
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                rows = conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes").all()
+            else:
+                rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all()
+    definitions = {name: (sql or "") for name, sql in rows}
+    for name, condition in PARTIAL_INDEXES.items():
+        assert condition.lower() in definitions[name].lower().replace("(", "").replace(")", ""), definitions[name]
