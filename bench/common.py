@@ -58,6 +58,24 @@ def create_postgres_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
+def settle(url: str) -> None:
+    """Start each measurement from a quiet database: the previous one's maintenance done.
+
+    PostgreSQL's autovacuum otherwise wakes up after a 100,000-row posting and shares the two
+    cores with the next measurement; SQLite's write-ahead log is checkpointed into the file.
+    """
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("VACUUM (ANALYZE)"))
+            conn.execute(text("CHECKPOINT"))
+        else:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
 def run_child(module: str, *args: str) -> dict:
     """Run one measurement in a fresh process, so its peak memory is its own."""
     result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import arguments, machine, make_app, on_each_database, run_child, save_results
+from .common import arguments, machine, make_app, on_each_database, run_child, save_results, settle
 
 RECEIPT = 100_000
 SHIPMENT = 30_000
@@ -60,6 +60,7 @@ def seed(url: str, units: int) -> None:
 def measure(url: str, label: str) -> dict:
     figures = {}
     for scenario in SCENARIOS:
+        settle(url)
         figures[scenario] = run_child("bench.posting_child", url, scenario)
         shown = figures[scenario]
         print(f"  {label:10} {scenario:6} {shown['seconds']:7.3f} s  peak {shown['peak_rss_mb']:6.1f} MB"

@@ -12,6 +12,7 @@ columns left out take their server defaults (timestamps, version).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date
 from itertools import repeat
 
@@ -39,14 +40,9 @@ def bulk_insert(session, table, columns: list[str], rows, same: dict | None = No
     try:
         if connection.dialect.name == "postgresql":
             statement = f"COPY {table.name} ({names}) FROM STDIN"
-            checked_here = _references_checked_here(connection, cursor, table, columns, same, held)
-            if checked_here:
-                _hold_references(cursor, table, same)
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            with cursor.copy(statement) as copy:
-                copy.write(_copy_text(rows, same.values()))
-            if checked_here:
-                cursor.execute("SET LOCAL session_replication_role = origin")
+            with _keys_checked_once(connection, cursor, table, columns, same, held, INSERT):
+                with cursor.copy(statement) as copy:
+                    copy.write(_copy_text(rows, same.values()))
         else:
             picks = ", ".join([*(f"value ->> {n}" for n in range(len(columns))), *("?" * len(same))])
             statement = f"INSERT INTO {table.name} ({names}) SELECT {picks} FROM json_each(?)"
@@ -59,31 +55,63 @@ def bulk_insert(session, table, columns: list[str], rows, same: dict | None = No
         cursor.close()
 
 
-# PostgreSQL checks a foreign key with a trigger per inserted row, each one a query: on a
+@contextmanager
+def keys_checked_once(session, table, values: dict):
+    """Around an UPDATE of ``table`` setting ``values`` on many rows: check each key it sets once.
+
+    The statement inside must not change the rows' own key (their id).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        with _keys_checked_once(connection, cursor, table, [], values, (), UPDATE):
+            yield
+    finally:
+        cursor.close()
+
+
+# PostgreSQL checks a foreign key with a trigger per written row, each one a query: on a
 # 100,000-serial receipt those checks took longer than writing the rows and all their indexes.
-# When every key of the rows is either shared by all of them or already held by this
-# transaction, the rows are copied with the per-row triggers off (session_replication_role,
-# the switch pg_dump uses to restore data) and each shared key is checked once instead, with
-# the same lock the trigger would take (FOR KEY SHARE: nobody can delete or re-key that row
-# until this transaction ends). Unique, check and not-null constraints still apply. The
-# triggers stay on when the table has any other insert trigger (an integrator's, say), or
-# when the database role may not set session_replication_role (superuser, or on PostgreSQL 15
-# and later `GRANT SET ON PARAMETER session_replication_role TO <role>`).
-def _references_checked_here(connection, cursor, table, columns, same, held) -> bool:
+# When every key the rows carry is either one value shared by all of them or a row this
+# transaction already holds, they are written with the per-row triggers off
+# (session_replication_role, the switch pg_dump uses to restore data) and each shared key is
+# checked once instead, with the lock the trigger would take (FOR KEY SHARE: nobody can delete
+# or re-key that row until this transaction ends). Unique, check and not-null constraints
+# still apply. The triggers stay on when the table has any other trigger for that statement
+# (an integrator's, say), or when the database role may not set session_replication_role
+# (superuser, or on PostgreSQL 15 and later `GRANT SET ON PARAMETER session_replication_role`).
+INSERT, UPDATE = 4, 16  # pg_trigger.tgtype bits
+
+
+@contextmanager
+def _keys_checked_once(connection, cursor, table, columns, same, held, event):
+    checked = _references_checked_here(connection, cursor, table, columns, same, held, event)
+    if checked:
+        _hold_references(cursor, table, same)
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    if checked:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def _references_checked_here(connection, cursor, table, columns, same, held, event=INSERT) -> bool:
+    """Whether rows writing ``columns`` row by row and ``same`` to all may skip the key triggers."""
     for key in table.foreign_keys:
         name = key.parent.name
         if name in same or (name in columns and name in held):
             continue
-        if name not in columns and key.parent.server_default is None:
-            continue  # left out: NULL, which no key checks
-        return False
-    query = ("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = %s::regclass AND t.tgtype & 4 <> 0"
+        if name in columns or (event == INSERT and key.parent.server_default is not None):
+            return False  # a key that differs row by row, or a default nobody checked
+    query = ("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = %s::regclass AND t.tgtype & %s <> 0"
              " AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
              " WHERE c.oid = t.tgconstraint AND c.contype = 'f')), "
              "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")
     if connection.dialect.server_version_info >= (15,):
         query += " OR has_parameter_privilege('session_replication_role', 'SET')"
-    other_triggers, may_switch = cursor.execute(query, (table.name,)).fetchone()
+    other_triggers, may_switch = cursor.execute(query, (table.name, event)).fetchone()
     return may_switch and not other_triggers
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from .bulk import bulk_insert, one_of
+from .bulk import bulk_insert, keys_checked_once, one_of
 from .db_errors import constraint_name
 from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from .guard import posting_scope
@@ -107,8 +107,9 @@ class _Posting:
         self._load_items()
         self._check_lines()
         self._resolve_serials()
-        self._validate_serial_text()
         self._number_auto_serials()
+        # Validated after numbering, so an integrator's serial rule sees automatic numbers as well as typed ones.
+        self._validate_serial_text()
         # After numbering: an automatic number may equal a serial typed on another line.
         self._check_repeats()
         self._load_units()
@@ -232,7 +233,8 @@ class _Posting:
             try:
                 self.rules.validate_serial_numbers(item=self.item_of(line), serial_numbers=line.resolved_serials)
             except InvalidInput as exc:
-                problems.append(FieldError(f"{line.field}.serials", exc.message))
+                source = "auto_serials" if line.auto_serials else "serials"
+                problems.append(FieldError(f"{line.field}.{source}", exc.message))
         if problems:
             raise InvalidInput(" ".join(p.message for p in problems), problems)
 
@@ -519,7 +521,8 @@ class _Posting:
             status, place_id = expected
             column = SerialUnit.location_id if status == IN_STOCK else SerialUnit.customer_id
             statement = statement.where(SerialUnit.status == status, column == place_id)
-        result = self.session.execute(statement.values(**values).execution_options(synchronize_session=False))
+        with keys_checked_once(self.session, SerialUnit.__table__, values):
+            result = self.session.execute(statement.values(**values).execution_options(synchronize_session=False))
         if result.rowcount != len(unit_ids):
             # Only possible if the units changed after they were checked: refuse, never half-move.
             raise Conflict("Some of these serial units were moved by another transaction just now. "

@@ -7,13 +7,13 @@ the triggers give, and show where it must leave the triggers on.
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sos_serial import bulk
 from sos_serial.bulk import bulk_insert, one_of
 from sos_serial.errors import Conflict
-from sos_serial.extensions import db
+from sos_serial.guard import posting_scope
 from sos_serial.models import SerialHistory, SerialUnit, TransactionLineSerial
 
 from posting_helpers import count, make_company, receive, receive_plain, ship, unit
@@ -139,3 +139,61 @@ def test_a_column_not_held_keeps_its_check(co, session):
         bulk_insert(session, TransactionLineSerial.__table__, ["serial_unit_id"], [(10**9,)],
                     same={"line_id": line_id})
     session.rollback()
+
+
+def test_moving_units_to_a_missing_customer_is_refused(co, session):
+    receive(co.clock, ["MOVE-1"], co.main)
+    moved = unit(co.clock, "MOVE-1").id
+    values = {"status": "shipped", "location_id": None, "customer_id": 987654}
+    expected = Conflict if session.get_bind().dialect.name == "postgresql" else IntegrityError
+    with pytest.raises(expected) as refused, posting_scope(session):
+        with bulk.keys_checked_once(session, SerialUnit.__table__, values):
+            session.execute(update(SerialUnit).where(SerialUnit.id == moved).values(**values)
+                            .execution_options(synchronize_session=False))
+    if expected is Conflict:
+        assert "(customers id 987654)" in refused.value.message
+    session.rollback()
+    assert unit(co.clock, "MOVE-1").status == "in_stock"
+
+
+@pytest.mark.postgresql_only
+def test_a_customer_in_an_open_shipment_cannot_be_deleted_meanwhile(co, session, database_url):
+    receive(co.clock, ["HOLD-1"], co.main)
+    newcomer = session.execute(text("INSERT INTO customers (name, created_at) VALUES ('Newcomer', now()) "
+                                    "RETURNING id")).scalar()
+    session.commit()
+    values = {"status": "shipped", "location_id": None, "customer_id": newcomer}
+    with posting_scope(session), bulk.keys_checked_once(session, SerialUnit.__table__, values):
+        session.execute(update(SerialUnit).where(SerialUnit.serial_key == "hold-1").values(**values)
+                        .execution_options(synchronize_session=False))
+    other = create_engine(database_url)
+    try:
+        with other.connect() as conn:
+            conn.execute(text("SET lock_timeout = '1s'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                conn.execute(text("DELETE FROM customers WHERE id = :id"), {"id": newcomer})
+    finally:
+        other.dispose()
+    session.rollback()
+
+
+@pytest.mark.postgresql_only
+def test_an_update_trigger_of_an_integrator_still_fires_for_every_shipped_unit(co, session):
+    serials = [f"UPD-{n}" for n in range(12)]
+    receive(co.clock, serials, co.main)
+    session.execute(text("CREATE TABLE moved_log (serial_unit_id bigint, status text)"))
+    session.execute(text(
+        "CREATE FUNCTION log_moved() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "INSERT INTO moved_log VALUES (NEW.id, NEW.status); RETURN NEW; END $$"))
+    session.execute(text("CREATE TRIGGER log_moved AFTER UPDATE ON serial_units "
+                         "FOR EACH ROW EXECUTE FUNCTION log_moved()"))
+    session.commit()
+    try:
+        ship(co.clock, serials, co.main, co.acme)
+        assert session.execute(text("SELECT count(*), min(status) FROM moved_log")).one() == (12, "shipped")
+    finally:
+        session.rollback()
+        session.execute(text("DROP TRIGGER log_moved ON serial_units"))
+        session.execute(text("DROP FUNCTION log_moved()"))
+        session.execute(text("DROP TABLE moved_log"))
+        session.commit()

@@ -4,6 +4,8 @@ import re
 import pytest
 
 from sos_serial.errors import Conflict, InvalidInput
+from sos_serial.extensions import db
+from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialUnit
 
 from posting_helpers import (
@@ -176,3 +178,31 @@ def test_auto_numbering_on_a_plain_item_is_refused(co):
     set_settings(auto_serial_enabled=True)
     with pytest.raises(InvalidInput, match="not tracked by serial number"):
         auto_receipt(co, 2, co.oil)
+
+
+class CatalogPattern:
+    """An integrator's rule: this company's serials start with CLK-."""
+
+    @hookimpl
+    def validate_serial_numbers(self, item, serial_numbers):
+        wrong = [s for s in serial_numbers if not s.startswith("CLK-")]
+        if wrong:
+            raise InvalidInput(f"{item.name}: {wrong[0]} does not start with CLK-.")
+
+
+def test_automatic_numbers_pass_an_integrators_serial_rule_too(app_config, stock_free_app_factory):
+    app = stock_free_app_factory({**app_config, "SOS_SERIAL_PLUGINS": [CatalogPattern()]})
+    with app.app_context():
+        co = make_company(db.session)
+        set_settings(auto_serial_enabled=True, auto_serial_prefix="AC-", auto_serial_length=4)
+        before = snapshot()
+        with pytest.raises(InvalidInput) as refused:
+            auto_receipt(co, 2)
+        assert "AC-0001 does not start with CLK-" in refused.value.message
+        assert refused.value.errors[0].field == "lines[0].auto_serials"
+        assert snapshot() == before
+        assert settings().auto_serial_next_number == 1
+        set_settings(auto_serial_prefix="CLK-")
+        auto_receipt(co, 2)
+        assert serials_of(co.clock) == ["CLK-0001", "CLK-0002"]
+        db.session.rollback()
