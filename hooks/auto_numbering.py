@@ -48,7 +48,7 @@ def _sequential_numbers(session, item, count, prefix, length, settings):
                 f"{settings.auto_serial_next_number} need more than {length} digits. Increase the number "
                 "length in the purchasing settings.")
         taken = _taken(session, item, batch)
-        result.extend(s for s in batch if serial_key(s) not in taken)
+        result.extend(batch if not taken else [s for s in batch if serial_key(s) not in taken])
     settings.auto_serial_next_number = number
     return result
 

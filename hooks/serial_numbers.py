@@ -18,8 +18,9 @@ def validate_serial_numbers(item, serial_numbers):
             problems.append(f"{serial[:24]}... is {len(serial)} characters long (at most {SERIAL_MAX_LENGTH})")
         elif not serial.isprintable():
             problems.append(f"{serial!r} holds a control or invisible character ({_describe(serial)})")
-        elif len(serial_key(serial)) > SERIAL_MAX_LENGTH:
-            # The compared form is stored too, in as many characters; a few letters fold longer (ß -> ss).
+        elif not serial.isascii() and len(serial_key(serial)) > SERIAL_MAX_LENGTH:
+            # The compared form is stored too, in as many characters; a few letters fold longer
+            # (ß -> ss). ASCII text folds to the same length, so only other text is measured.
             problems.append(f"{serial[:24]}... is {len(serial_key(serial))} characters long when compared "
                             f"without regard to case (letters such as ß count twice; at most {SERIAL_MAX_LENGTH})")
         if len(problems) > SHOWN:

@@ -240,17 +240,21 @@ class _Posting:
 
     def _check_repeats(self) -> None:
         """A serial may appear once per item in a document."""
-        seen: dict[tuple[int, str], int] = {}
+        seen: dict[int, set[str]] = defaultdict(set)  # item id -> keys so far
         repeats = []
         for line in self.req.lines:
-            keys = [serial_key(s) for s in line.resolved_serials]
+            keys = self.keys.get(line.index) or [serial_key(s) for s in line.resolved_serials]
             self.keys[line.index] = keys
+            item_keys, line_keys = seen[line.item_id], set(keys)
+            if len(line_keys) == len(keys) and item_keys.isdisjoint(line_keys):
+                item_keys |= line_keys  # no repeats: the common case, checked without a Python loop
+                continue
             for serial, key in zip(line.resolved_serials, keys):
-                if (line.item_id, key) in seen:
+                if key in item_keys:
                     repeats.append(FieldError(f"{line.field}.serials",
                                               f"{serial} of {self.item_of(line).name} appears more than once."))
                 else:
-                    seen[(line.item_id, key)] = line.index
+                    item_keys.add(key)
         if repeats:
             raise Conflict("A serial number is repeated in this document: "
                            + " ".join(p.message for p in repeats[:20]), repeats)

@@ -5,6 +5,7 @@ check the references itself (sos_serial/bulk.py); these tests hold it to the sam
 the triggers give, and show where it must leave the triggers on.
 """
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, func, select, text, update
@@ -26,6 +27,36 @@ AWKWARD_SERIALS = ["C:\\SN\\0001", 'QUOTE"D-02', "TAB\\tLIKE-03", "ÄÖÜ-ß-04"
 @pytest.fixture
 def co(session):
     return make_company(session)
+
+
+def assert_deleting_waits(database_url, table, record_id):
+    """Another connection trying to delete the row waits on this transaction's lock (given up after 1 s)."""
+    other = create_engine(database_url)
+    try:
+        with other.connect() as conn:
+            conn.execute(text("SET lock_timeout = '1s'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                conn.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": record_id})
+    finally:
+        other.dispose()
+
+
+@contextmanager
+def logging_trigger(session, table, event, logged):
+    """An integrator's row trigger on ``table`` copying ``logged`` (SQL over NEW) into trigger_log."""
+    session.execute(text("CREATE TABLE trigger_log (value text)"))
+    session.execute(text("CREATE FUNCTION log_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                         f"INSERT INTO trigger_log VALUES ({logged}); RETURN NEW; END $$"))
+    session.execute(text(f"CREATE TRIGGER log_row AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION log_row()"))
+    session.commit()
+    try:
+        yield
+    finally:
+        session.rollback()
+        session.execute(text(f"DROP TRIGGER log_row ON {table}"))
+        session.execute(text("DROP FUNCTION log_row()"))
+        session.execute(text("DROP TABLE trigger_log"))
+        session.commit()
 
 
 def test_awkward_serials_are_stored_and_found_exactly(co, session):
@@ -73,36 +104,16 @@ def test_a_location_in_use_by_an_open_posting_cannot_be_deleted_meanwhile(co, se
     bulk_insert(session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
                 [(next_id + 1, "HELD-1", "held-1")],
                 same={"item_id": co.clock, "status": "in_stock", "location_id": spare, "unit_cost": 0})
-    other = create_engine(database_url)
-    try:
-        with other.connect() as conn:
-            conn.execute(text("SET lock_timeout = '1s'"))
-            with pytest.raises(OperationalError, match="lock timeout"):
-                conn.execute(text("DELETE FROM locations WHERE id = :id"), {"id": spare})
-    finally:
-        other.dispose()
+    assert_deleting_waits(database_url, "locations", spare)
     session.rollback()
 
 
 @pytest.mark.postgresql_only
 def test_an_insert_trigger_of_an_integrator_still_fires_for_every_unit(co, session):
-    session.execute(text("CREATE TABLE received_log (serial_unit_id bigint)"))
-    session.execute(text(
-        "CREATE FUNCTION log_received() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "INSERT INTO received_log VALUES (NEW.serial_unit_id); RETURN NEW; END $$"))
-    session.execute(text("CREATE TRIGGER log_received AFTER INSERT ON serial_history "
-                         "FOR EACH ROW EXECUTE FUNCTION log_received()"))
-    session.commit()
-    try:
+    with logging_trigger(session, "serial_history", "INSERT", "NEW.serial_unit_id"):
         receive(co.clock, [f"LOG-{n}" for n in range(25)], co.main)
-        assert session.scalar(text("SELECT count(*) FROM received_log")) == 25
+        assert session.scalar(text("SELECT count(*) FROM trigger_log")) == 25
         assert count(SerialHistory) == 25
-    finally:
-        session.rollback()
-        session.execute(text("DROP TRIGGER log_received ON serial_history"))
-        session.execute(text("DROP FUNCTION log_received()"))
-        session.execute(text("DROP TABLE received_log"))
-        session.commit()
 
 
 @pytest.mark.postgresql_only
@@ -166,14 +177,7 @@ def test_a_customer_in_an_open_shipment_cannot_be_deleted_meanwhile(co, session,
     with posting_scope(session), bulk.keys_checked_once(session, SerialUnit.__table__, values):
         session.execute(update(SerialUnit).where(SerialUnit.serial_key == "hold-1").values(**values)
                         .execution_options(synchronize_session=False))
-    other = create_engine(database_url)
-    try:
-        with other.connect() as conn:
-            conn.execute(text("SET lock_timeout = '1s'"))
-            with pytest.raises(OperationalError, match="lock timeout"):
-                conn.execute(text("DELETE FROM customers WHERE id = :id"), {"id": newcomer})
-    finally:
-        other.dispose()
+    assert_deleting_waits(database_url, "customers", newcomer)
     session.rollback()
 
 
@@ -181,19 +185,6 @@ def test_a_customer_in_an_open_shipment_cannot_be_deleted_meanwhile(co, session,
 def test_an_update_trigger_of_an_integrator_still_fires_for_every_shipped_unit(co, session):
     serials = [f"UPD-{n}" for n in range(12)]
     receive(co.clock, serials, co.main)
-    session.execute(text("CREATE TABLE moved_log (serial_unit_id bigint, status text)"))
-    session.execute(text(
-        "CREATE FUNCTION log_moved() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "INSERT INTO moved_log VALUES (NEW.id, NEW.status); RETURN NEW; END $$"))
-    session.execute(text("CREATE TRIGGER log_moved AFTER UPDATE ON serial_units "
-                         "FOR EACH ROW EXECUTE FUNCTION log_moved()"))
-    session.commit()
-    try:
+    with logging_trigger(session, "serial_units", "UPDATE", "NEW.status"):
         ship(co.clock, serials, co.main, co.acme)
-        assert session.execute(text("SELECT count(*), min(status) FROM moved_log")).one() == (12, "shipped")
-    finally:
-        session.rollback()
-        session.execute(text("DROP TRIGGER log_moved ON serial_units"))
-        session.execute(text("DROP FUNCTION log_moved()"))
-        session.execute(text("DROP TABLE moved_log"))
-        session.commit()
+        assert session.execute(text("SELECT count(*), min(value) FROM trigger_log")).one() == (12, "shipped")
