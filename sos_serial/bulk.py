@@ -1,13 +1,14 @@
 """Statements over many rows at once: inserting them, and matching a column against a long list.
 
-Bulk inserts: a 100,000-serial receipt writes 300,000 rows. Building them through SQLAlchemy's per-row
-parameter processing costs more than the database's own work, so the posting hands tuples
-to the driver in one statement per table: ``COPY`` on PostgreSQL, and on SQLite a single
-``INSERT … SELECT`` over the rows passed as one JSON array. (An ``executemany`` of the same
-rows runs one statement per row, each opening its own statement journal and foreign-key
-checks: measured at about twice the time on a table of a million units.) Values must
-already be in their stored form (money as ``money.to_storage`` integers, dates as dates);
-columns left out take their server defaults (timestamps, version).
+Bulk inserts: a 100,000-serial receipt writes 300,000 rows. Building them through
+SQLAlchemy's per-row parameter processing costs more than the database's own work, so the
+posting hands plain values to the driver in one statement per table: ``COPY`` on
+PostgreSQL, and on SQLite a single ``INSERT … SELECT`` over the rows passed as one JSON array
+(``json_each``, ``json_extract``). An ``executemany`` of the same rows runs one statement per
+row, each opening its own statement journal and foreign-key checks: measured at about twice
+the time on a table of a million units. Values must already be in their stored form (money
+as ``money.to_storage`` integers, dates as dates); columns left out take their server
+defaults (timestamps, version).
 """
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def bulk_insert(session, table, columns: list[str], rows, same: dict | None = No
                 with cursor.copy(statement) as copy:
                     copy.write(_copy_text(rows, same.values()))
         else:
-            picks = ", ".join([*(f"value ->> {n}" for n in range(len(columns))), *("?" * len(same))])
+            picks = ", ".join([*(f"json_extract(value, '$[{n}]')" for n in range(len(columns))), *("?" * len(same))])
             statement = f"INSERT INTO {table.name} ({names}) SELECT {picks} FROM json_each(?)"
             listed = json.dumps(rows, default=_json_value, separators=(",", ":"))
             cursor.execute(statement, (*same.values(), listed))

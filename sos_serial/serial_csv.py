@@ -62,22 +62,18 @@ def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerial
         if header_column is not None:
             column, start = header_column, index + 1
         break
-    serials: list[str] = []
-    numbers: list[int] = []
-    first_row: dict[str, int] = {}
+    cells = [row[column].strip() if column < len(row) else "" for row in rows[start:]]
+    numbers = [start + offset + 1 for offset, cell in enumerate(cells) if cell]  # the file's row numbers
+    serials = [cell for cell in cells if cell]
+    keys = [cell.casefold() for cell in serials]
     duplicates: dict[str, list[int]] = {}
-    for index in range(start, len(rows)):
-        row = rows[index]
-        cell = row[column].strip() if column < len(row) else ""
-        if not cell:
-            continue
-        key = cell.casefold()
-        if key in first_row:
-            duplicates.setdefault(key, [first_row[key]]).append(index + 1)
-        else:
-            first_row[key] = index + 1
-        serials.append(cell)
-        numbers.append(index + 1)
+    if len(set(keys)) != len(keys):  # only then find which rows repeat which
+        first_row: dict[str, int] = {}
+        for number, key in zip(numbers, keys):
+            if key in first_row:
+                duplicates.setdefault(key, [first_row[key]]).append(number)
+            else:
+                first_row[key] = number
     if duplicates:
         listed = "; ".join(
             f"{serials[numbers.index(rows_[0])]} on rows {', '.join(map(str, rows_))}"
