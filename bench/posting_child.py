@@ -17,19 +17,21 @@ def _ids(session):
     return dict(names), session.scalar(text("SELECT id FROM locations")), session.scalar(text("SELECT id FROM customers"))
 
 
-def _document(kind, items, location, customer):
+def _document(kind, items, location, customer, round_):
+    """The document of one measurement; each round takes serials of its own."""
     if kind == "ship":
-        serials = [f"SC-{n:08d}" for n in range(1, SHIPMENT + 1)]
+        first = round_ * SHIPMENT + 1
+        serials = [f"SC-{n:08d}" for n in range(first, first + SHIPMENT)]
         return {"type": "shipment", "date": "2026-03-01", "location_id": location, "customer_id": customer,
                 "lines": [{"item_id": items["Seeded Clock"], "quantity": SHIPMENT, "serials": serials}]}
     line = {"quantity": RECEIPT, "unit_cost": "12.50"}
     if kind == "typed":
-        line.update(item_id=items["Typed Clock"], serials=[f"TC-{n:08d}" for n in range(RECEIPT)])
+        line.update(item_id=items["Typed Clock"], serials=[f"TC-{round_}-{n:08d}" for n in range(RECEIPT)])
     elif kind == "auto":
         line.update(item_id=items["Auto Clock"], auto_serials=True)
     else:
         line.update(item_id=items["Csv Clock"],
-                    serials_csv="Serial Number\r\n" + "".join(f"CC-{n:08d}\r\n" for n in range(RECEIPT)))
+                    serials_csv="Serial Number\r\n" + "".join(f"CC-{round_}-{n:08d}\r\n" for n in range(RECEIPT)))
     return {"type": "item_receipt", "date": "2026-03-01", "location_id": location, "lines": [line]}
 
 
@@ -67,7 +69,7 @@ def _raw_insert(session, items, location) -> tuple[float, int]:
     return time.perf_counter() - start, 3 * RECEIPT
 
 
-def main(url: str, kind: str) -> None:
+def main(url: str, kind: str, round_: int) -> None:
     from sos_serial.extensions import db
     from sos_serial.posting import post_transaction
     from sos_serial.posting_request import PostingRequest
@@ -79,7 +81,7 @@ def main(url: str, kind: str) -> None:
         if kind == "raw":
             seconds, rows = _raw_insert(db.session, items, location)
         else:
-            payload = _document(kind, items, location, customer)
+            payload = _document(kind, items, location, customer, round_)
             start = time.perf_counter()
             request = PostingRequest.from_dict(payload)
             document = post_transaction(db.session, request)
@@ -91,4 +93,4 @@ def main(url: str, kind: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
