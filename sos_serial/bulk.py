@@ -94,6 +94,8 @@ def _keys_checked_once(connection, cursor, table, columns, same, held, event):
         _hold_references(cursor, table, same)
         cursor.execute("SET LOCAL session_replication_role = replica")
     yield
+    # Not in a finally: after an error the transaction is rolled back, which ends SET LOCAL too,
+    # and a statement sent into an aborted transaction would hide the error itself.
     if checked:
         cursor.execute("SET LOCAL session_replication_role = origin")
 
