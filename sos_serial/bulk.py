@@ -145,7 +145,7 @@ def _copy_field(value) -> str:
         return "t" if value else "f"
     if isinstance(value, (int, date)):
         return str(value)  # a date's str() is its ISO form
-    raise TypeError(f"bulk_insert cannot store {type(value).__name__} values; convert them to their stored form")
+    raise _unstorable(value)
 
 
 def _copy_text(rows, shared) -> str:
@@ -172,7 +172,11 @@ def _json_value(value):
     # Dates are stored as ISO text on SQLite, the form SQLAlchemy's Date type reads back.
     if isinstance(value, date):
         return value.isoformat()
-    raise TypeError(f"bulk_insert cannot store {type(value).__name__} values; convert them to their stored form")
+    raise _unstorable(value)
+
+
+def _unstorable(value) -> TypeError:
+    return TypeError(f"bulk_insert cannot store {type(value).__name__} values; convert them to their stored form")
 
 
 def one_of(session, column, values):

@@ -12,7 +12,8 @@ from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 
 EDITABLE = ("warranty_start", "warranty_end", "notes")
-LOCKED = ("item_id", "serial_number", "status", "location_id", "customer_id", "unit_cost")
+# The locked fields a client can name (serial_key is derived from serial_number, never sent).
+LOCKED = tuple(name for name in LOCKED_FIELD_LABELS if name != "serial_key")
 NOTES_MAX = 10_000
 
 
