@@ -11,11 +11,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from .bulk import bulk_insert, keys_checked_once, one_of
+from .bulk import INSERT, UPDATE, Write, bulk_insert, keys_checked_once, one_of, rows_matching
 from .db_errors import constraint_name
 from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from .guard import posting_scope
@@ -279,8 +279,8 @@ class _Posting:
                    SerialUnit.location_id, SerialUnit.customer_id, SerialUnit.unit_cost)
         for item_id, keys in wanted.items():
             found = self.units[item_id]
-            rows = self.session.execute(select(*columns).where(
-                SerialUnit.item_id == item_id, one_of(self.session, SerialUnit.serial_key, keys)))
+            rows = rows_matching(self.session, select(*columns).where(SerialUnit.item_id == item_id),
+                                 SerialUnit.serial_key, keys)
             for row in rows:
                 found[row.serial_key] = UnitRow(*row)
 
@@ -412,7 +412,8 @@ class _Posting:
         self._set_units(returning_ids, status=IN_STOCK, location_id=self.req.location_id, customer_id=None,
                         unit_cost=unit_cost)
         unit_ids = ids + returning_ids
-        self._record(unit_ids, line_id, document_id, IN_STOCK, self.req.location_id, None)
+        self._record(unit_ids, line_id, document_id,
+                     {"status": IN_STOCK, "location_id": self.req.location_id, "customer_id": None})
         quantity = len(unit_ids)
         value = money(unit_cost * quantity)
         add_layer(self.session, item.id, line_id, quantity, unit_cost)
@@ -436,13 +437,12 @@ class _Posting:
         if req.type == SHIPMENT and item.warranty is not None:
             # Units going back to the customer whose sale covers them keep that coverage.
             keeping = units_keeping_coverage(self.session, unit_ids, req.customer_id)
-            self._set_units([i for i in unit_ids if i in keeping], expected=self._source()[:2], **changes)
+            self._move([i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
             changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
                            warranty_end=warranty_end(req.date, item.warranty))
-            self._set_units([i for i in unit_ids if i not in keeping], expected=self._source()[:2], **changes)
+            self._move([i for i in unit_ids if i not in keeping], changes, line_id, document_id, target)
         else:
-            self._set_units(unit_ids, expected=self._source()[:2], **changes)
-        self._record(unit_ids, line_id, document_id, target["status"], target["location_id"], target["customer_id"])
+            self._move(unit_ids, changes, line_id, document_id, target)
         if effect < 0:
             cost = outbound_cost(self.session, item, len(units), self.settings, costs)
             self._change_item_stock(item, -len(units), -cost)
@@ -518,29 +518,67 @@ class _Posting:
     def _set_units(self, unit_ids, expected=None, **values) -> None:
         if not unit_ids:
             return
-        values["version"] = SerialUnit.version + 1
-        values["updated_at"] = func.now()
+        statement = self._unit_update(unit_ids, expected, values)
+        with keys_checked_once(self.session, Write(SerialUnit.__table__, UPDATE, same=values)):
+            result = self.session.execute(statement.execution_options(synchronize_session=False))
+        self._check_moved(result.rowcount, unit_ids)
+
+    def _unit_update(self, unit_ids, expected, values):
+        """UPDATE of these units, only while they are still where ``expected`` says (status, place id)."""
         statement = update(SerialUnit).where(one_of(self.session, SerialUnit.id, unit_ids))
         if expected is not None:
             status, place_id = expected
             column = SerialUnit.location_id if status == IN_STOCK else SerialUnit.customer_id
             statement = statement.where(SerialUnit.status == status, column == place_id)
-        with keys_checked_once(self.session, SerialUnit.__table__, values):
-            result = self.session.execute(statement.values(**values).execution_options(synchronize_session=False))
-        if result.rowcount != len(unit_ids):
+        return statement.values(**values, version=SerialUnit.version + 1, updated_at=func.now())
+
+    @staticmethod
+    def _check_moved(count: int, unit_ids) -> None:
+        if count != len(unit_ids):
             # Only possible if the units changed after they were checked: refuse, never half-move.
             raise Conflict("Some of these serial units were moved by another transaction just now. "
                            "Reload and post again.")
 
-    def _record(self, unit_ids, line_id, document_id, status, location_id, customer_id) -> None:
+    def _move(self, unit_ids, changes: dict, line_id: int, document_id: int, target: dict) -> None:
+        """Take units from where the document takes them, with their history rows and line links."""
+        if not unit_ids:
+            return
+        if self.session.get_bind().dialect.name != "postgresql":
+            self._set_units(unit_ids, expected=self._source()[:2], **changes)
+            self._record(unit_ids, line_id, document_id, target)
+            return
+        # One statement: the moved units feed their line links and history on the server
+        # (WITH … UPDATE … RETURNING), instead of coming back to be sent out again twice.
+        moved = self._unit_update(unit_ids, self._source()[:2], changes).returning(SerialUnit.id).cte("moved")
+        links = TransactionLineSerial.__table__
+        linked = insert(links).from_select(["line_id", "serial_unit_id"],
+                                           select(_shared(links.c.line_id, line_id), moved.c.id),
+                                           include_defaults=False).cte("linked")
+        history = SerialHistory.__table__
+        shared = self._history_values(document_id, target)
+        recorded = insert(history).from_select(
+            ["serial_unit_id", *shared],
+            select(moved.c.id, *(_shared(history.c[name], value) for name, value in shared.items())),
+            include_defaults=False).cte("recorded")  # recorded_at: the server's clock, as COPY leaves it
+        held = ("serial_unit_id",)
+        with keys_checked_once(self.session, Write(SerialUnit.__table__, UPDATE, same=changes),
+                               Write(links, INSERT, held, {"line_id": line_id}, held),
+                               Write(history, INSERT, held, shared, held)):
+            count = self.session.scalar(select(func.count()).select_from(moved).add_cte(linked).add_cte(recorded))
+        self._check_moved(count, unit_ids)
+
+    def _history_values(self, document_id: int, target: dict) -> dict:
+        """What every history row of a line says besides the unit: the document, and where the units now are."""
+        req = self.req
+        return {"transaction_id": document_id, "transaction_type": req.type, "date": req.date,
+                "status": target["status"], "location_id": target["location_id"],
+                "customer_id": target["customer_id"], "user_id": self.user_id}
+
+    def _record(self, unit_ids, line_id, document_id, target: dict) -> None:
         """History and line links for units this posting has just inserted or moved (so holds)."""
         self._link(unit_ids, line_id, held=("serial_unit_id",))
-        req = self.req
         bulk_insert(self.session, SerialHistory.__table__, ["serial_unit_id"], [(unit_id,) for unit_id in unit_ids],
-                    held=("serial_unit_id",),
-                    same={"transaction_id": document_id, "transaction_type": req.type, "date": req.date,
-                          "status": status, "location_id": location_id, "customer_id": customer_id,
-                          "user_id": self.user_id})
+                    held=("serial_unit_id",), same=self._history_values(document_id, target))
 
     def _link(self, unit_ids, line_id, held=()) -> None:
         bulk_insert(self.session, TransactionLineSerial.__table__, ["serial_unit_id"],
@@ -567,6 +605,11 @@ class _Posting:
             index_elements=[StockLevel.item_id, StockLevel.location_id],
             set_={"quantity": StockLevel.quantity + quantity})
         self.session.execute(statement)
+
+
+def _shared(column, value):
+    """``value`` as a bound parameter of ``column``'s type, for a SELECT list that feeds an INSERT."""
+    return literal(value, type_=column.type)
 
 
 def create_serial_unit(session, *, item_id, serial_number, location_id=None, customer_id=None, unit_cost=None,

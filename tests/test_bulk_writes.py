@@ -126,9 +126,9 @@ def test_the_triggers_stay_on_for_a_role_that_may_not_switch_them_off(session, d
         def decided() -> bool:
             with engine.connect() as conn:
                 cursor = conn.connection.dbapi_connection.cursor()
-                return bulk._references_checked_here(conn, cursor, SerialHistory.__table__, ["serial_unit_id"],
-                                                     {"transaction_id": 1, "location_id": 1},
-                                                     ("serial_unit_id",))
+                return bulk._references_checked_here(conn, cursor, bulk.Write(
+                    SerialHistory.__table__, bulk.INSERT, ("serial_unit_id",), {"transaction_id": 1, "location_id": 1},
+                    ("serial_unit_id",)))
 
         assert decided() is False
         session.execute(text(f"GRANT SET ON PARAMETER session_replication_role TO {role}"))
@@ -158,7 +158,7 @@ def test_moving_units_to_a_missing_customer_is_refused(co, session):
     values = {"status": "shipped", "location_id": None, "customer_id": 987654}
     expected = Conflict if session.get_bind().dialect.name == "postgresql" else IntegrityError
     with pytest.raises(expected) as refused, posting_scope(session):
-        with bulk.keys_checked_once(session, SerialUnit.__table__, values):
+        with bulk.keys_checked_once(session, bulk.Write(SerialUnit.__table__, bulk.UPDATE, same=values)):
             session.execute(update(SerialUnit).where(SerialUnit.id == moved).values(**values)
                             .execution_options(synchronize_session=False))
     if expected is Conflict:
@@ -174,7 +174,8 @@ def test_a_customer_in_an_open_shipment_cannot_be_deleted_meanwhile(co, session,
                                     "RETURNING id")).scalar()
     session.commit()
     values = {"status": "shipped", "location_id": None, "customer_id": newcomer}
-    with posting_scope(session), bulk.keys_checked_once(session, SerialUnit.__table__, values):
+    moving = bulk.Write(SerialUnit.__table__, bulk.UPDATE, same=values)
+    with posting_scope(session), bulk.keys_checked_once(session, moving):
         session.execute(update(SerialUnit).where(SerialUnit.serial_key == "hold-1").values(**values)
                         .execution_options(synchronize_session=False))
     assert_deleting_waits(database_url, "customers", newcomer)
@@ -188,3 +189,35 @@ def test_an_update_trigger_of_an_integrator_still_fires_for_every_shipped_unit(c
     with logging_trigger(session, "serial_units", "UPDATE", "NEW.status"):
         ship(co.clock, serials, co.main, co.acme)
         assert session.execute(text("SELECT count(*), min(value) FROM trigger_log")).one() == (12, "shipped")
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("table", ["serial_history", "transaction_line_serials"])
+def test_an_insert_trigger_of_an_integrator_still_fires_for_every_shipped_unit(co, session, table):
+    # A shipment writes history and line links in the same statement as it moves the units.
+    serials = [f"INS-{n}" for n in range(12)]
+    receive(co.clock, serials, co.main)
+    with logging_trigger(session, table, "INSERT", "NEW.serial_unit_id"):
+        ship(co.clock, serials, co.main, co.acme)
+        logged = session.scalars(text("SELECT value FROM trigger_log")).all()
+    assert sorted(map(int, logged)) == sorted(unit(co.clock, s).id for s in serials)
+
+
+def test_a_shipment_writes_one_history_row_and_one_link_per_unit(co, session):
+    serials = [f"SHIP-{n}" for n in range(7)]
+    receive(co.clock, serials, co.main)
+    document = ship(co.clock, serials, co.main, co.acme)
+    ids = sorted(unit(co.clock, s).id for s in serials)
+    rows = session.execute(select(SerialHistory.serial_unit_id, SerialHistory.status, SerialHistory.location_id,
+                                  SerialHistory.customer_id, SerialHistory.transaction_type,
+                                  SerialHistory.recorded_at)
+                           .where(SerialHistory.transaction_id == document.id)
+                           .order_by(SerialHistory.serial_unit_id)).all()
+    assert [r.serial_unit_id for r in rows] == ids
+    assert {(r.status, r.location_id, r.customer_id, r.transaction_type) for r in rows} == \
+        {("shipped", None, co.acme, "shipment")}
+    assert all(r.recorded_at is not None for r in rows)
+    linked = session.scalars(select(TransactionLineSerial.serial_unit_id)
+                             .where(TransactionLineSerial.line_id == document.lines[0].id)).all()
+    assert sorted(linked) == ids
+    assert {unit(co.clock, s).version for s in serials} == {2}
