@@ -16,7 +16,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
+from operator import itemgetter
 
 from sqlalchemy import BigInteger, Table, any_, bindparam, cast, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -167,10 +167,12 @@ def _copy_field(value) -> str:
 
 def _copy_text(rows, shared) -> str:
     """The rows, then the shared values, as COPY text lines; encoded a column at a time."""
-    columns = [_copy_column(values) for values in zip(*rows)]
-    if shared:
-        columns.append(repeat("\t".join(_copy_field(value) for value in shared)))
-    return "\n".join(map("\t".join, zip(*columns))) + "\n"
+    # A column at a time by index: zip(*rows) over 100,000 rows took longer than encoding them.
+    columns = [_copy_column(list(map(itemgetter(n), rows))) for n in range(len(rows[0]))]
+    # The shared values end every line alike, so they are joined in with the line breaks.
+    end = "".join(f"\t{_copy_field(value)}" for value in shared) + "\n"
+    lines = columns[0] if len(columns) == 1 else map("\t".join, zip(*columns))
+    return end.join(lines) + end
 
 
 def _copy_column(values) -> list[str]:
