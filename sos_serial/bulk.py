@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 
-from sqlalchemy import BigInteger, Table, any_, bindparam, cast, func, select, true
+from sqlalchemy import BigInteger, Table, any_, bindparam, cast, func, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
@@ -125,14 +125,28 @@ def _references_checked_here(connection, cursor, write: Write) -> bool:
             continue
         if name in write.columns or (write.event == INSERT and key.parent.server_default is not None):
             return False  # a key that differs row by row, or a default nobody checked
-    query = ("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = %s::regclass AND t.tgtype & %s <> 0"
-             " AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
-             " WHERE c.oid = t.tgconstraint AND c.contype = 'f')), "
+    # Rewrite rules are switched off by the same setting, so a table with one keeps its triggers.
+    query = ("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = %(table)s::regclass"
+             " AND t.tgtype & %(event)s <> 0 AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+             " WHERE c.oid = t.tgconstraint AND c.contype = 'f'))"
+             " OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = %(table)s::regclass"
+             " AND r.rulename <> '_RETURN'), "
              "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")
     if connection.dialect.server_version_info >= (15,):
         query += " OR has_parameter_privilege('session_replication_role', 'SET')"
-    other_triggers, may_switch = cursor.execute(query, (write.table.name, write.event)).fetchone()
+    other_triggers, may_switch = cursor.execute(query, {"table": write.table.name, "event": write.event}).fetchone()
     return may_switch and not other_triggers
+
+
+def has_rewrite_rules(session, tables) -> bool:
+    """Whether any of these PostgreSQL tables has a rewrite rule (CREATE RULE) of an integrator.
+
+    PostgreSQL refuses most rules on tables written inside a WITH, so statements that would
+    write them that way are split up instead.
+    """
+    return session.scalar(text("SELECT EXISTS (SELECT 1 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
+                               "WHERE c.relname = ANY(:names) AND r.rulename <> '_RETURN')"),
+                          {"names": [table.name for table in tables]})
 
 
 def _hold_references(cursor, table, same) -> None:
@@ -222,6 +236,7 @@ def rows_matching(session, statement, column, values):
     over probing the index (0.05 s); the gap grows with the table. Each value is looked up
     on its own instead, in a LATERAL subquery (OFFSET 0 keeps it from being merged into a join).
     """
+    values = list(values)
     if session.get_bind().dialect.name != "postgresql":
         return session.execute(statement.where(one_of(session, column, values)))
     wanted = func.unnest(_array(column, values)).table_valued("value").render_derived(name="wanted")

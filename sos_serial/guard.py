@@ -11,6 +11,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.dml import Insert, Update, UpdateBase
+from sqlalchemy.sql.selectable import CTE, Select
 
 from .plugins import hook
 
@@ -85,36 +88,47 @@ def _before_flush(session: Session, flush_context, instances) -> None:
 
 
 def _do_orm_execute(state) -> None:
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return
+    writes = [(state.statement, state.parameters)] if (state.is_update or state.is_delete or state.is_insert) else []
+    # A statement can also write through WITH: a posting on PostgreSQL moves units and writes
+    # their history in one SELECT … FROM (UPDATE … RETURNING). Each such write is checked too.
+    writes += [(cte.element, None) for cte in _data_modifying_ctes(state.statement)]
+    for statement, parameters in writes:
+        _check_write(state.session, statement, parameters)
+
+
+def _data_modifying_ctes(statement) -> list:
+    if not isinstance(statement, (Select, UpdateBase)):
+        return []
+    found = {id(node): node for node in visitors.iterate(statement)
+             if isinstance(node, CTE) and isinstance(node.element, UpdateBase)}  # once each, however often named
+    return list(found.values())
+
+
+def _check_write(session, statement, parameters) -> None:
     # DML statements name their table, whether written against a model or a Core Table.
-    target = getattr(state.statement, "table", None)
-    table = getattr(target, "name", None)
+    table = getattr(getattr(statement, "table", None), "name", None)
     if table is None:
         return
-    session = state.session
+    kind = "insert" if isinstance(statement, Insert) else "update" if isinstance(statement, Update) else "delete"
     posting = is_posting(session)
     rules = hook()
     if table == "serial_history":
-        kind = "insert" if state.is_insert else "update" if state.is_update else "delete"
         rules.validate_history_write(session=session, kind=kind, posting=posting)
         return
-    if state.is_insert:
+    if kind == "insert":
         if table == "serial_units" and not posting:
             rules.validate_bulk_statement(session=session, table=table, columns=["*"], kind="insert", posting=False)
         return
-    columns = sorted(_updated_columns(state)) if state.is_update else []
-    kind = "update" if state.is_update else "delete"
+    columns = sorted(_updated_columns(statement, parameters)) if kind == "update" else []
     rules.validate_bulk_statement(session=session, table=table, columns=columns, kind=kind, posting=posting)
 
 
-def _updated_columns(state) -> set[str]:
+def _updated_columns(statement, parameters) -> set[str]:
     """Column names a bulk update sets, from .values() or from per-row parameter dicts."""
     names = set()
-    for key in getattr(state.statement, "_values", None) or {}:
+    for key in getattr(statement, "_values", None) or {}:
         names.add(getattr(key, "key", None) or getattr(key, "name", None) or str(key))
-    params = state.parameters
-    rows = params if isinstance(params, list) else [params] if params else []
+    rows = parameters if isinstance(parameters, list) else [parameters] if parameters else []
     for row in rows:
         names.update(str(k) for k in row)
     names.discard("id")

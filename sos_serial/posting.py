@@ -15,7 +15,8 @@ from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from .bulk import INSERT, UPDATE, Write, bulk_insert, keys_checked_once, one_of, rows_matching
+from .bulk import (INSERT, UPDATE, Write, bulk_insert, has_rewrite_rules, keys_checked_once, one_of,
+                   rows_matching)
 from .db_errors import constraint_name
 from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from .guard import posting_scope
@@ -543,27 +544,28 @@ class _Posting:
         """Take units from where the document takes them, with their history rows and line links."""
         if not unit_ids:
             return
-        if self.session.get_bind().dialect.name != "postgresql":
+        links, history = TransactionLineSerial.__table__, SerialHistory.__table__
+        if self.session.get_bind().dialect.name != "postgresql" or \
+                has_rewrite_rules(self.session, (SerialUnit.__table__, links, history)):
             self._set_units(unit_ids, expected=self._source()[:2], **changes)
             self._record(unit_ids, line_id, document_id, target)
             return
         # One statement: the moved units feed their line links and history on the server
         # (WITH … UPDATE … RETURNING), instead of coming back to be sent out again twice.
         moved = self._unit_update(unit_ids, self._source()[:2], changes).returning(SerialUnit.id).cte("moved")
-        links = TransactionLineSerial.__table__
         linked = insert(links).from_select(["line_id", "serial_unit_id"],
-                                           select(_shared(links.c.line_id, line_id), moved.c.id),
+                                           select(_bound(links.c.line_id, line_id), moved.c.id),
                                            include_defaults=False).cte("linked")
-        history = SerialHistory.__table__
         shared = self._history_values(document_id, target)
         recorded = insert(history).from_select(
             ["serial_unit_id", *shared],
-            select(moved.c.id, *(_shared(history.c[name], value) for name, value in shared.items())),
+            select(moved.c.id, *(_bound(history.c[name], value) for name, value in shared.items()))
+            .order_by(moved.c.id),  # history ids follow unit ids, as _record writes them
             include_defaults=False).cte("recorded")  # recorded_at: the server's clock, as COPY leaves it
-        held = ("serial_unit_id",)
+        unit = ("serial_unit_id",)
         with keys_checked_once(self.session, Write(SerialUnit.__table__, UPDATE, same=changes),
-                               Write(links, INSERT, held, {"line_id": line_id}, held),
-                               Write(history, INSERT, held, shared, held)):
+                               Write(links, INSERT, columns=unit, same={"line_id": line_id}, held=unit),
+                               Write(history, INSERT, columns=unit, same=shared, held=unit)):
             count = self.session.scalar(select(func.count()).select_from(moved).add_cte(linked).add_cte(recorded))
         self._check_moved(count, unit_ids)
 
@@ -576,6 +578,7 @@ class _Posting:
 
     def _record(self, unit_ids, line_id, document_id, target: dict) -> None:
         """History and line links for units this posting has just inserted or moved (so holds)."""
+        unit_ids = sorted(unit_ids)  # one order for history on both databases: by unit
         self._link(unit_ids, line_id, held=("serial_unit_id",))
         bulk_insert(self.session, SerialHistory.__table__, ["serial_unit_id"], [(unit_id,) for unit_id in unit_ids],
                     held=("serial_unit_id",), same=self._history_values(document_id, target))
@@ -607,7 +610,7 @@ class _Posting:
         self.session.execute(statement)
 
 
-def _shared(column, value):
+def _bound(column, value):
     """``value`` as a bound parameter of ``column``'s type, for a SELECT list that feeds an INSERT."""
     return literal(value, type_=column.type)
 

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 
 from sos_serial.errors import Conflict, PermissionDenied, RuleFailed
 from sos_serial.extensions import db
@@ -173,3 +173,21 @@ def test_a_crashing_plugin_fails_the_write_closed(app_config, stock_free_app_fac
 
 def test_serial_key_column_holds_the_normalized_serial(session, stock):
     assert stock["unit"].serial_key == serial_key(stock["unit"].serial_number)
+
+
+def test_a_write_hidden_in_a_with_is_checked_like_the_write_itself(session, stock):
+    # The guard looks inside a SELECT for data-modifying WITH parts: they are refused before
+    # any database sees them (SQLite could not even run them).
+    moved = update(SerialUnit).where(SerialUnit.id == stock["unit"].id) \
+        .values(location_id=stock["other"].id).returning(SerialUnit.id).cte("moved")
+    with pytest.raises(Conflict, match="location"):
+        session.execute(select(func.count()).select_from(moved))
+    session.rollback()
+    written = insert(SerialHistory).from_select(
+        ["serial_unit_id", "transaction_type", "date", "status"],
+        select(literal(stock["unit"].id), literal("created"), literal(date(2026, 1, 3)), literal("in_stock"))
+    ).cte("written")
+    with pytest.raises(Conflict, match="only by posting"):
+        session.execute(select(literal(1)).add_cte(written))
+    session.rollback()
+    assert session.get(SerialUnit, stock["unit"].id).location_id == stock["location"].id
