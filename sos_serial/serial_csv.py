@@ -4,11 +4,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from .errors import Conflict, FieldError, InvalidInput
 
 SERIAL_HEADERS = {"serial", "serials", "serial number", "serial_number", "sn", "s/n"}
+# Spreadsheets save "CSV" with their locale's list separator: a comma, or a semicolon where the
+# comma is the decimal mark (most of Europe). Cells copied out of a spreadsheet are tab-separated.
+SEPARATORS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
@@ -41,15 +45,33 @@ def decode_csv(data: bytes | str, field: str) -> str:
     return text
 
 
+def separator_of(text: str) -> str:
+    """The file's separator, read from its first non-blank line.
+
+    A header naming the serial column settles it ("Serial Number;Description"). Otherwise the
+    first of comma, semicolon and tab that the line holds outside quotes; a line with none is a
+    single column. views/static/transaction_form.js chooses the same way for the screen's upload.
+    """
+    first = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
+    for separator in SEPARATORS:
+        cells = next(csv.reader([first], delimiter=separator), [])
+        if any(cell.strip().lower() in SERIAL_HEADERS for cell in cells):
+            return separator
+    bare = re.sub(r'"[^"]*"', "", first)
+    return next((separator for separator in SEPARATORS if separator in bare), ",")
+
+
 def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerials:
     """One serial per row: the first column, or the column headed serial / serial number / S/N.
+
+    Columns are separated by commas, semicolons or tabs (see ``separator_of``).
 
     Blank rows are skipped; a header row naming the serial column is skipped. Duplicate
     rows are refused with their row numbers.
     """
     text = decode_csv(data, field)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text)))
     except csv.Error as exc:
         raise InvalidInput(f"The file for {field} is not a readable CSV file: {exc}.",
                            [FieldError(field, f"Not a readable CSV file: {exc}.")]) from None

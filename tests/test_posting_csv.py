@@ -131,3 +131,22 @@ def test_read_serials_csv_reports_the_files_row_numbers():
     parsed = read_serials_csv(b"\xef\xbb\xbfID;x,S/N\r\n\r\n1,A-1\r\n2,\r\n3,\"B,2\"\r\n")
     assert parsed.serials == ["A-1", "B,2"]
     assert parsed.rows == [3, 5]
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("Serial Number;Description\nCLK-0001;walnut, polished\nCLK-0002;oak\n", ["CLK-0001", "CLK-0002"]),
+    ("Description;S/N\nwalnut;CLK-0001\noak;CLK-0002\n", ["CLK-0001", "CLK-0002"]),
+    ("CLK-0001;walnut\r\nCLK-0002;oak\r\n", ["CLK-0001", "CLK-0002"]),
+    ("CLK-0001\twalnut\nCLK-0002\toak\n", ["CLK-0001", "CLK-0002"]),
+    ("Note\tSerial\nwalnut\tCLK-0001\noak\tCLK-0002\n", ["CLK-0001", "CLK-0002"]),
+    ('"walnut; polished",x\nCLK-0002,y\n', ["walnut; polished", "CLK-0002"]),
+    ("Serial\rCLK-0001\rCLK-0002\r", ["CLK-0001", "CLK-0002"]),
+], ids=["semicolon-header", "semicolon-second-column", "semicolon-no-header", "tab", "tab-header",
+        "comma-with-quoted-semicolon", "old-mac-line-ends"])
+def test_semicolon_and_tab_separated_files_are_read_by_their_separator(data, expected):
+    assert read_serials_csv(data).serials == expected
+
+
+def test_a_semicolon_file_posts_its_serials_not_whole_lines(co):
+    receive_csv(co, "Serial Number;Description\nCLK-0001;walnut\nCLK-0002;oak\n", 2)
+    assert serials_of(co) == ["CLK-0001", "CLK-0002"]

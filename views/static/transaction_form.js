@@ -258,7 +258,7 @@
     return text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text;
   }
 
-  function parseRows(text) {
+  function parseRows(text, separator) {
     var rows = [], row = [], cell = "", quoted = false;
     for (var i = 0; i < text.length; i++) {
       var ch = text[i];
@@ -267,7 +267,7 @@
         else if (ch === '"') { quoted = false; }
         else { cell += ch; }
       } else if (ch === '"') { quoted = true; }
-      else if (ch === ",") { row.push(cell); cell = ""; }
+      else if (ch === separator) { row.push(cell); cell = ""; }
       else if (ch === "\n" || ch === "\r") {
         if (ch === "\r" && text[i + 1] === "\n") { i++; }
         row.push(cell); rows.push(row); row = []; cell = "";
@@ -277,9 +277,23 @@
     return rows;
   }
 
+  // The same choice as the server's (sos_serial/serial_csv.py, separator_of): a header naming the
+  // serial column settles it, else the first of comma, semicolon, tab on the first non-blank line.
+  var SEPARATORS = [",", ";", "\t"];
+  function separatorOf(text) {
+    var first = (text.match(/^.*\S.*$/m) || [""])[0];
+    var named = SEPARATORS.find(function (separator) {
+      var cells = parseRows(first, separator)[0] || [];
+      return cells.some(function (c) { return SERIAL_HEADERS.indexOf(c.trim().toLowerCase()) >= 0; });
+    });
+    if (named) { return named; }
+    var bare = first.replace(/"[^"]*"/g, "");
+    return SEPARATORS.find(function (separator) { return bare.indexOf(separator) >= 0; }) || ",";
+  }
+
   // The same reading as the server's: first column, or the column headed serial / S/N.
   function serialsFromCsv(text) {
-    var rows = parseRows(text).filter(function (r) { return r.some(function (c) { return c.trim() !== ""; }); });
+    var rows = parseRows(text, separatorOf(text)).filter(function (r) { return r.some(function (c) { return c.trim() !== ""; }); });
     var column = 0;
     if (rows.length) {
       var headers = rows[0].map(function (c) { return c.trim().toLowerCase(); });
