@@ -49,7 +49,7 @@ def test_sequential_numbers_have_the_prefix_and_zero_padding(co):
 
 
 def test_sequential_numbering_skips_numbers_the_item_already_has(co):
-    receive(co.clock, ["n-0002", "N-0004"], co.main)
+    receive(co.clock, ["n-0002", "N-0004", "N-0003-B"], co.main)  # N-0003-B sorts among them, blocks nothing
     receive(co.grandfather, ["N-0001"], co.main)  # another item's serial does not block the number
     set_settings(auto_serial_enabled=True, auto_serial_prefix="N-", auto_serial_length=4,
                  auto_serial_next_number=1)
