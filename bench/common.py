@@ -7,7 +7,7 @@ import resource
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,24 +124,29 @@ def arguments(description: str):
     return parser.parse_args()
 
 
-def on_each_database(which: str, name: str, prepare, measure) -> dict:
-    """Migrate a fresh database of each kind asked for, prepare it, and measure it: {kind: figures}."""
+@contextmanager
+def prepared_databases(which: str, name: str, prepare):
+    """Fresh databases of each kind asked for, migrated and prepared, all open at once: {kind: url}."""
     import tempfile
 
-    results = {}
-    if which in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / (name + '.sqlite3')}"
+    with ExitStack() as stack:
+        urls = {}
+        if which in ("sqlite", "both"):
+            directory = stack.enter_context(tempfile.TemporaryDirectory())
+            urls["sqlite"] = f"sqlite:///{Path(directory) / (name + '.sqlite3')}"
+        if which in ("postgresql", "both"):
+            admin_url = stack.enter_context(postgres_server())
+            urls["postgresql"] = create_postgres_database(admin_url, f"sos_serial_{name}")
+        for url in urls.values():
             migrate(url)
             prepare(url)
-            results["sqlite"] = measure(url, "sqlite")
-    if which in ("postgresql", "both"):
-        with postgres_server() as admin_url:
-            url = create_postgres_database(admin_url, f"sos_serial_{name}")
-            migrate(url)
-            prepare(url)
-            results["postgresql"] = measure(url, "postgresql")
-    return results
+        yield urls
+
+
+def on_each_database(which: str, name: str, prepare, measure) -> dict:
+    """Prepare a database of each kind asked for and measure each in turn: {kind: figures}."""
+    with prepared_databases(which, name, prepare) as urls:
+        return {kind: measure(url, kind) for kind, url in urls.items()}
 
 
 def save_results(name: str, payload: dict) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 from datetime import date
 
-from .common import arguments, machine, make_app, on_each_database, run_child, save_results, settle
+from .common import arguments, machine, make_app, prepared_databases, run_child, save_results, settle
 
 RECEIPT = 100_000
 SHIPMENT = 30_000
@@ -59,24 +59,32 @@ def seed(url: str, units: int) -> None:
         db.engine.dispose()
 
 
-def measure(url: str, label: str) -> dict:
-    """Each scenario ROUNDS times, in turn, each in its own process; the median counts.
+def measure(urls: dict[str, str]) -> dict:
+    """Each scenario ROUNDS times on each database, each run in its own process: {kind: figures}.
 
-    Single runs on these shared machines differed by up to half from one minute to the next,
-    on both databases; the median of a few runs taken in the same session is what compares.
+    The databases take turns, scenario by scenario: single runs on these shared machines
+    differed by up to half from one minute to the next, and a database measured a quarter of an
+    hour after the other met a different machine. Run next to each other, the two see the same
+    minutes, and their ratio is taken round by round as well as from the medians.
     """
-    runs = {scenario: [] for scenario in SCENARIOS}
+    runs = {kind: {scenario: [] for scenario in SCENARIOS} for kind in urls}
     for round_ in range(ROUNDS):
         for scenario in SCENARIOS:
-            settle(url)
-            shown = run_child("bench.posting_child", url, scenario, str(round_))
-            runs[scenario].append(shown)
-            print(f"  {label:10} {scenario:6} round {round_ + 1}  {shown['seconds']:7.3f} s"
-                  f"  peak {shown['peak_rss_mb']:6.1f} MB  ({shown['rows']:,} rows)", flush=True)
+            for kind, url in urls.items():
+                settle(url)
+                shown = run_child("bench.posting_child", url, scenario, str(round_))
+                runs[kind][scenario].append(shown)
+                print(f"  {kind:10} {scenario:6} round {round_ + 1}  {shown['seconds']:7.3f} s"
+                      f"  peak {shown['peak_rss_mb']:6.1f} MB  ({shown['rows']:,} rows)", flush=True)
+    return {kind: _figures(taken) for kind, taken in runs.items()}
+
+
+def _figures(runs: dict) -> dict:
     figures = {}
     for scenario, taken in runs.items():
-        times = sorted(r["seconds"] for r in taken)
-        figures[scenario] = {"seconds": statistics.median(times), "fastest": times[0], "slowest": times[-1],
+        times = [r["seconds"] for r in taken]  # in round order, for the round-by-round ratios
+        ordered = sorted(times)
+        figures[scenario] = {"seconds": statistics.median(times), "fastest": ordered[0], "slowest": ordered[-1],
                              "runs": times, "peak_rss_mb": max(r["peak_rss_mb"] for r in taken),
                              "rows": taken[0]["rows"], "date": taken[0]["date"]}
     raw = figures["raw"]["seconds"]
@@ -90,7 +98,8 @@ def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     print(f"Machine: {machine()}")
     print(f"Database holds {args.units:,} serial units before each measurement. Targets: {TARGETS}.")
-    results = on_each_database(args.db, "bench", lambda url: seed(url, args.units), measure)
+    with prepared_databases(args.db, "bench", lambda url: seed(url, args.units)) as urls:
+        results = measure(urls)
     print(_summary(results))
     save_results("posting", {"units": args.units, **results})
 
@@ -109,8 +118,10 @@ def _summary(results: dict) -> str:
     if "sqlite" in results and "postgresql" in results:
         lines.append("")
         for scenario in SCENARIOS[1:]:
-            pg, lite = results["postgresql"][scenario]["seconds"], results["sqlite"][scenario]["seconds"]
-            lines.append(f"PostgreSQL/SQLite {scenario}: {pg / lite:.2f}")
+            pg, lite = results["postgresql"][scenario], results["sqlite"][scenario]
+            by_round = sorted(p / s for p, s in zip(pg["runs"], lite["runs"]))
+            lines.append(f"PostgreSQL/SQLite {scenario}: {pg['seconds'] / lite['seconds']:.2f} by medians, "
+                         f"{by_round[0]:.2f}–{by_round[-1]:.2f} round by round")
     return "\n".join(lines)
 
 
