@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 
-from sqlalchemy import BigInteger, Table, any_, bindparam, cast, func, select, text, true
+from sqlalchemy import BigInteger, Table, any_, bindparam, cast, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
@@ -128,14 +128,18 @@ def _references_checked_here(connection, cursor, write: Write) -> bool:
     # Rewrite rules are switched off by the same setting, so a table with one keeps its triggers.
     query = ("SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = %(table)s::regclass"
              " AND t.tgtype & %(event)s <> 0 AND t.tgenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
-             " WHERE c.oid = t.tgconstraint AND c.contype = 'f'))"
-             " OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = %(table)s::regclass"
-             " AND r.rulename <> '_RETURN'), "
+             f" WHERE c.oid = t.tgconstraint AND c.contype = 'f')) OR {_RULES_ON}, "
              "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")
     if connection.dialect.server_version_info >= (15,):
         query += " OR has_parameter_privilege('session_replication_role', 'SET')"
-    other_triggers, may_switch = cursor.execute(query, {"table": write.table.name, "event": write.event}).fetchone()
+    other_triggers, may_switch = cursor.execute(
+        query, {"table": write.table.name, "tables": [write.table.name], "event": write.event}).fetchone()
     return may_switch and not other_triggers
+
+
+# Whether any of %(tables)s has a rewrite rule (CREATE RULE), past the one every view has.
+_RULES_ON = ("EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = ANY(%(tables)s::regclass[])"
+             " AND r.rulename <> '_RETURN')")
 
 
 def has_rewrite_rules(session, tables) -> bool:
@@ -144,9 +148,8 @@ def has_rewrite_rules(session, tables) -> bool:
     PostgreSQL refuses most rules on tables written inside a WITH, so statements that would
     write them that way are split up instead.
     """
-    return session.scalar(text("SELECT EXISTS (SELECT 1 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
-                               "WHERE c.relname = ANY(:names) AND r.rulename <> '_RETURN')"),
-                          {"names": [table.name for table in tables]})
+    names = [table.name for table in tables]
+    return session.connection().exec_driver_sql(f"SELECT {_RULES_ON}", {"tables": names}).scalar()
 
 
 def _hold_references(cursor, table, same) -> None:
