@@ -1,6 +1,7 @@
 """sos-serial: serial-number inventory for an Odoo-style ERP, hosted in Flask + Flask-Admin.
 
-``create_app()`` is the one place that knows every part and wires them together.
+``create_app()`` is the one place that knows every part and wires them together. Flask finds it by
+name, so ``flask --app sos_serial ...`` runs the installed package from any folder.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .extensions import csrf, db, login_manager, migrate
     from sos_serial.views import init_admin
 
-    app = Flask(__name__, instance_path=os.environ.get("SOS_SERIAL_INSTANCE_PATH") or None)
+    app = Flask(__name__, instance_path=instance_path())
     config = dict(config or {})
     app.config.from_mapping(default_config(app.instance_path, config))
     app.config.update(config)
@@ -39,6 +40,15 @@ def create_app(config: dict | None = None) -> Flask:
     init_admin(app)
     init_api(app)
     return app
+
+
+def instance_path() -> str:
+    """SOS_SERIAL_INSTANCE_PATH, else ./instance in the folder the app is started from.
+
+    Flask's own default lies inside the installation (``<prefix>/var/...``), where an installed
+    wheel's database and secret key would be lost with the virtual environment.
+    """
+    return os.path.abspath(os.environ.get("SOS_SERIAL_INSTANCE_PATH") or "instance")
 
 
 def _migrations_dir() -> Path:

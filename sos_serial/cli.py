@@ -1,4 +1,4 @@
-"""Command-line tools: users and API tokens, and the demo data (`flask --app wsgi --help`)."""
+"""Command-line tools: users and API tokens, and the demo data (`flask --app sos_serial --help`)."""
 from __future__ import annotations
 
 import secrets

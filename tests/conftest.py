@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,17 +89,30 @@ def migrated_database(db_backend, tmp_path_factory, request):
         _migrate(url)
         yield url
         return
-    admin_url = request.getfixturevalue("postgres_admin_url")
-    name = f"sos_serial_test_{uuid.uuid4().hex[:10]}"
+    with _new_postgres_database(request.getfixturevalue("postgres_admin_url"), "sos_serial_test") as url:
+        _migrate(url)
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_database(postgres_admin_url):
+    """The URL of a PostgreSQL database that nothing has migrated yet, dropped after the test."""
+    with _new_postgres_database(postgres_admin_url, "sos_serial_empty") as url:
+        yield url
+
+
+@contextmanager
+def _new_postgres_database(admin_url: str, prefix: str):
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-    _migrate(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 # One app per database URL for the whole run: building the admin's routes costs more than most

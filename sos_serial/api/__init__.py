@@ -44,7 +44,7 @@ def authenticate():
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if user is None:
         return problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'. "
-                       "An administrator issues one with: flask --app wsgi users token NAME")
+                       "An administrator issues one with: flask --app sos_serial users token NAME")
     g.api_user = user
     return None
 

@@ -1,0 +1,1 @@
+"""Alembic revisions of the module's own schema (Alembic skips this file)."""
