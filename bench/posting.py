@@ -8,7 +8,15 @@ from __future__ import annotations
 import statistics
 from datetime import date
 
-from .common import arguments, machine, make_app, prepared_databases, run_child, save_results, settle
+from .common import (
+    arguments,
+    machine,
+    make_app,
+    prepared_databases,
+    run_child,
+    save_results,
+    settle,
+)
 
 RECEIPT = 100_000
 SHIPMENT = 30_000
@@ -21,9 +29,16 @@ def seed(url: str, units: int) -> None:
     """Master data, then `units` serial units of one item in stock, written in bulk."""
     from sqlalchemy import insert, text
 
+    from sos_serial.database.guard import posting_scope
     from sos_serial.extensions import db
-    from sos_serial.guard import posting_scope
-    from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Settings
+    from sos_serial.models import (
+        Customer,
+        Item,
+        Location,
+        SerialHistory,
+        SerialUnit,
+        Settings,
+    )
 
     app = make_app(url)
     with app.app_context():

@@ -70,9 +70,9 @@ def _raw_insert(session, items, location) -> tuple[float, int]:
 
 
 def main(url: str, kind: str, round_: int) -> None:
+    from sos_serial.engine.posting import post_transaction
+    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
-    from sos_serial.posting import post_transaction
-    from sos_serial.posting_request import PostingRequest
 
     app = make_app(url)
     with app.app_context():

@@ -21,10 +21,10 @@ def _prepare(url: str, units: int) -> None:
     """The seeded units, 30,000 of them shipped (so customers and history have rows), and a user."""
     from sqlalchemy import text
 
+    from sos_serial.engine.posting import post_transaction
+    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
     from sos_serial.models import User
-    from sos_serial.posting import post_transaction
-    from sos_serial.posting_request import PostingRequest
 
     seed(url, units)
     app = make_app(url)

@@ -15,11 +15,10 @@ __all__ = ["create_app"]
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. ``config`` overrides the environment-derived defaults."""
-    from . import auth, cli, database, guard, plugins
-    from .api import init_app as init_api
+    from . import api, database, ops, plugins, security
     from .config import default_config
     from .extensions import csrf, db, login_manager, migrate
-    from sos_serial.views import init_admin
+    from .views import init_admin
 
     app = Flask(__name__, instance_path=instance_path())
     config = dict(config or {})
@@ -27,18 +26,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
 
     db.init_app(app)
-    with app.app_context():
-        database.configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     plugins.init_app(app)
-    guard.install(db.session)
+    database.init_app(app)
 
-    auth.init_app(app)
-    cli.init_app(app)
+    security.init_app(app)
+    ops.init_app(app)
     init_admin(app)
-    init_api(app)
+    api.init_app(app)
     return app
 
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
-from .errors import InvalidInput
+from sos_serial.errors import InvalidInput
 
 SCALE = 4
 _QUANTUM = Decimal(1).scaleb(-SCALE)  # 0.0001

@@ -21,7 +21,15 @@ from sqlalchemy import select
 
 from sos_serial.extensions import db
 from sos_serial.models import (
-    ApiToken, Customer, Item, Location, SerialUnit, Settings, User, Vendor, Warranty,
+    ApiToken,
+    Customer,
+    Item,
+    Location,
+    SerialUnit,
+    Settings,
+    User,
+    Vendor,
+    Warranty,
 )
 
 API = "/api/v1"

@@ -14,14 +14,25 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from sos_serial.engine.posting import create_serial_unit, post_transaction
+from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
 from sos_serial.models import (
-    CostLayer, Customer, Item, Location, SerialHistory, SerialUnit, Settings, StockLevel, TransactionLine,
-    TransactionLineSerial, User, Vendor, Warranty,
+    CostLayer,
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Settings,
+    StockLevel,
+    TransactionLine,
+    TransactionLineSerial,
+    User,
+    Vendor,
+    Warranty,
 )
 from sos_serial.models.serial_unit import serial_key
-from sos_serial.posting import create_serial_unit, post_transaction
-from sos_serial.posting_request import PostingRequest
 
 DATE = "2026-01-05"
 

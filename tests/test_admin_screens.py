@@ -2,10 +2,10 @@
 from decimal import Decimal
 
 import pytest
-
 from conftest import csrf_token_from
+
+from sos_serial.database.guard import posting_scope
 from sos_serial.extensions import db
-from sos_serial.guard import posting_scope
 from sos_serial.models import Item, Location, Settings, Warranty
 
 RAW_DATABASE_TEXT = ("IntegrityError", "sqlite3.", "psycopg", "UNIQUE constraint", "duplicate key", "Traceback")

@@ -2,11 +2,26 @@
 import re
 
 import pytest
-
 from api_helpers import (  # noqa: F401
-    API, ApiClient, admin, anonymous, api, assert_problem, clerk, each_case, issue_token, line, post_doc, receive, ship,
-    snapshot, support, tokens, world,
+    API,
+    ApiClient,
+    admin,
+    anonymous,
+    api,
+    assert_problem,
+    clerk,
+    each_case,
+    issue_token,
+    line,
+    post_doc,
+    receive,
+    ship,
+    snapshot,
+    support,
+    tokens,
+    world,
 )
+
 from sos_serial.extensions import db
 from sos_serial.models import User
 

@@ -1,9 +1,18 @@
 """Items through the API: create, read, change; tracking rules; money as decimal strings."""
 import pytest
-
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, each_case, problem_text, receive, receive_plain, set_settings, snapshot,
-    tokens, world,
+    admin,
+    api,
+    assert_problem,
+    clerk,
+    each_case,
+    problem_text,
+    receive,
+    receive_plain,
+    set_settings,
+    snapshot,
+    tokens,
+    world,
 )
 
 ITEM_KEYS = {"id", "name", "sku", "track_serials", "warranty_id", "cost", "quantity_on_hand", "value"}

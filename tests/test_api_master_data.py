@@ -1,8 +1,15 @@
 """Locations, customers, vendors, warranty definitions and settings through the API."""
 import pytest
-
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, each_case, snapshot, support, tokens, world,
+    admin,
+    api,
+    assert_problem,
+    clerk,
+    each_case,
+    snapshot,
+    support,
+    tokens,
+    world,
 )
 
 NAMED = ["locations", "customers", "vendors"]

@@ -6,9 +6,20 @@ the body fields tried on each write come from that operation's schema in openapi
 import re
 
 import pytest
-
 from api_helpers import (  # noqa: F401
-    API, admin, api, assert_problem, clerk, line, post_doc, receive, receive_plain, ship, snapshot, support, tokens,
+    API,
+    admin,
+    api,
+    assert_problem,
+    clerk,
+    line,
+    post_doc,
+    receive,
+    receive_plain,
+    ship,
+    snapshot,
+    support,
+    tokens,
     world,
 )
 

@@ -4,9 +4,20 @@ import re
 from datetime import date
 
 import pytest
-
 from api_helpers import (  # noqa: F401
-    API, admin, anonymous, api, assert_problem, clerk, line, post_doc, receive, ship, support, tokens, world,
+    API,
+    admin,
+    anonymous,
+    api,
+    assert_problem,
+    clerk,
+    line,
+    post_doc,
+    receive,
+    ship,
+    support,
+    tokens,
+    world,
 )
 
 METHODS = {"get", "put", "post", "patch", "delete"}

@@ -2,9 +2,20 @@
 import html
 
 import pytest
-
 from api_helpers import (  # noqa: F401
-    admin, anonymous, api, assert_problem, clerk, line, post_doc, receive, receive_plain, ship, support, tokens, world,
+    admin,
+    anonymous,
+    api,
+    assert_problem,
+    clerk,
+    line,
+    post_doc,
+    receive,
+    receive_plain,
+    ship,
+    support,
+    tokens,
+    world,
 )
 
 

@@ -1,10 +1,23 @@
 """Serial units through the API: search, read, add directly, correct warranty and notes, history, pickers."""
 import pytest
-
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, each_case, find_unit, line, post_doc, problem_text, receive, ship, snapshot,
-    support, tokens, world,
+    admin,
+    api,
+    assert_problem,
+    clerk,
+    each_case,
+    find_unit,
+    line,
+    post_doc,
+    problem_text,
+    receive,
+    ship,
+    snapshot,
+    support,
+    tokens,
+    world,
 )
+
 from sos_serial.extensions import db
 from sos_serial.models import User
 

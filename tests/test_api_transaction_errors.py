@@ -1,9 +1,20 @@
 """POST /transactions refusals: each with the status and the field the contract names, nothing written."""
 import pytest
-
 from api_helpers import (  # noqa: F401
-    admin, api, assert_problem, clerk, each_case, line, post_doc, problem_text, receive, receive_plain, ship, snapshot,
-    tokens, world,
+    admin,
+    api,
+    assert_problem,
+    clerk,
+    each_case,
+    line,
+    post_doc,
+    problem_text,
+    receive,
+    receive_plain,
+    ship,
+    snapshot,
+    tokens,
+    world,
 )
 
 

@@ -1,8 +1,19 @@
 """POST /transactions: every transaction type posts, answers 201 with its lines, and reads back."""
 import pytest
-
 from api_helpers import (  # noqa: F401
-    DATE, admin, api, clerk, find_unit, line, post_doc, receive, receive_plain, set_settings, ship, tokens, world,
+    DATE,
+    admin,
+    api,
+    clerk,
+    find_unit,
+    line,
+    post_doc,
+    receive,
+    receive_plain,
+    set_settings,
+    ship,
+    tokens,
+    world,
 )
 
 LINE_KEYS = {"item_id", "quantity", "unit_cost", "cost", "role", "serials"}

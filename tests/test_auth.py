@@ -1,10 +1,10 @@
 """Signing in, role rights on every admin page, and CSRF on every form."""
 import pytest
-
 from conftest import PASSWORD, csrf_token_from
-from sos_serial.auth import user_for_token
+
 from sos_serial.extensions import db
 from sos_serial.models import ApiToken, User
+from sos_serial.security.auth import user_for_token
 
 ADMIN_PAGES = ["/admin/", "/admin/items/", "/admin/serial_inventory/", "/admin/warranties/",
                "/admin/locations/", "/admin/customers/", "/admin/vendors/", "/admin/serial_history/",

@@ -1,7 +1,7 @@
 """The posting's bulk writes: values stored exactly, and every reference still checked.
 
 On PostgreSQL the posting copies rows with the per-row foreign-key triggers off when it can
-check the references itself (sos_serial/bulk.py); these tests hold it to the same guarantees
+check the references itself (sos_serial/database/bulk.py); these tests hold it to the same guarantees
 the triggers give, and show where it must leave the triggers on.
 """
 import uuid
@@ -9,18 +9,17 @@ from contextlib import contextmanager
 
 import pytest
 from flask import current_app
+from posting_helpers import count, make_company, receive, receive_plain, ship, unit
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from sos_serial import bulk
-from sos_serial.bulk import bulk_insert, one_of
+from sos_serial.database import bulk
+from sos_serial.database.bulk import bulk_insert, one_of
+from sos_serial.database.guard import posting_scope
 from sos_serial.errors import Conflict
-from sos_serial.guard import posting_scope
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialHistory, SerialUnit, TransactionLineSerial
 from sos_serial.plugins import EXTENSION_KEY
-
-from posting_helpers import count, make_company, receive, receive_plain, ship, unit
 
 # Characters each storage path must carry through untouched: COPY's escapes (backslash, tab
 # sequences written as text), JSON's (quotes, backslash), and text beyond ASCII.

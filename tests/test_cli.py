@@ -1,7 +1,7 @@
 """The command-line tools exactly as API.md names them."""
-from sos_serial.auth import user_for_token
 from sos_serial.extensions import db
 from sos_serial.models import Item, User, Warranty
+from sos_serial.security.auth import user_for_token
 
 
 def test_users_create_with_password(app, runner):

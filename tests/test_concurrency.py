@@ -15,14 +15,24 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
 from sos_serial.models import (
-    ApiToken, Customer, Item, Location, SerialHistory, SerialUnit, Settings, Transaction, TransactionLine,
-    TransactionLineSerial, User, Vendor,
+    ApiToken,
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Settings,
+    Transaction,
+    TransactionLine,
+    TransactionLineSerial,
+    User,
+    Vendor,
 )
 from sos_serial.models.serial_unit import IN_STOCK, SHIPPED, serial_key
-from sos_serial.posting import post_transaction
-from sos_serial.posting_request import PostingRequest
 
 ROUNDS = 50
 DATE = "2026-03-02"

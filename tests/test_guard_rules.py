@@ -5,10 +5,17 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, func, insert, literal, select, update
 
+from sos_serial.database.guard import posting_scope
 from sos_serial.errors import Conflict, PermissionDenied, RuleFailed
 from sos_serial.extensions import db
-from sos_serial.guard import posting_scope
-from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Settings
+from sos_serial.models import (
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Settings,
+)
 from sos_serial.models.serial_unit import serial_key
 
 

@@ -2,17 +2,31 @@
 import logging
 
 import pytest
+from posting_helpers import (
+    count,
+    figures,
+    line,
+    make_company,
+    post,
+    receive,
+    receive_plain,
+    set_settings,
+    settings,
+    snapshot,
+    stock_at,
+    unit,
+)
 from sqlalchemy import func, select
 
-import sos_serial.posting as posting_module
+import sos_serial.engine.posting as posting_module
 from sos_serial.errors import Conflict, RuleFailed
 from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
-from sos_serial.models import SerialHistory, SerialUnit, StockLevel, TransactionLineSerial
-
-from posting_helpers import (
-    count, figures, line, make_company, post, receive, receive_plain, set_settings, settings, snapshot, stock_at,
-    unit,
+from sos_serial.models import (
+    SerialHistory,
+    SerialUnit,
+    StockLevel,
+    TransactionLineSerial,
 )
 
 
@@ -148,7 +162,7 @@ def test_a_refused_line_among_good_ones_changes_nothing(co):
 
 def test_a_failing_notification_does_not_undo_the_posting(co, plugin, caplog):
     plugin.notify = RuntimeError("mail server down")
-    with caplog.at_level(logging.ERROR, logger="sos_serial.posting"):
+    with caplog.at_level(logging.ERROR, logger="sos_serial.engine.posting"):
         document = post(type="shipment", location_id=co.main, customer_id=co.acme,
                         lines=[line(co.clock, 1, serials=["CLK-1"])])
     assert plugin.seen[-1] == document.number

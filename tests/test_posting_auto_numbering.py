@@ -2,16 +2,25 @@
 import re
 
 import pytest
+from posting_helpers import (
+    count,
+    line,
+    line_serials,
+    lines_of,
+    make_company,
+    post,
+    receive,
+    set_settings,
+    settings,
+    snapshot,
+    unit,
+    units_of,
+)
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialUnit
-
-from posting_helpers import (
-    count, line, line_serials, lines_of, make_company, post, receive, set_settings, settings, snapshot, unit,
-    units_of,
-)
 
 
 @pytest.fixture

@@ -2,12 +2,20 @@
 import codecs
 
 import pytest
+from posting_helpers import (
+    count,
+    line,
+    line_serials,
+    lines_of,
+    make_company,
+    post,
+    snapshot,
+    units_of,
+)
 
+from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialUnit
-from sos_serial.serial_csv import read_serials_csv
-
-from posting_helpers import count, line, line_serials, lines_of, make_company, post, snapshot, units_of
 
 
 @pytest.fixture

@@ -3,15 +3,24 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from posting_helpers import (
+    count,
+    create_serial_unit,
+    figures,
+    history,
+    line,
+    make_company,
+    post,
+    receive,
+    ship,
+    snapshot,
+    unit,
+)
 from sqlalchemy import select
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
-
-from posting_helpers import (
-    count, create_serial_unit, figures, history, line, make_company, post, receive, ship, snapshot, unit,
-)
 
 
 @pytest.fixture

@@ -1,12 +1,22 @@
 """Documents that take existing units: where each unit must be, and where each kind puts it."""
 import pytest
+from posting_helpers import (
+    count,
+    figures,
+    history,
+    line,
+    line_serials,
+    lines_of,
+    make_company,
+    post,
+    receive,
+    ship,
+    snapshot,
+    unit,
+)
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialHistory, TransactionLineSerial
-
-from posting_helpers import (
-    count, figures, history, line, line_serials, lines_of, make_company, post, receive, ship, snapshot, unit,
-)
 
 
 @pytest.fixture

@@ -1,10 +1,19 @@
 """Items tracked by quantity only: stock per location, never below zero, and no serials."""
 import pytest
+from posting_helpers import (
+    count,
+    figures,
+    line,
+    lines_of,
+    make_company,
+    post,
+    receive_plain,
+    snapshot,
+    stock_at,
+)
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialHistory, SerialUnit
-
-from posting_helpers import count, figures, line, lines_of, make_company, post, receive_plain, snapshot, stock_at
 
 
 @pytest.fixture

@@ -2,14 +2,24 @@
 from decimal import Decimal
 
 import pytest
+from posting_helpers import (
+    count,
+    figures,
+    history,
+    line,
+    line_serials,
+    lines_of,
+    make_company,
+    post,
+    receive,
+    ship,
+    snapshot,
+    unit,
+    units_of,
+)
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialUnit
-
-from posting_helpers import (
-    count, figures, history, line, line_serials, lines_of, make_company, post, receive, ship, snapshot, unit,
-    units_of,
-)
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from sos_serial.engine.posting_request import MalformedRequest, PostingRequest
 from sos_serial.errors import InvalidInput
-from sos_serial.posting_request import MalformedRequest, PostingRequest
 
 
 def doc(**changes):

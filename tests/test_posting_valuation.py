@@ -2,14 +2,23 @@
 from decimal import Decimal
 
 import pytest
+from posting_helpers import (
+    figures,
+    line,
+    lines_of,
+    make_company,
+    open_layers,
+    post,
+    receive,
+    receive_plain,
+    set_settings,
+    ship,
+    unit,
+)
 from sqlalchemy import func, select
 
 from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
-
-from posting_helpers import (
-    figures, line, lines_of, make_company, open_layers, post, receive, receive_plain, set_settings, ship, unit,
-)
 
 
 @pytest.fixture

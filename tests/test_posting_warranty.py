@@ -3,11 +3,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
-from sos_serial.models import Item
-from sos_serial.warranty_dates import add_period
-
 from posting_helpers import line, make_company, post, receive, ship, unit
+
+from sos_serial.engine.warranty_dates import add_period
+from sos_serial.models import Item
 
 
 @pytest.fixture

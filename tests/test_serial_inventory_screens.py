@@ -11,16 +11,23 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-
-from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
-from sqlalchemy import event, func, select
-
 from conftest import csrf_token_from
 from posting_helpers import receive, ship
+from sqlalchemy import event, func, select
+
+from sos_serial.engine.serial_unit_edits import edit_serial_unit
 from sos_serial.extensions import db
-from sos_serial.models import ColumnPreference, Customer, Item, Location, SerialHistory, SerialUnit, Transaction, User
-from sos_serial.models.serial_unit import serial_key
-from sos_serial.serial_unit_edits import edit_serial_unit
+from sos_serial.models import (
+    ColumnPreference,
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Transaction,
+    User,
+)
+from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS, serial_key
 from sos_serial.views.csv_export import neutralise_cell
 
 LIST = "/admin/serial_inventory/"

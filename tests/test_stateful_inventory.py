@@ -31,19 +31,44 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 from sqlalchemy import func, select
 
+from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.errors import Conflict, InvalidInput, SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import (
-    ApiToken, CostLayer, Customer, Item, Location, SerialHistory, SerialUnit, Settings, StockLevel, Transaction,
-    TransactionLine, TransactionLineSerial, User, Vendor, Warranty,
+    ApiToken,
+    CostLayer,
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Settings,
+    StockLevel,
+    Transaction,
+    TransactionLine,
+    TransactionLineSerial,
+    User,
+    Vendor,
+    Warranty,
 )
-from sos_serial.models.serial_unit import ADJUSTED_OUT, IN_STOCK, RENTED, SHIPPED, USED, serial_key
-from sos_serial.posting import post_transaction
-from sos_serial.posting_request import PostingRequest
+from sos_serial.models.serial_unit import (
+    ADJUSTED_OUT,
+    IN_STOCK,
+    RENTED,
+    SHIPPED,
+    USED,
+    serial_key,
+)
 
 DATE = "2026-04-01"
 LEFT_STOCK = (SHIPPED, ADJUSTED_OUT, USED)

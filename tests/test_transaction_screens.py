@@ -2,12 +2,12 @@
 import re
 
 import pytest
-
 from conftest import csrf_token_from
+
+from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction
-from sos_serial.posting import post_transaction
-from sos_serial.posting_request import PostingRequest
 
 
 @pytest.fixture

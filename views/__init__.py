@@ -10,8 +10,16 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from sos_serial.extensions import db
+from sos_serial.models import (
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Vendor,
+    Warranty,
+)
 from sos_serial.money import format_money
-from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit, Vendor, Warranty
 
 from .dashboard import DashboardView
 from .item import ItemView
@@ -20,9 +28,9 @@ from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
 from .transaction import TransactionView
+from .warranty import WarrantyView
 from .warranty_expiring_report import WarrantyExpiringReportView
 from .warranty_lookup import WarrantyLookupView
-from .warranty import WarrantyView
 
 # Templates and static files of the screens (the login page included).
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")

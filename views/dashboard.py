@@ -4,10 +4,10 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from sos_serial.auth import can
 from sos_serial.extensions import db
 from sos_serial.models import Item, SerialUnit, Transaction
 from sos_serial.models.serial_unit import STATUS_LABELS
+from sos_serial.security.auth import can
 
 
 class DashboardView(AdminIndexView):

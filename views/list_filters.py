@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import (
-    DateGreaterFilter, DateSmallerFilter, FilterEqual, FilterGreater, FilterSmaller,
+    DateGreaterFilter,
+    DateSmallerFilter,
+    FilterEqual,
+    FilterGreater,
+    FilterSmaller,
 )
 from flask_admin.model.filters import BaseDateFilter
 from sqlalchemy import select

@@ -9,9 +9,9 @@ from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from sos_serial.auth import can
-from sos_serial.db_errors import describe_integrity_error
+from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.errors import SerialInventoryError
+from sos_serial.security.auth import can
 
 log = logging.getLogger(__name__)
 

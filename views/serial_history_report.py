@@ -6,13 +6,26 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from markupsafe import Markup
 from sqlalchemy import or_, select
 
-from sos_serial.api.serial_search import prefix_conditions
+from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit, Transaction
 
 from .csv_export import SafeCsvExport
-from .history_rows import EVENT_LABELS, HistoryNames, change_lines, event_label, status_label
-from .list_filters import DateFromFilter, DateToFilter, LookupFilter, LookupOptions, customers, tracked_items
+from .history_rows import (
+    EVENT_LABELS,
+    HistoryNames,
+    change_lines,
+    event_label,
+    status_label,
+)
+from .list_filters import (
+    DateFromFilter,
+    DateToFilter,
+    LookupFilter,
+    LookupOptions,
+    customers,
+    tracked_items,
+)
 from .secured_view import SecuredModelView
 
 

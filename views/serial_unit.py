@@ -9,25 +9,44 @@ from flask_admin.form.fields import Select2Field
 from flask_admin.model.template import TemplateLinkRowAction
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
-from sos_serial.api.serial_search import prefix_conditions
+from sos_serial.engine.posting import create_serial_unit
+from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.serial_unit_edits import NOTES_MAX, edit_serial_unit
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
 from sos_serial.money import format_money
-from sos_serial.posting import create_serial_unit
-from sos_serial.serial_unit_edits import NOTES_MAX, edit_serial_unit
 
 from .column_chooser import ColumnChooser
 from .csv_export import SafeCsvExport
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .list_filters import (
-    DateAfterFilter, DateBeforeFilter, LookupFilter, LookupOptions, customers, locations, tracked_items,
+    DateAfterFilter,
+    DateBeforeFilter,
+    LookupFilter,
+    LookupOptions,
+    customers,
+    locations,
+    tracked_items,
 )
 from .secured_view import SecuredModelView
 

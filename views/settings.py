@@ -10,7 +10,12 @@ from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Settings
 from sos_serial.models.settings import (
-    AUTO_SERIAL_MODES, PLANS, SETTINGS_GROUPS, VALUATION_METHODS, apply_settings, settings_as_dict,
+    AUTO_SERIAL_MODES,
+    PLANS,
+    SETTINGS_GROUPS,
+    VALUATION_METHODS,
+    apply_settings,
+    settings_as_dict,
 )
 
 from .secured_view import SecuredBaseView

@@ -9,17 +9,17 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from sos_serial.auth import can
+from sos_serial.engine.packing_list import packing_list_context
+from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting_request import PostingRequest
+from sos_serial.engine.queries import line_serials
+from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction, Vendor
 from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED
 from sos_serial.models.transaction import RENTAL_RETURN, RETURN, SHIPMENT, TYPE_LABELS
-from sos_serial.packing_list import packing_list_context
-from sos_serial.posting import post_transaction
-from sos_serial.posting_request import PostingRequest
-from sos_serial.api.representations import line_serials
-from sos_serial.serial_search import prefix_conditions
+from sos_serial.security.auth import can
 
 from .secured_view import SecuredModelView
 from .transaction_form import HEADER_FIELDS, OPTIONAL_HEADER, TransactionInput
@@ -124,7 +124,7 @@ class TransactionView(SecuredModelView):
     @expose("/details/")
     def details_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
-        serials = line_serials([line.id for line in document.lines])
+        serials = line_serials(db.session, [line.id for line in document.lines])
         return self.render("sos/transaction_details.html", document=document, serials=serials,
                            is_shipment=document.type == SHIPMENT)
 
@@ -133,7 +133,7 @@ class TransactionView(SecuredModelView):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
         if document.type != SHIPMENT:
             abort(404)
-        return render_template("sos/packing_list.html", **packing_list_context(document))
+        return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
 
 
 def _summary(document) -> str:

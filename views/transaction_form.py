@@ -10,7 +10,16 @@ import re
 from dataclasses import dataclass, field
 
 from sos_serial.models.transaction import (
-    ADJUSTMENT, BUILD, ITEM_RECEIPT, PICK_TICKET, PROCESS, RENTAL, RENTAL_RETURN, RETURN, SHIPMENT, TRANSFER,
+    ADJUSTMENT,
+    BUILD,
+    ITEM_RECEIPT,
+    PICK_TICKET,
+    PROCESS,
+    RENTAL,
+    RENTAL_RETURN,
+    RETURN,
+    SHIPMENT,
+    TRANSFER,
 )
 
 _LINE_FIELD = re.compile(r"^lines-(\d+)-(\w+)$")

@@ -6,12 +6,12 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
-from sos_serial.auth import can
+from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.warranty_status import coverage
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import STATUS_LABELS, serial_key
-from sos_serial.serial_search import prefix_conditions
-from sos_serial.warranty_status import coverage
+from sos_serial.security.auth import can
 
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .secured_view import SecuredBaseView

@@ -7,10 +7,15 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from sos_serial.auth import can, user_for_token
-from sos_serial.db_errors import describe_integrity_error
-from sos_serial.errors import Conflict, FieldError, PermissionDenied, SerialInventoryError
+from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.errors import (
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    SerialInventoryError,
+)
 from sos_serial.extensions import csrf, db
+from sos_serial.security.auth import can, user_for_token
 
 from .request_parsing import MAX_INT
 

@@ -10,7 +10,14 @@ from sos_serial.models.serial_unit import IN_STOCK
 from . import bp, require
 from .representations import item_json, page_json, serial_unit_json
 from .request_parsing import (
-    bool_field, id_field, json_body, money_field, pagination, query_int, refuse_unknown, text_field,
+    bool_field,
+    id_field,
+    json_body,
+    money_field,
+    pagination,
+    query_int,
+    refuse_unknown,
+    text_field,
 )
 from .serial_search import prefix_filter
 

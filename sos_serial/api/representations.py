@@ -1,10 +1,8 @@
 """The API's JSON shapes of items, warranties, serial units and transactions (API.md)."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
+from sos_serial.engine.queries import line_serials
 from sos_serial.extensions import db
-from sos_serial.models import SerialUnit, TransactionLineSerial
 from sos_serial.money import format_money
 
 
@@ -36,22 +34,8 @@ def serial_unit_json(unit) -> dict:
             "notes": unit.notes, "version": unit.version}
 
 
-def line_serials(line_ids) -> dict[int, list[str]]:
-    """Each line's serials, in one query for the whole document."""
-    serials: dict[int, list[str]] = {line_id: [] for line_id in line_ids}
-    rows = db.session.execute(
-        select(TransactionLineSerial.line_id, SerialUnit.serial_number)
-        .join(SerialUnit, SerialUnit.id == TransactionLineSerial.serial_unit_id)
-        .where(TransactionLineSerial.line_id.in_(line_ids))
-        .order_by(TransactionLineSerial.line_id, SerialUnit.id)
-    )
-    for line_id, serial in rows:
-        serials[line_id].append(serial)
-    return serials
-
-
 def transaction_json(document) -> dict:
-    serials = line_serials([line.id for line in document.lines]) if document.lines else {}
+    serials = line_serials(db.session, [line.id for line in document.lines]) if document.lines else {}
     return {
         "id": document.id, "type": document.type, "number": document.number, "date": iso(document.date),
         "vendor_id": document.vendor_id, "customer_id": document.customer_id,

@@ -5,9 +5,9 @@ from datetime import date
 
 from flask import request
 
+from sos_serial.engine.posting_request import MalformedRequest
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.money import to_money
-from sos_serial.posting_request import MalformedRequest
 
 MAX_PER_PAGE = 500
 # The largest id, count or number the database's integer columns hold (PostgreSQL INTEGER).

@@ -2,17 +2,24 @@
 from flask import g, jsonify, request
 from sqlalchemy import func, select
 
+from sos_serial.engine.posting import create_serial_unit
+from sos_serial.engine.serial_unit_edits import LOCKED, edit_serial_unit, refuse_locked
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import STATUSES
-from sos_serial.posting import create_serial_unit
-from sos_serial.serial_unit_edits import LOCKED, edit_serial_unit, refuse_locked
 
 from . import bp, require
 from .representations import history_json, page_json, serial_unit_json
 from .request_parsing import (
-    date_field, id_field, json_body, money_field, pagination, query_int, refuse_unknown, text_field,
+    date_field,
+    id_field,
+    json_body,
+    money_field,
+    pagination,
+    query_int,
+    refuse_unknown,
+    text_field,
 )
 from .serial_search import prefix_filter
 

@@ -2,12 +2,12 @@
 from flask import g, jsonify, render_template
 from sqlalchemy import func, select
 
+from sos_serial.engine.packing_list import packing_list_context
+from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.errors import NotFound
 from sos_serial.extensions import db
 from sos_serial.models import Transaction
-from sos_serial.packing_list import packing_list_context
-from sos_serial.posting import post_transaction
-from sos_serial.posting_request import PostingRequest
 from sos_serial.models.transaction import SHIPMENT
 
 from . import bp, require
@@ -43,4 +43,4 @@ def packing_list(transaction_id):
     document = db.get_or_404(Transaction, transaction_id)
     if document.type != SHIPMENT:
         raise NotFound(f"{document.number} is a {document.type_label.lower()}; only shipments have packing lists.")
-    return render_template("sos/packing_list.html", **packing_list_context(document))
+    return render_template("sos/packing_list.html", **packing_list_context(db.session, document))

@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import PASSWORD
+from playwright.sync_api import expect
 
 from .test_login_and_item import sign_in
 
@@ -30,10 +29,10 @@ SCREENS = [
 
 @pytest.fixture
 def oil_in_stock(app, demo, make_user):
+    from sos_serial.engine.posting import post_transaction
+    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
     from sos_serial.models import Item, Location
-    from sos_serial.posting import post_transaction
-    from sos_serial.posting_request import PostingRequest
 
     make_user("clerk", "carla")
     with app.app_context():

@@ -6,9 +6,8 @@ import re
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import PASSWORD
+from playwright.sync_api import expect
 
 from .test_login_and_item import sign_in
 
@@ -142,10 +141,10 @@ def test_receive_prompt_and_ship_as_the_help_page_tells(page, app, company, shot
 
 
 def test_scanned_serial_and_enter_picks_the_unit(page, app, company, shot):
+    from sos_serial.engine.posting import post_transaction
+    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
     from sos_serial.models import Location
-    from sos_serial.posting import post_transaction
-    from sos_serial.posting_request import PostingRequest
 
     with app.app_context():
         warehouse = db.session.query(Location).filter_by(name="Main Warehouse").one()

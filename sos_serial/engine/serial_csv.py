@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .errors import Conflict, FieldError, InvalidInput
+from sos_serial.errors import Conflict, FieldError, InvalidInput
 
 SERIAL_HEADERS = {"serial", "serials", "serial number", "serial_number", "sn", "s/n"}
 # Spreadsheets save "CSV" with their locale's list separator: a comma, or a semicolon where the

@@ -15,27 +15,60 @@ from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from .bulk import (INSERT, UPDATE, Write, bulk_insert, has_rewrite_rules, keys_checked_once, one_of,
-                   rows_matching)
-from .db_errors import constraint_name
-from .errors import Conflict, FieldError, InvalidInput, SerialInventoryError
-from .guard import posting_scope
-from .money import to_money, to_storage
-from .plugins import hook
-from .posting_request import LineRequest, PostingRequest
-from .serial_csv import CsvSerials, read_serials_csv
-from .valuation import add_layer, average_cost, money, outbound_cost
-from .warranty_coverage import units_keeping_coverage
-from .warranty_dates import warranty_end
-from sos_serial.models import (
-    Customer, Item, Location, SerialHistory, SerialUnit, Settings, StockLevel, Transaction, TransactionLine,
-    TransactionLineSerial, Vendor,
+from sos_serial.database.bulk import (
+    INSERT,
+    UPDATE,
+    Write,
+    bulk_insert,
+    has_rewrite_rules,
+    keys_checked_once,
+    one_of,
+    rows_matching,
 )
-from sos_serial.models.serial_unit import ADJUSTED_OUT, IN_STOCK, RENTED, SHIPPED, USED, serial_key
+from sos_serial.database.constraints import constraint_name
+from sos_serial.database.guard import posting_scope
+from sos_serial.engine.posting_request import LineRequest, PostingRequest
+from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
+from sos_serial.engine.valuation import add_layer, average_cost, money, outbound_cost
+from sos_serial.engine.warranty_coverage import units_keeping_coverage
+from sos_serial.engine.warranty_dates import warranty_end
+from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
+from sos_serial.models import (
+    Customer,
+    Item,
+    Location,
+    SerialHistory,
+    SerialUnit,
+    Settings,
+    StockLevel,
+    Transaction,
+    TransactionLine,
+    TransactionLineSerial,
+    Vendor,
+)
+from sos_serial.models.serial_unit import (
+    ADJUSTED_OUT,
+    IN_STOCK,
+    RENTED,
+    SHIPPED,
+    USED,
+    serial_key,
+)
 from sos_serial.models.transaction import (
-    ADJUSTMENT, BUILD, NUMBER_PREFIXES, PICK_TICKET, PROCESS, RENTAL, RENTAL_RETURN, RETURN, SHIPMENT, TRANSFER,
+    ADJUSTMENT,
+    BUILD,
+    NUMBER_PREFIXES,
+    PICK_TICKET,
+    PROCESS,
+    RENTAL,
+    RENTAL_RETURN,
+    RETURN,
+    SHIPMENT,
+    TRANSFER,
 )
 from sos_serial.models.transaction_line import OUTPUT
+from sos_serial.money import to_money, to_storage
+from sos_serial.plugins import hook
 
 log = logging.getLogger(__name__)
 

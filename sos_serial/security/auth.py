@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from .extensions import db, login_manager
+from sos_serial.extensions import db, login_manager
 from sos_serial.models import ApiToken, User
 from sos_serial.models.api_token import token_digest
 from sos_serial.models.user import ADMIN, CLERK, SUPPORT

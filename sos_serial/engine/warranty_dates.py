@@ -4,7 +4,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from .errors import InvalidInput
+from sos_serial.errors import InvalidInput
 
 
 def add_period(start: date, duration: int, unit: str) -> date:

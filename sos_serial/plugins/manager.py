@@ -6,7 +6,7 @@ import importlib
 import pluggy
 from flask import current_app
 
-from .hookspecs import PROJECT, SerialInventorySpec
+from sos_serial.hookspecs import PROJECT, SerialInventorySpec
 
 EXTENSION_KEY = "sos_serial.plugins"
 

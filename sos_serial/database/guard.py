@@ -15,9 +15,9 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 from sqlalchemy.sql.selectable import CTE, Select
 
-from .plugins import hook
+from sos_serial.plugins import hook
 
-POSTING_FLAG = "sos_serial.posting"
+POSTING_FLAG = "sos_serial.engine.posting"
 
 
 @contextmanager

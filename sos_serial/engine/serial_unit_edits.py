@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from .errors import Conflict, FieldError, InvalidInput, NotFound
-from .guard import posting_scope
+from sos_serial.database.guard import posting_scope
+from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS

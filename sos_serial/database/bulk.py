@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, Table, any_, bindparam, cast, func, select, t
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
-from .errors import Conflict
+from sos_serial.errors import Conflict
 
 
 def bulk_insert(session, table, columns: list[str], rows, same: dict | None = None, held=()) -> None:

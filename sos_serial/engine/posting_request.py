@@ -9,13 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .errors import FieldError, InvalidInput, SerialInventoryError
-from .money import to_money
+from sos_serial.errors import FieldError, InvalidInput, SerialInventoryError
 from sos_serial.models.transaction import (
-    ADJUSTMENT, BUILD, ITEM_RECEIPT, PICK_TICKET, PROCESS, RENTAL, RENTAL_RETURN, RETURN, SHIPMENT, TRANSFER,
+    ADJUSTMENT,
+    BUILD,
+    ITEM_RECEIPT,
+    PICK_TICKET,
+    PROCESS,
+    RENTAL,
+    RENTAL_RETURN,
+    RETURN,
+    SHIPMENT,
     TRANSACTION_TYPES,
+    TRANSFER,
 )
 from sos_serial.models.transaction_line import INPUT, OUTPUT, ROLES
+from sos_serial.money import to_money
 
 
 class MalformedRequest(SerialInventoryError):

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sos_serial.database.bulk import one_of
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import SHIPPED
-
-from .bulk import one_of
 
 
 def units_keeping_coverage(session, unit_ids: list[int], customer_id: int) -> set[int]:
