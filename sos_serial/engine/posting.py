@@ -27,6 +27,8 @@ from sos_serial.database.bulk import (
 )
 from sos_serial.database.constraints import constraint_name
 from sos_serial.database.guard import posting_scope
+from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due
+from sos_serial.engine.events import plugin_subscribers, record_transaction_posted
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
 from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
 from sos_serial.engine.valuation import add_layer, average_cost, money, outbound_cost
@@ -88,9 +90,14 @@ class UnitRow:
 
 def post_transaction(session, request: PostingRequest, user=None) -> Transaction:
     """Check and post ``request``; commit and return the saved document, or raise and write nothing."""
+    rules = hook()
     try:
         with posting_scope(session):
             document = _Posting(session, request, user).run()
+            # The event commits with the posting, or neither does.
+            event = record_transaction_posted(session, document, getattr(user, "id", None),
+                                              plugin_subscribers(rules))
+            event_id = event.id
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -98,15 +105,16 @@ def post_transaction(session, request: PostingRequest, user=None) -> Transaction
     except BaseException:
         session.rollback()
         raise
-    _notify_posted(document)
+    _notify_posted(session, rules, event_id)
     return document
 
 
-def _notify_posted(document) -> None:
+def _notify_posted(session, rules, event_id: str) -> None:
     try:
-        hook().transaction_posted(document=document)
-    except Exception:  # the posting stands; a notification failure must not undo it
-        log.exception("A transaction_posted hook failed for %s", document.number)
+        deliver_due(session, rules, AFTER_COMMIT, event_id=event_id)
+    except Exception:  # the posting stands; what this attempt missed, the events worker delivers
+        session.rollback()
+        log.exception("Delivering event %s right after its posting failed; it stays in the outbox", event_id)
 
 
 def _conflict_from_integrity_error(exc: IntegrityError, request: PostingRequest) -> SerialInventoryError:
