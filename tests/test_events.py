@@ -11,15 +11,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
 from posting_helpers import line, make_company, post, receive
 from sqlalchemy import select, update
+from tests_events_receiver import Receiver
 
 from sos_serial.engine.event_delivery import MAX_ATTEMPTS, retry, retry_delay
 from sos_serial.errors import Conflict
@@ -27,46 +26,6 @@ from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import Event, EventDelivery, Webhook
 from sos_serial.models._columns import utcnow
-
-
-class Receiver:
-    """A webhook receiver: answers each request with the next of ``answers`` (then 200), records it."""
-
-    def __init__(self, answers=()):
-        self.answers = list(answers)
-        self.received = []  # (headers, raw body)
-        self.hold = threading.Event()  # set: requests are answered; clear: they wait
-        self.hold.set()
-        self.arrived = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), raw))
-                receiver.arrived.set()
-                receiver.hold.wait(30)
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def bodies(self) -> list[dict]:
-        return [json.loads(raw) for _, raw in self.received]
-
-    def close(self):
-        self.hold.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

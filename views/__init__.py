@@ -12,16 +12,19 @@ from flask_admin.theme import Bootstrap4Theme
 from sos_serial.extensions import db
 from sos_serial.models import (
     Customer,
+    EventDelivery,
     Item,
     Location,
     SerialHistory,
     SerialUnit,
     Vendor,
     Warranty,
+    Webhook,
 )
 from sos_serial.money import format_money
 
 from .dashboard import DashboardView
+from .event_delivery import EventDeliveryView
 from .item import ItemView
 from .named_record import NamedRecordView
 from .serial_history_report import SerialHistoryReportView
@@ -31,6 +34,7 @@ from .transaction import TransactionView
 from .warranty import WarrantyView
 from .warranty_expiring_report import WarrantyExpiringReportView
 from .warranty_lookup import WarrantyLookupView
+from .webhook import WebhookView
 
 # Templates and static files of the screens (the login page included).
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
@@ -42,6 +46,7 @@ SALES = "Sales"
 PRODUCTION = "Production"
 REPORTS = "Reports"
 COMPANY = "Company"
+INTEGRATIONS = "Integrations"
 # (kind, menu label, endpoint, menu category): one list and entry screen per kind of document.
 TRANSACTION_SCREENS = (
     ("item_receipt", "Item receipts", "item_receipts", PURCHASING),
@@ -89,4 +94,7 @@ def init_admin(app) -> Admin:
     admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
     admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))
     admin.add_view(SettingsView(name="Settings", endpoint="settings"))
+    admin.add_view(WebhookView(Webhook, db, name="Webhooks", category=INTEGRATIONS, endpoint="webhooks"))
+    admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,
+                                     endpoint="event_deliveries"))
     return admin
