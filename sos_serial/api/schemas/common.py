@@ -53,6 +53,18 @@ def one_message(message: str) -> WrapValidator:
     return WrapValidator(validate)
 
 
+def messages(default: str, **by_type: str) -> WrapValidator:
+    """The clerk reads the message for pydantic's error type (``greater_than_equal=...``), else ``default``."""
+
+    def validate(value, handler):
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            raise PydanticCustomError("invalid", by_type.get(exc.errors()[0]["type"], default)) from None
+
+    return WrapValidator(validate)
+
+
 # ---------------------------------------------------------------------------------------- ids and numbers
 RecordId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID),
                      one_message("Must be a record id (a positive whole number).")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
@@ -15,16 +15,25 @@ from sos_serial.models.settings import (
     settings_as_dict,
 )
 
-from .common import Shape, one_message, read
+from .common import Shape, messages, one_message, read
 
 Flag = Annotated[bool, one_message("Must be true or false.")]
 
 
-def _printable(value):
-    if isinstance(value, str) and any(not ch.isprintable() for ch in value):
-        raise PydanticCustomError("printable", "The serial number prefix must be printable text "
-                                               "(no tabs or line breaks).")
-    return value
+def _prefix(value) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("prefix", "auto_serial_prefix must be text.")
+    if any(not ch.isprintable() for ch in value):
+        raise PydanticCustomError("prefix", "The serial number prefix must be printable text (no tabs or line breaks).")
+    if len(value.strip()) > AUTO_SERIAL_PREFIX_MAX_LENGTH:
+        raise PydanticCustomError("prefix", "The serial number prefix can be at most "
+                                            f"{AUTO_SERIAL_PREFIX_MAX_LENGTH} characters.")
+    return value.strip()
+
+
+Prefix = Annotated[str, PlainValidator(_prefix),
+                   WithJsonSchema({"type": "string", "maxLength": AUTO_SERIAL_PREFIX_MAX_LENGTH,
+                                   "description": "printable text, trimmed"})]
 
 
 class InventorySettings(Shape):
@@ -34,15 +43,15 @@ class InventorySettings(Shape):
 
 class PurchasingSettings(Shape):
     auto_serial_enabled: Flag = None
-    auto_serial_prefix: Annotated[str, BeforeValidator(_printable),
-                                  StringConstraints(strip_whitespace=True,
-                                                    max_length=AUTO_SERIAL_PREFIX_MAX_LENGTH)] = None
+    auto_serial_prefix: Prefix = None
     auto_serial_length: Annotated[int, Field(ge=1, le=AUTO_SERIAL_MAX_LENGTH), one_message(
         f"The serial number length must be between 1 and {AUTO_SERIAL_MAX_LENGTH} digits.")] = Field(
         None, description="digits of the number part, zero-padded; the prefix comes in front")
     auto_serial_mode: Literal[AUTO_SERIAL_MODES] = None  # type: ignore[valid-type]
-    auto_serial_next_number: Annotated[int, Field(ge=0, le=MAX_ID), one_message(
-        "The next serial number must be a whole number, not negative.")] = None
+    auto_serial_next_number: Annotated[int, Field(ge=0, le=MAX_ID), messages(
+        "auto_serial_next_number must be a whole number.",
+        greater_than_equal="The next serial number cannot be negative.",
+        less_than_equal=f"The next serial number can be at most {MAX_ID:,}.")] = None
 
 
 class SalesSettings(Shape):

@@ -30,7 +30,6 @@ from .common import (
     Shape,
     field_errors,
     one_message,
-    refuse_nul_characters,
     summary,
 )
 
@@ -175,7 +174,6 @@ def read_document(data) -> PostingRequest:
     once, shape and kind alike, before anything is looked up.
     """
     _refuse_malformed(data)
-    refuse_nul_characters(data)
     try:
         document, problems = TransactionInput.model_validate(data), []
     except ValidationError as exc:
