@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainValidator, ValidationError, WithJsonSchema
+from pydantic import Field, PlainValidator, ValidationError, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from sos_serial.engine.posting_request import (
@@ -91,7 +91,14 @@ class TransactionInput(Shape):
     location_id: RecordId | None = None
     to_location_id: RecordId | None = None
     memo: Annotated[str | None, one_message("memo must be text.")] = None
-    lines: list[TransactionLineInput] = Field(min_length=1)
+    lines: list[TransactionLineInput] = Field(json_schema_extra={"minItems": 1})
+
+    @field_validator("lines")
+    @classmethod
+    def _at_least_one_line(cls, lines):
+        if not lines:
+            raise PydanticCustomError("lines", "A transaction needs at least one line.")
+        return lines
 
     def posting_request(self) -> PostingRequest:
         return PostingRequest(type=self.type, date=self.date, memo=self.memo,
