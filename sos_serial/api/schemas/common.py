@@ -26,7 +26,7 @@ from sos_serial.money import format_money, to_money
 
 
 class Shape(BaseModel):
-    """A request or response body: exact JSON types (no "1" for 1, no 1 for true) and no field it does not name."""
+    """A body a client sends: exact JSON types (no "1" for 1, no 1 for true) and no field it does not name."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
