@@ -16,6 +16,8 @@ __all__ = ["create_app"]
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. ``config`` overrides the environment-derived defaults."""
     from . import api, database, ops, plugins, security
+    from .api.schemas.settings import apply_settings
+    from .api.schemas.transactions import read_document
     from .config import default_config
     from .extensions import csrf, db, login_manager, migrate
     from .views import init_admin
@@ -34,7 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     ops.init_app(app)
-    init_admin(app)
+    # The screens read the same declared shapes as the API, handed to them here.
+    init_admin(app, read_document=read_document, apply_settings=apply_settings)
     api.init_app(app)
     return app
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from sos_serial.api.schemas.transactions import read_document
 from sos_serial.engine.posting import create_serial_unit, post_transaction
 from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
@@ -83,7 +84,7 @@ def make_company(session) -> Company:
 def request_of(doc: dict) -> PostingRequest:
     doc = dict(doc)
     doc.setdefault("date", DATE)
-    return PostingRequest.from_dict(doc)
+    return read_document(doc)
 
 
 def post(user=None, **doc):

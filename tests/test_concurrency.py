@@ -15,8 +15,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from sos_serial.api.schemas.transactions import read_document
 from sos_serial.engine.posting import post_transaction
-from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
 from sos_serial.models import (
     ApiToken,
@@ -156,7 +156,7 @@ def _one_winner(responses, serial: str | None = None) -> tuple[int, object, obje
 def test_two_clerks_shipping_the_same_unit_exactly_one_wins(app, shop, race):
     serials = [f"CLK-{n:04d}" for n in range(1, ROUNDS + 1)]
     with app.app_context():
-        post_transaction(db.session, PostingRequest.from_dict({
+        post_transaction(db.session, read_document({
             "type": "item_receipt", "date": DATE, "location_id": shop.locations[0], "vendor_id": shop.vendor,
             "lines": [{"item_id": shop.item, "quantity": ROUNDS, "serials": serials}]}))
         db.session.remove()

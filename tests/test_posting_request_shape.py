@@ -1,10 +1,11 @@
-"""PostingRequest.from_dict: the API's JSON shape, malformed bodies (400) and invalid values (422)."""
+"""read_document: the API's JSON shape, malformed bodies (400) and invalid values (422)."""
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from sos_serial.engine.posting_request import MalformedRequest, PostingRequest
+from sos_serial.api.schemas.transactions import read_document
+from sos_serial.engine.posting_request import MalformedRequest
 from sos_serial.errors import InvalidInput
 
 
@@ -21,13 +22,13 @@ def line(**fields):
 
 def fields_of(data):
     with pytest.raises(InvalidInput) as refused:
-        PostingRequest.from_dict(data)
+        read_document(data)
     assert refused.value.status == 422
     return [e.field for e in refused.value.errors]
 
 
 def test_a_valid_document_is_read_with_every_field():
-    request = PostingRequest.from_dict({
+    request = read_document({
         "type": "build", "date": "2026-02-28", "location_id": 3, "vendor_id": 4, "memo": "batch 7",
         "lines": [{"item_id": 5, "quantity": 2, "role": "input", "serials": ["X", "Y"]},
                   {"item_id": 6, "quantity": 1, "role": "output", "unit_cost": 12.5, "auto_serials": True},
@@ -43,19 +44,19 @@ def test_a_valid_document_is_read_with_every_field():
 @pytest.mark.parametrize("body", [None, [], "text", 3])
 def test_a_body_that_is_not_an_object_is_malformed(body):
     with pytest.raises(MalformedRequest) as refused:
-        PostingRequest.from_dict(body)
+        read_document(body)
     assert refused.value.status == 400
 
 
 @pytest.mark.parametrize("lines", [None, {"item_id": 1}, "A,B"])
 def test_lines_that_are_not_a_list_are_malformed(lines):
     with pytest.raises(MalformedRequest):
-        PostingRequest.from_dict(doc(lines=lines))
+        read_document(doc(lines=lines))
 
 
 def test_a_line_that_is_not_an_object_is_malformed():
     with pytest.raises(MalformedRequest, match=r"lines\[1\] must be an object"):
-        PostingRequest.from_dict(doc(lines=[line(), ["item", 1]]))
+        read_document(doc(lines=[line(), ["item", 1]]))
 
 
 @pytest.mark.parametrize("value", [None, "2026-1-5", "20260105", "2026-02-30", 20260105, "05/01/2026"])
@@ -102,7 +103,7 @@ def test_roles_belong_to_build_and_process_lines_only():
 
 
 def test_only_adjustments_take_negative_quantities():
-    assert PostingRequest.from_dict(doc(type="adjustment", lines=[line(quantity=-2)])).lines[0].quantity == -2
+    assert read_document(doc(type="adjustment", lines=[line(quantity=-2)])).lines[0].quantity == -2
     assert fields_of(doc(lines=[line(quantity=-2)])) == ["lines[0].quantity"]
 
 
@@ -113,6 +114,6 @@ def test_serials_must_be_a_list_of_text(serials):
 
 def test_money_accepts_numbers_and_decimal_strings():
     for given, read in ((149.99, "149.9900"), ("149.99", "149.9900"), (" 7 ", "7.0000"), (0, "0.0000")):
-        assert str(PostingRequest.from_dict(doc(lines=[line(unit_cost=given)])).lines[0].unit_cost) == read
+        assert str(read_document(doc(lines=[line(unit_cost=given)])).lines[0].unit_cost) == read
     for bad in ("NaN", "Infinity", "1e400", True, [1]):
         assert fields_of(doc(lines=[line(unit_cost=bad)])) == ["lines[0].unit_cost"]

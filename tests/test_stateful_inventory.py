@@ -40,8 +40,8 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
+from sos_serial.api.schemas.transactions import read_document
 from sos_serial.engine.posting import post_transaction
-from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.errors import Conflict, InvalidInput, SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import (
@@ -295,7 +295,7 @@ class InventoryMachine(RuleBasedStateMachine):
                 message = body["detail"] + " " + " ".join(e["message"] for e in body["errors"])
         else:
             try:
-                document = post_transaction(self.session, PostingRequest.from_dict(doc), self.user)
+                document = post_transaction(self.session, read_document(doc), self.user)
             except SerialInventoryError as exc:
                 assert refused is not None, f"a valid document was refused: {exc.message}\n{doc}"
                 assert isinstance(exc, refused), (type(exc).__name__, exc.message, doc)

@@ -4,8 +4,8 @@ import re
 import pytest
 from conftest import csrf_token_from
 
+from sos_serial.api.schemas.transactions import read_document
 from sos_serial.engine.posting import post_transaction
-from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction
 
@@ -21,11 +21,11 @@ def stocked(app, demo):
             "acme": db.session.query(Customer).filter_by(name="Acme Clocks").one().id,
             "baker": db.session.query(Customer).filter_by(name="Baker & Sons Jewelers").one().id,
         }
-        post_transaction(db.session, PostingRequest.from_dict({
+        post_transaction(db.session, read_document({
             "type": "item_receipt", "date": "2026-01-05", "location_id": ids["warehouse"],
             "lines": [{"item_id": ids["clock"], "quantity": 4, "serials": ["CLK-1", "CLK-2", "CLK-3", "CLK-4"]},
                       {"item_id": ids["oil"], "quantity": 10}]}))
-        post_transaction(db.session, PostingRequest.from_dict({
+        post_transaction(db.session, read_document({
             "type": "shipment", "date": "2026-01-06", "location_id": ids["warehouse"], "customer_id": ids["acme"],
             "lines": [{"item_id": ids["clock"], "quantity": 1, "serials": ["CLK-4"]}]}))
     return ids

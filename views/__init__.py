@@ -57,7 +57,9 @@ TRANSACTION_SCREENS = (
 )
 
 
-def init_admin(app) -> Admin:
+def init_admin(app, *, read_document, apply_settings) -> Admin:
+    """The admin screens. ``read_document`` and ``apply_settings`` read the API's declared shapes (a
+    transaction document, a settings change), handed in by the app factory: screens never import the API."""
     app.register_blueprint(ui)
     app.add_template_filter(format_money, "money")
     admin = Admin(
@@ -75,8 +77,10 @@ def init_admin(app) -> Admin:
     )
     admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
     for kind, label, endpoint, category in TRANSACTION_SCREENS:
-        admin.add_view(TransactionView(name=label, category=category, endpoint=endpoint, kind=kind))
-    admin.add_view(TransactionView(name="All transactions", category=REPORTS, endpoint="transactions"))
+        admin.add_view(TransactionView(name=label, category=category, endpoint=endpoint, kind=kind,
+                                       read_document=read_document))
+    admin.add_view(TransactionView(name="All transactions", category=REPORTS, endpoint="transactions",
+                                   read_document=read_document))
     admin.add_view(
         SerialHistoryReportView(
             SerialHistory, db, name="Serial unit history", category=REPORTS, endpoint="serial_history"
@@ -88,5 +92,5 @@ def init_admin(app) -> Admin:
     admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations"))
     admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
     admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))
-    admin.add_view(SettingsView(name="Settings", endpoint="settings"))
+    admin.add_view(SettingsView(name="Settings", endpoint="settings", apply_settings=apply_settings))
     return admin

@@ -14,7 +14,6 @@ from sos_serial.models.settings import (
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
-    apply_settings,
     settings_as_dict,
 )
 
@@ -55,7 +54,17 @@ class SettingsForm(FlaskForm):
 
 
 class SettingsView(SecuredBaseView):
+    """``apply_settings(settings, nested)`` reads the screen's values as the API's settings shape and applies them.
+
+    It is handed in by the app factory, so this screen and the API read one declaration of the settings
+    without either importing the other.
+    """
+
     read_right = "manage_settings"
+
+    def __init__(self, *args, apply_settings, **kwargs):
+        self.apply_settings = apply_settings
+        super().__init__(*args, **kwargs)
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
@@ -69,7 +78,7 @@ class SettingsView(SecuredBaseView):
                     form[name].data = value
         elif form.validate_on_submit():
             try:
-                apply_settings(settings, form.as_nested())
+                self.apply_settings(settings, form.as_nested())
                 db.session.commit()
             except SerialInventoryError as exc:
                 db.session.rollback()

@@ -11,14 +11,11 @@ from sqlalchemy import select
 
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
-from sos_serial.engine.posting_request import PostingRequest
-from sos_serial.engine.queries import line_serials
-from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.queries import PICKS_FROM_CUSTOMER, line_serials, pickable_units
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
-from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction, Vendor
-from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED
-from sos_serial.models.transaction import RENTAL_RETURN, RETURN, SHIPMENT, TYPE_LABELS
+from sos_serial.models import Customer, Item, Location, Transaction, Vendor
+from sos_serial.models.transaction import SHIPMENT, TYPE_LABELS
 from sos_serial.security.auth import can
 
 from .secured_view import SecuredModelView
@@ -34,7 +31,12 @@ def _number_link(view, context, model, name):
 
 
 class TransactionView(SecuredModelView):
-    """The documents of one kind (``kind``), or of every kind when ``kind`` is None."""
+    """The documents of one kind (``kind``), or of every kind when ``kind`` is None.
+
+    ``read_document`` turns the entered document, in the API's shape, into the posting's request. It is
+    handed in by the app factory, so the screen and the API read one declaration of that shape without
+    either importing the other.
+    """
 
     create_right = "post"
     edit_right = None  # a posted document is permanent: correct it with another transaction
@@ -47,8 +49,9 @@ class TransactionView(SecuredModelView):
     column_searchable_list = ("number", "memo")
     column_default_sort = ("id", True)
 
-    def __init__(self, *args, kind: str | None = None, **kwargs):
+    def __init__(self, *args, read_document, kind: str | None = None, **kwargs):
         self.kind = kind
+        self.read_document = read_document
         super().__init__(Transaction, db, *args, **kwargs)
         if kind is not None:
             self.column_list = tuple(c for c in self.column_list if c != "type")
@@ -73,7 +76,7 @@ class TransactionView(SecuredModelView):
         if request.method == "POST":
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
-                document = post_transaction(db.session, PostingRequest.from_dict(entry.as_request(self.kind)),
+                document = post_transaction(db.session, self.read_document(entry.as_request(self.kind)),
                                             current_user)
             except SerialInventoryError as exc:
                 entry.attach_errors(exc.errors)
@@ -106,19 +109,14 @@ class TransactionView(SecuredModelView):
         except ValueError:
             return jsonify([])
         kind = request.args.get("type", self.kind or SHIPMENT)
-        conditions = [SerialUnit.item_id == item_id, *prefix_conditions(request.args.get("q"))]
-        place = request.args.get("customer_id" if kind in (RETURN, RENTAL_RETURN) else "location_id", "")
+        place_field = "customer_id" if kind in PICKS_FROM_CUSTOMER else "location_id"
+        place = request.args.get(place_field, "")
+        # Nothing to offer until the document says where its units come from.
         if not place.isdigit():
             return jsonify([])
-        if kind == RETURN:
-            conditions += [SerialUnit.status == SHIPPED, SerialUnit.customer_id == int(place)]
-        elif kind == RENTAL_RETURN:
-            conditions += [SerialUnit.status == RENTED, SerialUnit.customer_id == int(place)]
-        else:
-            conditions += [SerialUnit.status == IN_STOCK, SerialUnit.location_id == int(place)]
-        rows = db.session.execute(select(SerialUnit.id, SerialUnit.serial_number).where(*conditions)
-                                  .order_by(SerialUnit.serial_key).limit(PICKER_LIMIT))
-        return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in rows])
+        found = pickable_units(db.session, item_id, kind=kind, q=request.args.get("q"), limit=PICKER_LIMIT,
+                               **{place_field: int(place)})
+        return jsonify([{"id": unit.id, "serial_number": unit.serial_number} for unit in found.units])
 
     # ---- reading -----------------------------------------------------------------
     @expose("/details/")

@@ -88,7 +88,7 @@ class TransactionInput:
                    memo=form.get("memo", "").strip(), lines=ordered or [LineInput()])
 
     def as_request(self, kind: str) -> dict:
-        """The API's JSON shape, for PostingRequest.from_dict; unreadable numbers pass through to be refused."""
+        """The API's JSON shape, for the view's read_document; unreadable numbers pass through to be refused."""
         data = {"type": kind, "date": self.date, "memo": self.memo or None, "lines": []}
         for name, value in self.header.items():
             data[name] = _number(value) if value else None

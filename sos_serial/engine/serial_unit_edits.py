@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from sos_serial.database.guard import posting_scope
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
+from sos_serial.limits import TEXT_MAX_LENGTH
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
@@ -14,7 +15,7 @@ from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 EDITABLE = ("warranty_start", "warranty_end", "notes")
 # The locked fields a client can name (serial_key is derived from serial_number, never sent).
 LOCKED = tuple(name for name in LOCKED_FIELD_LABELS if name != "serial_key")
-NOTES_MAX = 10_000
+NOTES_MAX = TEXT_MAX_LENGTH
 
 
 def _as_json(value):

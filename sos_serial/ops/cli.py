@@ -27,8 +27,8 @@ def post_document(document, username: str | None) -> None:
     """Post DOCUMENT, a JSON file in the API's transaction shape ("-" reads standard input)."""
     import json
 
+    from sos_serial.api.schemas.transactions import read_document
     from sos_serial.engine.posting import post_transaction
-    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.errors import SerialInventoryError
 
     try:
@@ -41,7 +41,7 @@ def post_document(document, username: str | None) -> None:
         if user is None:
             raise click.ClickException(f"There is no user named {username}.")
     try:
-        posted = post_transaction(db.session, PostingRequest.from_dict(data), user)
+        posted = post_transaction(db.session, read_document(data), user)
     except SerialInventoryError as exc:
         details = "".join(f"\n  {problem.field}: {problem.message}" for problem in exc.errors)
         raise click.ClickException(f"Not posted: {exc.message}{details}") from None
