@@ -17,12 +17,11 @@ from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction, Vendor
-from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED
-from sos_serial.models.transaction import RENTAL_RETURN, RETURN, SHIPMENT, TYPE_LABELS
+from sos_serial.models.document_kind import CUSTOMER, document_kind, is_document_kind
 from sos_serial.security.auth import can
 
 from .secured_view import SecuredModelView
-from .transaction_form import HEADER_FIELDS, OPTIONAL_HEADER, TransactionInput
+from .transaction_form import TransactionInput
 
 PICKER_LIMIT = 20
 # Up to this many units a line shows one S/N field each; beyond it, a CSV file or auto numbers.
@@ -93,9 +92,8 @@ class TransactionView(SecuredModelView):
             "location_id": db.session.execute(select(Location.id, Location.name).order_by(Location.name)).all(),
         }
         choices["to_location_id"] = choices["location_id"]
-        return self.render("sos/transaction_form.html", kind=self.kind, kind_label=TYPE_LABELS[self.kind],
-                           entry=entry, items=items, header_fields=HEADER_FIELDS[self.kind],
-                           optional_header=OPTIONAL_HEADER, choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
+        return self.render("sos/transaction_form.html", kind=document_kind(self.kind), entry=entry, items=items,
+                           choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
                            options_url=url_for(".serial_options"))
 
     @expose("/serial-options/")
@@ -105,17 +103,16 @@ class TransactionView(SecuredModelView):
             item_id = int(request.args.get("item_id", ""))
         except ValueError:
             return jsonify([])
-        kind = request.args.get("type", self.kind or SHIPMENT)
-        conditions = [SerialUnit.item_id == item_id, *prefix_conditions(request.args.get("q"))]
-        place = request.args.get("customer_id" if kind in (RETURN, RENTAL_RETURN) else "location_id", "")
+        code = request.args.get("type", self.kind)
+        # Without a known kind (the all-transactions screen), units in stock at the location, as a shipment takes.
+        kind = document_kind(code if is_document_kind(code) else "shipment")
+        found = prefix_conditions(request.args.get("q"))
+        place = request.args.get(kind.takes_from, "")
         if not place.isdigit():
             return jsonify([])
-        if kind == RETURN:
-            conditions += [SerialUnit.status == SHIPPED, SerialUnit.customer_id == int(place)]
-        elif kind == RENTAL_RETURN:
-            conditions += [SerialUnit.status == RENTED, SerialUnit.customer_id == int(place)]
-        else:
-            conditions += [SerialUnit.status == IN_STOCK, SerialUnit.location_id == int(place)]
+        where = SerialUnit.customer_id if kind.takes_from == CUSTOMER else SerialUnit.location_id
+        conditions = [SerialUnit.item_id == item_id, *found, SerialUnit.status == kind.takes_status,
+                      where == int(place)]
         rows = db.session.execute(select(SerialUnit.id, SerialUnit.serial_number).where(*conditions)
                                   .order_by(SerialUnit.serial_key).limit(PICKER_LIMIT))
         return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in rows])
@@ -125,13 +122,12 @@ class TransactionView(SecuredModelView):
     def details_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
         serials = line_serials(db.session, [line.id for line in document.lines])
-        return self.render("sos/transaction_details.html", document=document, serials=serials,
-                           is_shipment=document.type == SHIPMENT)
+        return self.render("sos/transaction_details.html", document=document, serials=serials)
 
     @expose("/packing-list/")
     def packing_list_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
-        if document.type != SHIPMENT:
+        if not document.kind.has_packing_list:
             abort(404)
         return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
 

@@ -2,7 +2,7 @@
 from flask import jsonify
 
 from sos_serial.models.serial_unit import STATUSES
-from sos_serial.models.transaction import TRANSACTION_TYPES
+from sos_serial.models.document_kind import KIND_CODES
 
 from . import bp
 
@@ -61,11 +61,11 @@ SCHEMAS = {
         "role": {"enum": ["input", "output"]}, "serials": {"type": "array", "items": {"type": "string"}},
         "auto_serials": {"type": "boolean"}, "serials_csv": {"type": "string"}}},
     "TransactionInput": {"type": "object", "required": ["type", "date", "lines"], "properties": {
-        "type": {"enum": list(TRANSACTION_TYPES)}, "date": DATE, "vendor_id": ID, "customer_id": ID,
+        "type": {"enum": list(KIND_CODES)}, "date": DATE, "vendor_id": ID, "customer_id": ID,
         "location_id": ID, "to_location_id": ID, "memo": {"type": "string"},
         "lines": {"type": "array", "minItems": 1, "items": _ref("TransactionLineInput")}}},
     "Transaction": {"type": "object", "properties": {
-        "id": ID, "type": {"enum": list(TRANSACTION_TYPES)}, "number": {"type": "string"}, "date": DATE,
+        "id": ID, "type": {"enum": list(KIND_CODES)}, "number": {"type": "string"}, "date": DATE,
         "vendor_id": NULLABLE_ID, "customer_id": NULLABLE_ID, "location_id": NULLABLE_ID,
         "to_location_id": NULLABLE_ID, "memo": {"type": ["string", "null"]},
         "lines": {"type": "array", "items": {"type": "object", "properties": {

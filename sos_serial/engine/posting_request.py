@@ -10,20 +10,18 @@ from datetime import date
 from decimal import Decimal
 
 from sos_serial.errors import FieldError, InvalidInput, SerialInventoryError
-from sos_serial.models.transaction import (
-    ADJUSTMENT,
-    BUILD,
-    ITEM_RECEIPT,
-    PICK_TICKET,
-    PROCESS,
-    RENTAL,
-    RENTAL_RETURN,
-    RETURN,
-    SHIPMENT,
-    TRANSACTION_TYPES,
-    TRANSFER,
+from sos_serial.models.document_kind import (
+    INPUT,
+    KIND_CODES,
+    OUTPUT,
+    PARTY_FIELDS,
+    ROLES,
+    TO_LOCATION,
+    DocumentKind,
+    document_kind,
+    is_document_kind,
+    kinds_where,
 )
-from sos_serial.models.transaction_line import INPUT, OUTPUT, ROLES
 from sos_serial.money import to_money
 
 
@@ -32,20 +30,6 @@ class MalformedRequest(SerialInventoryError):
     title = "Malformed request"
 
 
-# Which parties each kind of document needs: where stock comes from and where it goes.
-REQUIRED_PARTIES = {
-    ITEM_RECEIPT: ("location_id",),
-    SHIPMENT: ("location_id", "customer_id"),
-    TRANSFER: ("location_id", "to_location_id"),
-    ADJUSTMENT: ("location_id",),
-    RETURN: ("location_id", "customer_id"),
-    PICK_TICKET: ("location_id",),
-    RENTAL: ("location_id", "customer_id"),
-    RENTAL_RETURN: ("location_id", "customer_id"),
-    BUILD: ("location_id",),
-    PROCESS: ("location_id",),
-}
-PARTY_FIELDS = ("vendor_id", "customer_id", "location_id", "to_location_id")
 # What the database's integer columns hold on both engines (PostgreSQL INTEGER is 32-bit).
 MAX_ID = 2**31 - 1
 MAX_QUANTITY = 1_000_000_000
@@ -81,27 +65,17 @@ class PostingRequest:
     memo: str | None = None
 
     # ---- what each line does -------------------------------------------------------
+    @property
+    def kind(self) -> DocumentKind:
+        return document_kind(self.type)
+
     def receives_new_serials(self, line: LineRequest) -> bool:
         """Inbound units that get new serial numbers: receipts, positive adjustments, outputs."""
-        if self.type == ITEM_RECEIPT:
-            return True
-        if self.type == ADJUSTMENT:
-            return line.quantity > 0
-        if self.type in (BUILD, PROCESS):
-            return line.role == OUTPUT
-        return False
+        return self.kind.receives_new_serials(line.quantity, line.role)
 
     def stock_effect(self, line: LineRequest) -> int:
         """+1 adds to on-hand stock, -1 takes from it, 0 moves within it or not at all."""
-        if self.type in (ITEM_RECEIPT, RETURN, RENTAL_RETURN):
-            return 1
-        if self.type in (SHIPMENT, RENTAL):
-            return -1
-        if self.type == ADJUSTMENT:
-            return 1 if line.quantity > 0 else -1
-        if self.type in (BUILD, PROCESS):
-            return 1 if line.role == OUTPUT else -1
-        return 0  # transfer, pick ticket
+        return self.kind.line_stock_effect(line.quantity, line.role)
 
     # ---- reading the API's JSON ------------------------------------------------------
     @classmethod
@@ -110,18 +84,20 @@ class PostingRequest:
             raise MalformedRequest("The request body must be a JSON object describing the transaction.")
         problems: list[FieldError] = []
         doc_type = data.get("type")
-        if not isinstance(doc_type, str) or doc_type not in TRANSACTION_TYPES:
-            problems.append(FieldError("type", f"The type must be one of {', '.join(TRANSACTION_TYPES)}."))
+        kind = document_kind(doc_type) if is_document_kind(doc_type) else None
+        if kind is None:
+            problems.append(FieldError("type", f"The type must be one of {', '.join(KIND_CODES)}."))
             doc_type = None
         doc_date = _parse_date(data.get("date"), "date", problems)
         parties = {}
         for name in PARTY_FIELDS:
             parties[name] = _parse_id(data.get(name), name, problems, required=False)
-        for name in REQUIRED_PARTIES.get(doc_type, ()):
+        for name in kind.required_parties if kind else ():
             if parties[name] is None and not any(p.field == name for p in problems):
-                problems.append(FieldError(name, f"A {doc_type.replace('_', ' ')} needs {name.replace('_id', '')}."))
-        if doc_type == TRANSFER and parties["location_id"] and parties["location_id"] == parties["to_location_id"]:
-            problems.append(FieldError("to_location_id", "A transfer must go to a different location."))
+                problems.append(FieldError(name, f"A {kind.label.lower()} needs {name.replace('_id', '')}."))
+        if kind and TO_LOCATION in kind.required_parties and parties["location_id"] \
+                and parties["location_id"] == parties[TO_LOCATION]:
+            problems.append(FieldError(TO_LOCATION, f"A {kind.label.lower()} must go to a different location."))
         raw_lines = data.get("lines")
         if not isinstance(raw_lines, list):
             raise MalformedRequest("lines must be a list of transaction lines.",
@@ -131,7 +107,7 @@ class PostingRequest:
         memo = data.get("memo")
         if memo is not None and not isinstance(memo, str):
             problems.append(FieldError("memo", "memo must be text."))
-        lines = [_parse_line(i, raw, doc_type, problems) for i, raw in enumerate(raw_lines)]
+        lines = [_parse_line(i, raw, kind, problems) for i, raw in enumerate(raw_lines)]
         if problems:
             raise InvalidInput(_summary(problems), problems)
         return cls(type=doc_type, date=doc_date, lines=lines, memo=memo, **parties)
@@ -168,7 +144,12 @@ def _parse_id(value, name, problems, required=True) -> int | None:
     return value
 
 
-def _parse_line(index, raw, doc_type, problems) -> LineRequest:
+def _named(kinds, label) -> str:
+    """ "Build and process" for the kinds a rule applies to, in their table order."""
+    return " and ".join(label(kind).lower() for kind in kinds).capitalize()
+
+
+def _parse_line(index, raw, kind: DocumentKind | None, problems) -> LineRequest:
     where = f"lines[{index}]"
     if not isinstance(raw, dict):
         raise MalformedRequest(f"{where} must be an object.", [FieldError(where, "must be an object")])
@@ -182,9 +163,10 @@ def _parse_line(index, raw, doc_type, problems) -> LineRequest:
     elif abs(quantity) > MAX_QUANTITY:
         problems.append(FieldError(f"{where}.quantity", f"The quantity can be at most {MAX_QUANTITY:,}."))
         quantity = 0
-    elif quantity < 0 and doc_type != ADJUSTMENT:
+    elif quantity < 0 and not (kind is not None and kind.signed_quantities):
+        signed = _named(kinds_where(lambda k: k.signed_quantities), lambda k: k.menu_label).lower()
         problems.append(FieldError(f"{where}.quantity",
-                                   "Only adjustments take negative quantities; use a positive quantity."))
+                                   f"Only {signed} take negative quantities; use a positive quantity."))
     unit_cost = None
     if raw.get("unit_cost") is not None:
         try:
@@ -194,11 +176,12 @@ def _parse_line(index, raw, doc_type, problems) -> LineRequest:
         except InvalidInput as exc:
             problems.append(FieldError(f"{where}.unit_cost", exc.message))
     role = raw.get("role")
-    if doc_type in (BUILD, PROCESS):
+    with_roles = _named(kinds_where(lambda k: k.line_roles), lambda k: k.label)
+    if kind is not None and kind.line_roles:
         if role not in ROLES:
-            problems.append(FieldError(f"{where}.role", "Build and process lines need a role: input or output."))
+            problems.append(FieldError(f"{where}.role", f"{with_roles} lines need a role: input or output."))
     elif role is not None:
-        problems.append(FieldError(f"{where}.role", "Only build and process lines have a role."))
+        problems.append(FieldError(f"{where}.role", f"Only {with_roles.lower()} lines have a role."))
         role = None
     serials = raw.get("serials")
     if serials is not None and (not isinstance(serials, list) or not all(isinstance(s, str) for s in serials)):

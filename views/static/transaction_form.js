@@ -7,6 +7,8 @@
   var form = document.getElementById("transaction-form");
   if (!form) { return; }
   var kind = form.dataset.kind;
+  var newSerials = form.dataset.newSerials;  // which lines receive new units: always, positive_quantity, ...
+  var pickerParty = form.dataset.pickerParty;  // the header field whose units the picker offers
   var optionsUrl = form.dataset.optionsUrl;
   var maxFields = parseInt(form.dataset.maxSerialFields, 10);
   var linesBody = document.getElementById("lines");
@@ -25,9 +27,9 @@
   }
 
   function receivesNewSerials(row) {
-    if (kind === "item_receipt") { return true; }
-    if (kind === "adjustment") { return lineQuantity(row) > 0; }
-    if (kind === "build" || kind === "process") {
+    if (newSerials === "always") { return true; }
+    if (newSerials === "positive_quantity") { return lineQuantity(row) > 0; }
+    if (newSerials === "output_lines") {
       var role = row.querySelector(".line-role");
       return !!role && role.value === "output";
     }
@@ -135,9 +137,8 @@
 
   // ---- the picker for existing units -------------------------------------------------
   function pickerPlace() {
-    var byCustomer = kind === "return" || kind === "rental_return";
-    var field = document.getElementById(byCustomer ? "customer_id" : "location_id");
-    return { name: byCustomer ? "customer_id" : "location_id", value: field ? field.value : "" };
+    var field = document.getElementById(pickerParty);
+    return { name: pickerParty, value: field ? field.value : "" };
   }
 
   function buildPicker(row, keep) {
@@ -180,7 +181,7 @@
     var list = row.querySelector(".picker-options");
     var message = row.querySelector(".serial-message");
     if (!place.value) {
-      message.textContent = "Choose the " + (place.name === "customer_id" ? "customer" : "location") + " first.";
+      message.textContent = "Choose the " + place.name.replace(/_id$/, "").replace(/_/g, " ") + " first.";
       return;
     }
     var url = optionsUrl + "?type=" + encodeURIComponent(kind) + "&item_id=" + encodeURIComponent(item) +
