@@ -13,7 +13,8 @@ from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.engine.queries import line_serials
-from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
+from sos_serial.engine.serial_search import exact_conditions, prefix_conditions
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction, Vendor
@@ -94,11 +95,14 @@ class TransactionView(SecuredModelView):
         choices["to_location_id"] = choices["location_id"]
         return self.render("sos/transaction_form.html", kind=document_kind(self.kind), entry=entry, items=items,
                            choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
-                           options_url=url_for(".serial_options"))
+                           options_url=url_for(".serial_options"), check_url=url_for(".serial_check"))
 
     @expose("/serial-options/")
     def serial_options(self):
-        """Units a line may pick: of the item, available where the document takes them from."""
+        """Units a line may pick: of the item, available where the document takes them from.
+
+        ``q`` is the start of a serial; with ``exact`` set, the whole serial (a scanner's read).
+        """
         try:
             item_id = int(request.args.get("item_id", ""))
         except ValueError:
@@ -106,7 +110,8 @@ class TransactionView(SecuredModelView):
         code = request.args.get("type", self.kind)
         # Without a known kind (the all-transactions screen), units in stock at the location, as a shipment takes.
         kind = document_kind(code if is_document_kind(code) else "shipment")
-        found = prefix_conditions(request.args.get("q"))
+        query = request.args.get("q")
+        found = exact_conditions(query) if request.args.get("exact") else prefix_conditions(query)
         place = request.args.get(kind.takes_from, "")
         if not place.isdigit():
             return jsonify([])
@@ -116,6 +121,27 @@ class TransactionView(SecuredModelView):
         rows = db.session.execute(select(SerialUnit.id, SerialUnit.serial_number).where(*conditions)
                                   .order_by(SerialUnit.serial_key).limit(PICKER_LIMIT))
         return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in rows])
+
+    @expose("/serial-check/", methods=("POST",))
+    def serial_check(self):
+        """The entered serials (JSON ``serials`` with their ``groups``, or an uploaded ``file``) as the
+        posting reads them, and which repeat: the form flags what the posting would refuse."""
+        upload = request.files.get("file")
+        if upload is not None:
+            try:
+                text, reading = read_uploaded_serials(upload.read(), upload.filename or "the uploaded file")
+            except SerialInventoryError as exc:
+                return jsonify({"error": exc.message}), 422
+            return jsonify({**reading.as_json(), "text": text})
+        data = request.get_json(silent=True)
+        serials = data.get("serials") if isinstance(data, dict) else None
+        groups = data.get("groups") if isinstance(data, dict) else None
+        if not isinstance(serials, list) or not all(isinstance(s, str) for s in serials):
+            return jsonify({"error": "Send the serial numbers as a JSON list of text."}), 400
+        if groups is not None and (not isinstance(groups, list) or len(groups) != len(serials)
+                                   or not all(isinstance(g, (str, int)) for g in groups)):
+            return jsonify({"error": "Send one group (the item) per serial number."}), 400
+        return jsonify(read_entered_serials(serials, groups).as_json())
 
     # ---- reading -----------------------------------------------------------------
     @expose("/details/")
