@@ -18,7 +18,8 @@ from sos_serial.engine.serial_search import exact_conditions, prefix_conditions
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction, Vendor
-from sos_serial.models.document_kind import CUSTOMER, document_kind, is_document_kind
+from sos_serial.models.document_kind import CUSTOMER, LOCATION, document_kind, is_document_kind
+from sos_serial.models.serial_unit import IN_STOCK
 from sos_serial.security.auth import can
 
 from .secured_view import SecuredModelView
@@ -108,16 +109,16 @@ class TransactionView(SecuredModelView):
         except ValueError:
             return jsonify([])
         code = request.args.get("type", self.kind)
-        # Without a known kind (the all-transactions screen), units in stock at the location, as a shipment takes.
-        kind = document_kind(code if is_document_kind(code) else "shipment")
+        # Without a known kind (the all-transactions screen): units in stock at the location.
+        status, party = (document_kind(code).takes_status, document_kind(code).takes_from) \
+            if is_document_kind(code) else (IN_STOCK, LOCATION)
         query = request.args.get("q")
         found = exact_conditions(query) if request.args.get("exact") else prefix_conditions(query)
-        place = request.args.get(kind.takes_from, "")
+        place = request.args.get(party, "")
         if not place.isdigit():
             return jsonify([])
-        where = SerialUnit.customer_id if kind.takes_from == CUSTOMER else SerialUnit.location_id
-        conditions = [SerialUnit.item_id == item_id, *found, SerialUnit.status == kind.takes_status,
-                      where == int(place)]
+        where = SerialUnit.customer_id if party == CUSTOMER else SerialUnit.location_id
+        conditions = [SerialUnit.item_id == item_id, *found, SerialUnit.status == status, where == int(place)]
         rows = db.session.execute(select(SerialUnit.id, SerialUnit.serial_number).where(*conditions)
                                   .order_by(SerialUnit.serial_key).limit(PICKER_LIMIT))
         return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in rows])
