@@ -109,3 +109,19 @@ def test_the_form_s_script_and_templates_name_no_kind(path):
         assert not re.search(_string_literals(code), source), f"{path} names the kind {code}"
         if "_" in code:  # a code no ordinary word spells
             assert code not in source, f"{path} names the kind {code}"
+
+
+def test_line_rules_name_the_kinds_the_table_gives_them():
+    def messages(data):
+        with pytest.raises(InvalidInput) as refused:
+            PostingRequest.from_dict({"date": "2026-01-05", "location_id": 1, **data})
+        return [problem.message for problem in refused.value.errors]
+
+    assert messages({"type": "shipment", "customer_id": 1, "lines": [{"item_id": 1, "quantity": -1}]}) == [
+        "Only adjustments take negative quantities; use a positive quantity."]
+    assert messages({"type": "build", "lines": [{"item_id": 1, "quantity": 1}]}) == [
+        "Build and process lines need a role: input or output."]
+    assert messages({"type": "rental", "customer_id": 1, "lines": [{"item_id": 1, "quantity": 1, "role": "input"}]}) \
+        == ["Only build and process lines have a role."]
+    assert messages({"type": "transfer", "to_location_id": 1, "lines": [{"item_id": 1, "quantity": 1}]}) == [
+        "A transfer must go to a different location."]

@@ -35,6 +35,16 @@ MAX_ID = 2**31 - 1
 MAX_QUANTITY = 1_000_000_000
 
 
+def _named(kinds, label) -> str:
+    """ "Build and process" for the kinds a rule applies to, in their table order."""
+    return " and ".join(label(kind).lower() for kind in kinds).capitalize()
+
+
+# The kinds whose lines may be negative, and whose lines have roles, as the messages name them.
+SIGNED_KINDS = _named(kinds_where(lambda k: k.signed_quantities), lambda k: k.menu_label).lower()  # "adjustments"
+KINDS_WITH_ROLES = _named(kinds_where(lambda k: k.line_roles), lambda k: k.label)  # "Build and process"
+
+
 @dataclass
 class LineRequest:
     index: int
@@ -144,11 +154,6 @@ def _parse_id(value, name, problems, required=True) -> int | None:
     return value
 
 
-def _named(kinds, label) -> str:
-    """ "Build and process" for the kinds a rule applies to, in their table order."""
-    return " and ".join(label(kind).lower() for kind in kinds).capitalize()
-
-
 def _parse_line(index, raw, kind: DocumentKind | None, problems) -> LineRequest:
     where = f"lines[{index}]"
     if not isinstance(raw, dict):
@@ -164,9 +169,8 @@ def _parse_line(index, raw, kind: DocumentKind | None, problems) -> LineRequest:
         problems.append(FieldError(f"{where}.quantity", f"The quantity can be at most {MAX_QUANTITY:,}."))
         quantity = 0
     elif quantity < 0 and not (kind is not None and kind.signed_quantities):
-        signed = _named(kinds_where(lambda k: k.signed_quantities), lambda k: k.menu_label).lower()
         problems.append(FieldError(f"{where}.quantity",
-                                   f"Only {signed} take negative quantities; use a positive quantity."))
+                                   f"Only {SIGNED_KINDS} take negative quantities; use a positive quantity."))
     unit_cost = None
     if raw.get("unit_cost") is not None:
         try:
@@ -176,12 +180,11 @@ def _parse_line(index, raw, kind: DocumentKind | None, problems) -> LineRequest:
         except InvalidInput as exc:
             problems.append(FieldError(f"{where}.unit_cost", exc.message))
     role = raw.get("role")
-    with_roles = _named(kinds_where(lambda k: k.line_roles), lambda k: k.label)
     if kind is not None and kind.line_roles:
         if role not in ROLES:
-            problems.append(FieldError(f"{where}.role", f"{with_roles} lines need a role: input or output."))
+            problems.append(FieldError(f"{where}.role", f"{KINDS_WITH_ROLES} lines need a role: input or output."))
     elif role is not None:
-        problems.append(FieldError(f"{where}.role", f"Only {with_roles.lower()} lines have a role."))
+        problems.append(FieldError(f"{where}.role", f"Only {KINDS_WITH_ROLES.lower()} lines have a role."))
         role = None
     serials = raw.get("serials")
     if serials is not None and (not isinstance(serials, list) or not all(isinstance(s, str) for s in serials)):
