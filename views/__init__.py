@@ -19,6 +19,7 @@ from sos_serial.models import (
     Vendor,
     Warranty,
 )
+from sos_serial.models.document_kind import INVENTORY, KINDS, PRODUCTION, PURCHASING, SALES
 from sos_serial.money import format_money
 
 from .dashboard import DashboardView
@@ -36,25 +37,8 @@ from .warranty_lookup import WarrantyLookupView
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
 
 OPERATIONS = "Operations"
-INVENTORY = "Inventory"
-PURCHASING = "Purchasing"
-SALES = "Sales"
-PRODUCTION = "Production"
 REPORTS = "Reports"
 COMPANY = "Company"
-# (kind, menu label, endpoint, menu category): one list and entry screen per kind of document.
-TRANSACTION_SCREENS = (
-    ("item_receipt", "Item receipts", "item_receipts", PURCHASING),
-    ("shipment", "Shipments", "shipments", SALES),
-    ("pick_ticket", "Pick tickets", "pick_tickets", SALES),
-    ("return", "Returns", "returns", SALES),
-    ("rental", "Rentals", "rentals", SALES),
-    ("rental_return", "Rental returns", "rental_returns", SALES),
-    ("transfer", "Transfers", "transfers", INVENTORY),
-    ("adjustment", "Adjustments", "adjustments", INVENTORY),
-    ("build", "Builds", "builds", PRODUCTION),
-    ("process", "Processes", "processes", PRODUCTION),
-)
 
 
 def init_admin(app, *, read_document, apply_settings) -> Admin:
@@ -76,9 +60,10 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
         SerialUnitView(SerialUnit, db, name="Serial inventory", category=INVENTORY, endpoint="serial_inventory")
     )
     admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
-    for kind, label, endpoint, category in TRANSACTION_SCREENS:
-        admin.add_view(TransactionView(name=label, category=category, endpoint=endpoint, kind=kind,
-                                       read_document=read_document))
+    # One list and entry screen per kind of document, in the kinds' menu order.
+    for kind in sorted(KINDS, key=lambda k: k.sequence):
+        admin.add_view(TransactionView(name=kind.menu_label, category=kind.menu_category, endpoint=kind.endpoint,
+                                       kind=kind.code, read_document=read_document))
     admin.add_view(TransactionView(name="All transactions", category=REPORTS, endpoint="transactions",
                                    read_document=read_document))
     admin.add_view(

@@ -8,7 +8,6 @@ from sos_serial.engine.queries import line_serials
 from sos_serial.errors import NotFound
 from sos_serial.extensions import db
 from sos_serial.models import Transaction
-from sos_serial.models.transaction import SHIPMENT
 
 from . import bp, require
 from .reading import json_object, query
@@ -44,6 +43,6 @@ def get_transaction(transaction_id):
 @bp.get("/transactions/<int:transaction_id>/packing-list")
 def packing_list(transaction_id):
     document = db.get_or_404(Transaction, transaction_id)
-    if document.type != SHIPMENT:
+    if not document.kind.has_packing_list:
         raise NotFound(f"{document.number} is a {document.type_label.lower()}; only shipments have packing lists.")
     return render_template("sos/packing_list.html", **packing_list_context(db.session, document))

@@ -46,27 +46,14 @@ from sos_serial.models import (
     TransactionLineSerial,
     Vendor,
 )
+from sos_serial.models.document_kind import CUSTOMER, OUTPUT
 from sos_serial.models.serial_unit import (
-    ADJUSTED_OUT,
     IN_STOCK,
     RENTED,
     SHIPPED,
     USED,
     serial_key,
 )
-from sos_serial.models.transaction import (
-    ADJUSTMENT,
-    BUILD,
-    NUMBER_PREFIXES,
-    PICK_TICKET,
-    PROCESS,
-    RENTAL,
-    RENTAL_RETURN,
-    RETURN,
-    SHIPMENT,
-    TRANSFER,
-)
-from sos_serial.models.transaction_line import OUTPUT
 from sos_serial.money import to_money, to_storage
 from sos_serial.plugins import hook
 
@@ -122,6 +109,7 @@ class _Posting:
     def __init__(self, session, request: PostingRequest, user):
         self.session = session
         self.req = request
+        self.kind = request.kind
         self.user_id = getattr(user, "id", None)
         self.rules = hook()
         self.settings = None
@@ -347,14 +335,12 @@ class _Posting:
             return f"{unit.serial_number} of {item.name} is {self._place(unit)}, not {wanted}."
         return None
 
+    _SOURCE_WORDS = {IN_STOCK: "in stock at {}", SHIPPED: "shipped to customer {}", RENTED: "rented to customer {}"}
+
     def _source(self) -> tuple[str, int, str]:
         """Where this document takes existing units from: (status, place id, in words)."""
-        req = self.req
-        if req.type == RETURN:
-            return SHIPPED, req.customer_id, f"shipped to customer {self.parties['customer_id'].name}"
-        if req.type == RENTAL_RETURN:
-            return RENTED, req.customer_id, f"rented to customer {self.parties['customer_id'].name}"
-        return IN_STOCK, req.location_id, f"in stock at {self.parties['location_id'].name}"
+        status, party = self.kind.takes_status, self.kind.takes_from
+        return status, getattr(self.req, party), self._SOURCE_WORDS[status].format(self.parties[party].name)
 
     def _place(self, unit: UnitRow) -> str:
         if unit.status == IN_STOCK:
@@ -401,14 +387,14 @@ class _Posting:
                                                 quantity=line.quantity, role=line.role, unit_cost=line.unit_cost)
             self.session.add(lines[line.index])
         self.session.flush()
-        document.number = f"{NUMBER_PREFIXES[req.type]}-{document.id:06d}"
+        document.number = f"{self.kind.number_prefix}-{document.id:06d}"
         # Inputs first: build and process outputs are costed from what the inputs consumed.
         ordered = sorted(req.lines, key=req.stock_effect)
         consumed = Decimal(0)
         for line in (li for li in ordered if req.stock_effect(li) < 0):
             lines[line.index].cost = cost = self._write_line(line, lines[line.index].id, document.id)
             consumed += cost
-        if req.type in (BUILD, PROCESS):
+        if self.kind.line_roles:
             self._cost_outputs(consumed, lines)
         for line in (li for li in ordered if req.stock_effect(li) >= 0):
             lines[line.index].cost = self._write_line(line, lines[line.index].id, document.id)
@@ -460,7 +446,7 @@ class _Posting:
         unit_ids = [u.id for u in units]
         costs = [u.unit_cost for u in units]
         effect = req.stock_effect(line)
-        if req.type == PICK_TICKET:
+        if not self.kind.moves_stock:
             self._link(unit_ids, line_id)
             return Decimal(0)
         target = self._target(line)
@@ -468,7 +454,7 @@ class _Posting:
         if effect > 0 and line.unit_cost is not None:
             changes["unit_cost"] = line.unit_cost
             costs = [line.unit_cost] * len(units)
-        if req.type == SHIPMENT and item.warranty is not None:
+        if self.kind.starts_warranty and item.warranty is not None:
             # Units going back to the customer whose sale covers them keep that coverage.
             keeping = units_keeping_coverage(self.session, unit_ids, req.customer_id)
             self._move([i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
@@ -492,29 +478,22 @@ class _Posting:
 
     def _target(self, line) -> dict:
         """Where the units of an existing-unit line end up."""
-        req = self.req
-        if req.type == TRANSFER:
-            return {"status": IN_STOCK, "location_id": req.to_location_id, "customer_id": None}
-        if req.type == SHIPMENT:
-            return {"status": SHIPPED, "location_id": None, "customer_id": req.customer_id}
-        if req.type == RENTAL:
-            return {"status": RENTED, "location_id": None, "customer_id": req.customer_id}
-        if req.type in (RETURN, RENTAL_RETURN):
-            return {"status": IN_STOCK, "location_id": req.location_id, "customer_id": None}
-        if req.type == ADJUSTMENT:
-            return {"status": ADJUSTED_OUT, "location_id": None, "customer_id": None}
-        return {"status": USED, "location_id": None, "customer_id": None}  # build and process inputs
+        party = self.kind.puts_at
+        place_id = getattr(self.req, party) if party else None
+        at_customer = party == CUSTOMER
+        return {"status": self.kind.status_after, "location_id": None if at_customer else place_id,
+                "customer_id": place_id if at_customer else None}
 
     def _write_plain_line(self, line, item, line_id) -> Decimal:
         req = self.req
         quantity = abs(line.quantity)
         effect = req.stock_effect(line)
-        if req.type == PICK_TICKET:
+        if not self.kind.moves_stock:
             return Decimal(0)
         if effect <= 0:
             self._take_plain(item, req.location_id, quantity)
-        if req.type == TRANSFER:
-            self._put_plain(item, req.to_location_id, quantity)
+        if effect == 0:  # moved within stock, to another location
+            self._put_plain(item, getattr(req, self.kind.puts_at), quantity)
             return average_cost(item, quantity)
         if effect < 0:
             cost = outbound_cost(self.session, item, quantity, self.settings, None)
@@ -523,7 +502,7 @@ class _Posting:
         self._put_plain(item, req.location_id, quantity)
         unit_cost = line.unit_cost
         if unit_cost is None:
-            unit_cost = money(item.value / item.quantity_on_hand) if req.type in (RETURN, RENTAL_RETURN) \
+            unit_cost = money(item.value / item.quantity_on_hand) if self.kind.returns_from_customer \
                 and item.quantity_on_hand else item.cost
         value = money(unit_cost * quantity)
         add_layer(self.session, item.id, line_id, quantity, unit_cost)

@@ -10,19 +10,16 @@ from datetime import date
 from decimal import Decimal
 
 from sos_serial.errors import FieldError, SerialInventoryError
-from sos_serial.models.transaction import (
-    ADJUSTMENT,
-    BUILD,
-    ITEM_RECEIPT,
-    PICK_TICKET,
-    PROCESS,
-    RENTAL,
-    RENTAL_RETURN,
-    RETURN,
-    SHIPMENT,
-    TRANSFER,
+from sos_serial.models.document_kind import (
+    INPUT,
+    OUTPUT,
+    ROLES,
+    TO_LOCATION,
+    DocumentKind,
+    document_kind,
+    is_document_kind,
+    kinds_where,
 )
-from sos_serial.models.transaction_line import INPUT, OUTPUT, ROLES
 
 
 class MalformedRequest(SerialInventoryError):
@@ -30,20 +27,14 @@ class MalformedRequest(SerialInventoryError):
     title = "Malformed request"
 
 
-# Which parties each kind of document needs: where stock comes from and where it goes.
-REQUIRED_PARTIES = {
-    ITEM_RECEIPT: ("location_id",),
-    SHIPMENT: ("location_id", "customer_id"),
-    TRANSFER: ("location_id", "to_location_id"),
-    ADJUSTMENT: ("location_id",),
-    RETURN: ("location_id", "customer_id"),
-    PICK_TICKET: ("location_id",),
-    RENTAL: ("location_id", "customer_id"),
-    RENTAL_RETURN: ("location_id", "customer_id"),
-    BUILD: ("location_id",),
-    PROCESS: ("location_id",),
-}
-PARTY_FIELDS = ("vendor_id", "customer_id", "location_id", "to_location_id")
+def _named(kinds, label) -> str:
+    """ "Build and process" for the kinds a rule applies to, in their table order."""
+    return " and ".join(label(kind).lower() for kind in kinds).capitalize()
+
+
+# The kinds whose lines may be negative, and whose lines have roles, as the messages name them.
+SIGNED_KINDS = _named(kinds_where(lambda k: k.signed_quantities), lambda k: k.menu_label).lower()  # "adjustments"
+KINDS_WITH_ROLES = _named(kinds_where(lambda k: k.line_roles), lambda k: k.label)  # "Build and process"
 
 
 @dataclass
@@ -76,28 +67,17 @@ class PostingRequest:
     memo: str | None = None
 
     # ---- what each line does -------------------------------------------------------
+    @property
+    def kind(self) -> DocumentKind:
+        return document_kind(self.type)
+
     def receives_new_serials(self, line: LineRequest) -> bool:
         """Inbound units that get new serial numbers: receipts, positive adjustments, outputs."""
-        if self.type == ITEM_RECEIPT:
-            return True
-        if self.type == ADJUSTMENT:
-            return line.quantity > 0
-        if self.type in (BUILD, PROCESS):
-            return line.role == OUTPUT
-        return False
+        return self.kind.receives_new_serials(line.quantity, line.role)
 
     def stock_effect(self, line: LineRequest) -> int:
         """+1 adds to on-hand stock, -1 takes from it, 0 moves within it or not at all."""
-        if self.type in (ITEM_RECEIPT, RETURN, RENTAL_RETURN):
-            return 1
-        if self.type in (SHIPMENT, RENTAL):
-            return -1
-        if self.type == ADJUSTMENT:
-            return 1 if line.quantity > 0 else -1
-        if self.type in (BUILD, PROCESS):
-            return 1 if line.role == OUTPUT else -1
-        return 0  # transfer, pick ticket
-
+        return self.kind.line_stock_effect(line.quantity, line.role)
 
 
 def kind_problems(doc_type: str | None, parties: dict, lines: list[tuple[int | None, str | None]],
@@ -107,24 +87,26 @@ def kind_problems(doc_type: str | None, parties: dict, lines: list[tuple[int | N
     ``doc_type``, ``parties`` (by field name) and each line's (quantity, role) are the values whose shape
     was accepted, None where missing; a field already named in ``refused`` is not refused twice.
     """
+    kind = document_kind(doc_type) if is_document_kind(doc_type) else None
     problems: list[FieldError] = []
-    for name in REQUIRED_PARTIES.get(doc_type, ()):
+    for name in kind.required_parties if kind else ():
         if parties.get(name) is None and name not in refused:
-            problems.append(FieldError(name, f"A {doc_type.replace('_', ' ')} needs {name.replace('_id', '')}."))
-    if doc_type == TRANSFER and parties.get("location_id") and parties["location_id"] == parties.get("to_location_id"):
-        problems.append(FieldError("to_location_id", "A transfer must go to a different location."))
+            problems.append(FieldError(name, f"A {kind.label.lower()} needs {name.replace('_id', '')}."))
+    if kind and TO_LOCATION in kind.required_parties and parties.get("location_id") \
+            and parties["location_id"] == parties.get(TO_LOCATION):
+        problems.append(FieldError(TO_LOCATION, f"A {kind.label.lower()} must go to a different location."))
     for index, (quantity, role) in enumerate(lines):
         where = f"lines[{index}]"
-        if quantity is not None and quantity < 0 and doc_type != ADJUSTMENT:
+        if quantity is not None and quantity < 0 and not (kind is not None and kind.signed_quantities):
             problems.append(FieldError(f"{where}.quantity",
-                                       "Only adjustments take negative quantities; use a positive quantity."))
+                                       f"Only {SIGNED_KINDS} take negative quantities; use a positive quantity."))
         if f"{where}.role" in refused:
             continue
-        if doc_type in (BUILD, PROCESS):
+        if kind is not None and kind.line_roles:
             if role not in ROLES:
-                problems.append(FieldError(f"{where}.role", "Build and process lines need a role: input or output."))
+                problems.append(FieldError(f"{where}.role", f"{KINDS_WITH_ROLES} lines need a role: input or output."))
         elif role is not None:
-            problems.append(FieldError(f"{where}.role", "Only build and process lines have a role."))
+            problems.append(FieldError(f"{where}.role", f"Only {KINDS_WITH_ROLES.lower()} lines have a role."))
     return problems
 
 

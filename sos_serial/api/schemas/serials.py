@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from sos_serial.limits import SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
+from sos_serial.models.document_kind import KIND_CODES
 from sos_serial.models.serial_unit import STATUSES
-from sos_serial.models.transaction import TRANSACTION_TYPES
 
 from .common import (
     Answer,
@@ -25,7 +25,7 @@ from .common import (
 )
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
-DocumentType = Literal[TRANSACTION_TYPES]  # type: ignore[valid-type]
+DocumentType = Literal[KIND_CODES]  # type: ignore[valid-type]
 
 
 class SerialUnitInput(Shape):

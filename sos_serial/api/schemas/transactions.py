@@ -16,8 +16,7 @@ from sos_serial.engine.posting_request import (
 )
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import MAX_QUANTITY
-from sos_serial.models.transaction import TRANSACTION_TYPES
-from sos_serial.models.transaction_line import ROLES
+from sos_serial.models.document_kind import KIND_CODES, ROLES
 
 from .common import (
     Answer,
@@ -33,7 +32,7 @@ from .common import (
     summary,
 )
 
-DocumentType = Literal[TRANSACTION_TYPES]  # type: ignore[valid-type]
+DocumentType = Literal[KIND_CODES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 
@@ -84,7 +83,7 @@ class TransactionLineInput(Shape):
 class TransactionInput(Shape):
     """A document to post at once: its kind, date, parties and lines."""
 
-    type: Annotated[DocumentType, one_message(f"The type must be one of {', '.join(TRANSACTION_TYPES)}.")]
+    type: Annotated[DocumentType, one_message(f"The type must be one of {', '.join(KIND_CODES)}.")]
     date: Annotated[DateIn, one_message("The date is required, as YYYY-MM-DD.")]
     vendor_id: RecordId | None = None
     customer_id: RecordId | None = None
