@@ -15,18 +15,12 @@ from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from sos_serial.database.bulk import (
-    INSERT,
-    UPDATE,
-    Write,
-    bulk_insert,
-    has_rewrite_rules,
-    keys_checked_once,
-    one_of,
-    rows_matching,
-)
+from sos_serial.database.bulk_insert import bulk_insert
 from sos_serial.database.constraints import constraint_name
 from sos_serial.database.guard import posting_scope
+from sos_serial.database.session_rules import rules_of
+from sos_serial.database.statements import one_of, rows_matching
+from sos_serial.database.trigger_switch import INSERT, UPDATE, Write, has_rewrite_rules, keys_checked_once
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
 from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
 from sos_serial.engine.valuation import add_layer, average_cost, money, outbound_cost
@@ -68,7 +62,6 @@ from sos_serial.models.transaction import (
 )
 from sos_serial.models.transaction_line import OUTPUT
 from sos_serial.money import to_money, to_storage
-from sos_serial.plugins import hook
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +91,13 @@ def post_transaction(session, request: PostingRequest, user=None) -> Transaction
     except BaseException:
         session.rollback()
         raise
-    _notify_posted(document)
+    _notify_posted(session, document)
     return document
 
 
-def _notify_posted(document) -> None:
+def _notify_posted(session, document) -> None:
     try:
-        hook().transaction_posted(document=document)
+        rules_of(session).transaction_posted(document=document)
     except Exception:  # the posting stands; a notification failure must not undo it
         log.exception("A transaction_posted hook failed for %s", document.number)
 
@@ -123,7 +116,7 @@ class _Posting:
         self.session = session
         self.req = request
         self.user_id = getattr(user, "id", None)
-        self.rules = hook()
+        self.rules = rules_of(session)
         self.settings = None
         self.items: dict[int, Item] = {}
         self.parties: dict[str, object] = {}
@@ -698,7 +691,7 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
         raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
     serial = serial_number.strip()
     try:
-        hook().validate_serial_numbers(item=item, serial_numbers=[serial])
+        rules_of(session).validate_serial_numbers(item=item, serial_numbers=[serial])
     except InvalidInput as exc:
         raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
     existing = session.scalars(select(SerialUnit).where(
