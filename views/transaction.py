@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import PostingRequest
@@ -74,7 +75,7 @@ class TransactionView(SecuredModelView):
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
                 document = post_transaction(db.session, PostingRequest.from_dict(entry.as_request(self.kind)),
-                                            current_user)
+                                            current_user, current_app.extensions[LIMITS_KEY])
             except SerialInventoryError as exc:
                 entry.attach_errors(exc.errors)
                 if not exc.errors:

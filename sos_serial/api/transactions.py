@@ -1,7 +1,8 @@
 """Transactions: post a document, read it back, and a shipment's packing list."""
-from flask import g, jsonify, render_template
+from flask import current_app, g, jsonify, render_template
 from sqlalchemy import func, select
 
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import PostingRequest
@@ -19,7 +20,7 @@ from .request_parsing import json_body, pagination
 def create_transaction():
     require("post")
     request_ = PostingRequest.from_dict(json_body())
-    document = post_transaction(db.session, request_, g.api_user)
+    document = post_transaction(db.session, request_, g.api_user, current_app.extensions[LIMITS_KEY])
     return jsonify(transaction_json(document)), 201
 
 

@@ -17,13 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from sos_serial.database.bulk_insert import bulk_insert
 from sos_serial.database.constraints import constraint_name
-from sos_serial.database.guard import posting_scope
 from sos_serial.database.session_rules import rules_of
 from sos_serial.database.statements import one_of, rows_matching
 from sos_serial.database.trigger_switch import INSERT, UPDATE, Write, has_rewrite_rules, keys_checked_once
+from sos_serial.engine.limits import Limits
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
 from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
-from sos_serial.engine.valuation import add_layer, average_cost, money, outbound_cost
+from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.engine.valuation import add_layer, average_cost, change_item_stock, money, outbound_cost
 from sos_serial.engine.warranty_coverage import units_keeping_coverage
 from sos_serial.engine.warranty_dates import warranty_end
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
@@ -64,6 +65,7 @@ from sos_serial.models.transaction_line import OUTPUT
 from sos_serial.money import to_money, to_storage
 
 log = logging.getLogger(__name__)
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -79,18 +81,13 @@ class UnitRow:
     unit_cost: Decimal
 
 
-def post_transaction(session, request: PostingRequest, user=None) -> Transaction:
-    """Check and post ``request``; commit and return the saved document, or raise and write nothing."""
-    try:
-        with posting_scope(session):
-            document = _Posting(session, request, user).run()
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise _conflict_from_integrity_error(exc, request) from None
-    except BaseException:
-        session.rollback()
-        raise
+def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS) -> Transaction:
+    """Check and post ``request``; commit and return the saved document, or raise and write nothing.
+
+    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise.
+    """
+    with unit_of_work(session, _conflict_translator(request), posting=True):
+        document = _Posting(session, request, user, limits).run()
     _notify_posted(session, document)
     return document
 
@@ -102,19 +99,27 @@ def _notify_posted(session, document) -> None:
         log.exception("A transaction_posted hook failed for %s", document.number)
 
 
-def _conflict_from_integrity_error(exc: IntegrityError, request: PostingRequest) -> SerialInventoryError:
-    # Another clerk's posting committed the same new serial between our check and our insert.
-    if constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key"):
-        return Conflict("A serial number on this document was just received by another transaction. "
-                        "Reload and check the serials, then post again.")
-    return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
-                    "Reload and try again.")
+def _conflict_translator(request: PostingRequest):
+    def conflict(exc: IntegrityError) -> SerialInventoryError:
+        # Another clerk's posting committed the same new serial between our check and our insert.
+        if _is_serial_taken(exc):
+            return Conflict("A serial number on this document was just received by another transaction. "
+                            "Reload and check the serials, then post again.")
+        return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
+                        "Reload and try again.")
+    return conflict
+
+
+def _is_serial_taken(exc: IntegrityError) -> bool:
+    """Whether the unique serial per item refused the write (named as PostgreSQL and SQLite name it)."""
+    return constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key")
 
 
 class _Posting:
-    def __init__(self, session, request: PostingRequest, user):
+    def __init__(self, session, request: PostingRequest, user, limits: Limits = DEFAULT_LIMITS):
         self.session = session
         self.req = request
+        self.limits = limits
         self.user_id = getattr(user, "id", None)
         self.rules = rules_of(session)
         self.settings = None
@@ -163,9 +168,7 @@ class _Posting:
             )
 
     def _limit(self) -> int:
-        from flask import current_app
-
-        return current_app.config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT", 200_000)
+        return self.limits.serials_per_document
 
     def _load_parties(self) -> None:
         models = {"vendor_id": Vendor, "customer_id": Customer, "location_id": Location, "to_location_id": Location}
@@ -614,9 +617,7 @@ class _Posting:
                     [(unit_id,) for unit_id in unit_ids], same={"line_id": line_id}, held=held)
 
     def _change_item_stock(self, item, quantity: int, value: Decimal) -> None:
-        # The item's row is locked by this posting, so its loaded figures are current.
-        item.quantity_on_hand += quantity
-        item.value = money(item.value + value)
+        change_item_stock(item, quantity, value)  # the item's row is locked by this posting
 
     def _take_plain(self, item, location_id, quantity) -> None:
         result = self.session.execute(
@@ -646,25 +647,18 @@ def create_serial_unit(session, *, item_id, serial_number, location_id=None, cus
     """Add one unit directly: in stock at a location, or a historical unit at a customer (shipped).
 
     The unit gets its first history row ("created"); a unit in stock adds to the item's
-    quantity and value like a one-unit receipt.
+    quantity and value like a one-unit receipt, through the posting's own stock functions.
     """
     from datetime import date as date_type
 
-    try:
-        with posting_scope(session):
-            unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
-                                warranty_start, warranty_end, notes, getattr(user, "id", None),
-                                on or date_type.today())
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        if constraint_name(exc) in ("uq_serial_units_item_serial_key",
-                                    "serial_units.item_id, serial_units.serial_key"):
-            raise Conflict(f"Serial {serial_number.strip()} already exists for this item.") from None
-        raise Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.") from None
-    except BaseException:
-        session.rollback()
-        raise
+    def conflict(exc: IntegrityError) -> SerialInventoryError:
+        if _is_serial_taken(exc):
+            return Conflict(f"Serial {serial_number.strip()} already exists for this item.")
+        return Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.")
+
+    with unit_of_work(session, conflict, posting=True):
+        unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
+                            warranty_start, warranty_end, notes, getattr(user, "id", None), on or date_type.today())
     return unit
 
 
@@ -725,7 +719,6 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
                               location_id=location_id, customer_id=customer_id, user_id=user_id))
     if in_stock:
         add_layer(session, item.id, None, 1, cost)
-        item.quantity_on_hand += 1
-        item.value = money(item.value + cost)
+        change_item_stock(item, 1, cost)
     session.flush()
     return unit
