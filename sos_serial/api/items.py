@@ -2,6 +2,7 @@
 from flask import jsonify
 from sqlalchemy import func, select
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import Item, Location, SerialUnit, Warranty
@@ -64,10 +65,10 @@ def create_item():
     data = json_body()
     if "name" not in data:
         raise InvalidInput("An item needs a name.", [FieldError("name", "Required.")])
-    item = Item(track_serials=False)
-    _apply(item, data)
-    db.session.add(item)
-    db.session.commit()
+    with unit_of_work(db.session):
+        item = Item(track_serials=False)
+        _apply(item, data)
+        db.session.add(item)
     return jsonify(item_json(item)), 201
 
 
@@ -79,9 +80,9 @@ def get_item(item_id):
 @bp.patch("/items/<int:item_id>")
 def change_item(item_id):
     require("edit_master")
-    item = db.get_or_404(Item, item_id)
-    _apply(item, json_body())
-    db.session.commit()
+    with unit_of_work(db.session):
+        item = db.get_or_404(Item, item_id)
+        _apply(item, json_body())
     return jsonify(item_json(item))
 
 

@@ -2,6 +2,7 @@
 from flask import jsonify
 from sqlalchemy import func, select
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Location, Vendor, Warranty
@@ -28,8 +29,8 @@ def _register_named(collection, model):
         refuse_unknown(data, ("name", "notes"), f"A {model.__name__.lower()}")
         record = model(name=text_field(data, "name", max_length=120, required=True),
                        notes=text_field(data, "notes", max_length=10_000))
-        db.session.add(record)
-        db.session.commit()
+        with unit_of_work(db.session):
+            db.session.add(record)
         return jsonify(named_json(record)), 201
 
     def read(record_id):
@@ -64,8 +65,8 @@ def create_warranty():
         raise InvalidInput(" ".join(p.message for p in problems), problems)
     warranty = Warranty(name=name, duration=duration, unit=data["unit"],
                         terms=text_field(data, "terms", max_length=10_000))
-    db.session.add(warranty)
-    db.session.commit()
+    with unit_of_work(db.session):
+        db.session.add(warranty)
     return jsonify(warranty_json(warranty)), 201
 
 
