@@ -86,7 +86,7 @@ def post_transaction(session, request: PostingRequest, user=None, limits: Limits
 
     ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise.
     """
-    with unit_of_work(session, _conflict_translator(request), posting=True):
+    with unit_of_work(session, _posting_conflict, posting=True):
         document = _Posting(session, request, user, limits).run()
     _notify_posted(session, document)
     return document
@@ -99,15 +99,13 @@ def _notify_posted(session, document) -> None:
         log.exception("A transaction_posted hook failed for %s", document.number)
 
 
-def _conflict_translator(request: PostingRequest):
-    def conflict(exc: IntegrityError) -> SerialInventoryError:
-        # Another clerk's posting committed the same new serial between our check and our insert.
-        if _is_serial_taken(exc):
-            return Conflict("A serial number on this document was just received by another transaction. "
-                            "Reload and check the serials, then post again.")
-        return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
-                        "Reload and try again.")
-    return conflict
+def _posting_conflict(exc: IntegrityError) -> SerialInventoryError:
+    # Another clerk's posting committed the same new serial between our check and our insert.
+    if _is_serial_taken(exc):
+        return Conflict("A serial number on this document was just received by another transaction. "
+                        "Reload and check the serials, then post again.")
+    return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
+                    "Reload and try again.")
 
 
 def _is_serial_taken(exc: IntegrityError) -> bool:
