@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from sos_serial.api.schemas.transactions import read_document
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.posting import create_serial_unit, post_transaction
 from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
@@ -88,8 +90,8 @@ def request_of(doc: dict) -> PostingRequest:
 
 
 def post(user=None, **doc):
-    """Post a document given in the API's JSON shape; ``date`` defaults to 2026-01-05."""
-    return post_transaction(db.session, request_of(doc), user)
+    """Post a document given in the API's JSON shape, within the app's limits; ``date`` defaults to 2026-01-05."""
+    return post_transaction(db.session, request_of(doc), user, current_app.extensions[LIMITS_KEY])
 
 
 def line(item_id, quantity, **fields) -> dict:

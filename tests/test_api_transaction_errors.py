@@ -17,6 +17,8 @@ from api_helpers import (  # noqa: F401
     world,
 )
 
+from sos_serial.engine.limits import LIMITS_KEY, Limits
+
 
 def refused(app, client, status, *fields, **doc):
     """Post ``doc``; it must be refused with ``status`` naming ``fields`` and change no row. Returns the problem."""
@@ -333,9 +335,10 @@ def test_huge_numbers_are_refused_not_a_500(app, clerk, world):
     ], check)
 
 
-def test_a_document_past_the_serial_limit_is_refused_before_any_work(app, admin, clerk, world):
+def test_a_document_past_the_serial_limit_is_refused_before_any_work(app, admin, clerk, world, monkeypatch):
     admin.ok("PATCH", "/settings", {"purchasing": {"auto_serial_enabled": True}})
-    app.config["SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT"] = 5
+    # The limits are built from the config when the app is made; this shared app gets them set directly.
+    monkeypatch.setitem(app.extensions, LIMITS_KEY, Limits(serials_per_document=5))
     serials = [f"LIM-{n}" for n in range(6)]
     refused(app, clerk, 422, "lines", type="item_receipt", location_id=world.main,
             lines=[line(world.clock, 6, serials=serials)])

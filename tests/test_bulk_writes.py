@@ -1,7 +1,7 @@
 """The posting's bulk writes: values stored exactly, and every reference still checked.
 
 On PostgreSQL the posting copies rows with the per-row foreign-key triggers off when it can
-check the references itself (sos_serial/database/bulk.py); these tests hold it to the same guarantees
+check the references itself (sos_serial/database/trigger_switch.py); these tests hold it to the same guarantees
 the triggers give, and show where it must leave the triggers on.
 """
 import uuid
@@ -13,9 +13,10 @@ from posting_helpers import count, make_company, receive, receive_plain, ship, u
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from sos_serial.database import bulk
-from sos_serial.database.bulk import bulk_insert, one_of
+from sos_serial.database import trigger_switch
+from sos_serial.database.bulk_insert import bulk_insert
 from sos_serial.database.guard import posting_scope
+from sos_serial.database.statements import one_of
 from sos_serial.errors import Conflict
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialHistory, SerialUnit, TransactionLineSerial
@@ -128,8 +129,8 @@ def test_the_triggers_stay_on_for_a_role_that_may_not_switch_them_off(session, d
         def decided() -> bool:
             with engine.connect() as conn:
                 cursor = conn.connection.dbapi_connection.cursor()
-                return bulk._references_checked_here(conn, cursor, bulk.Write(
-                    SerialHistory.__table__, bulk.INSERT, ("serial_unit_id",), {"transaction_id": 1, "location_id": 1},
+                return trigger_switch._references_checked_here(conn, cursor, trigger_switch.Write(
+                    SerialHistory.__table__, trigger_switch.INSERT, ("serial_unit_id",), {"transaction_id": 1, "location_id": 1},
                     ("serial_unit_id",)))
 
         assert decided() is False
@@ -160,7 +161,7 @@ def test_moving_units_to_a_missing_customer_is_refused(co, session):
     values = {"status": "shipped", "location_id": None, "customer_id": 987654}
     expected = Conflict if session.get_bind().dialect.name == "postgresql" else IntegrityError
     with pytest.raises(expected) as refused, posting_scope(session):
-        with bulk.keys_checked_once(session, bulk.Write(SerialUnit.__table__, bulk.UPDATE, same=values)):
+        with trigger_switch.keys_checked_once(session, trigger_switch.Write(SerialUnit.__table__, trigger_switch.UPDATE, same=values)):
             session.execute(update(SerialUnit).where(SerialUnit.id == moved).values(**values)
                             .execution_options(synchronize_session=False))
     if expected is Conflict:
@@ -176,8 +177,8 @@ def test_a_customer_in_an_open_shipment_cannot_be_deleted_meanwhile(co, session,
                                     "RETURNING id")).scalar()
     session.commit()
     values = {"status": "shipped", "location_id": None, "customer_id": newcomer}
-    moving = bulk.Write(SerialUnit.__table__, bulk.UPDATE, same=values)
-    with posting_scope(session), bulk.keys_checked_once(session, moving):
+    moving = trigger_switch.Write(SerialUnit.__table__, trigger_switch.UPDATE, same=values)
+    with posting_scope(session), trigger_switch.keys_checked_once(session, moving):
         session.execute(update(SerialUnit).where(SerialUnit.serial_key == "hold-1").values(**values)
                         .execution_options(synchronize_session=False))
     assert_deleting_waits(database_url, "customers", newcomer)

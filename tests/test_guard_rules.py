@@ -96,6 +96,15 @@ def test_bulk_delete_and_insert_of_units_are_refused(session, stock):
                                              "serial_key": "x", "status": "used"}])
 
 
+@pytest.mark.parametrize("values", [{"quantity_on_hand": Item.quantity_on_hand + 5},
+                                    {"value": Item.value * 2}], ids=["quantity", "value"])
+def test_bulk_edit_of_item_quantity_or_value_by_an_expression_is_refused(session, stock, values):
+    with pytest.raises(Conflict, match="bulk edit cannot change"):
+        session.execute(update(Item).values(**values))
+    session.rollback()
+    assert session.get(Item, stock["item"].id).quantity_on_hand == 1
+
+
 @pytest.mark.parametrize("values", [{"quantity_on_hand": 5}, {"value": Decimal("10")}])
 def test_bulk_edit_of_item_quantity_or_value_is_refused(session, stock, values):
     with pytest.raises(Conflict, match="bulk edit cannot change"):

@@ -6,6 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Settings
@@ -68,20 +69,19 @@ class SettingsView(SecuredBaseView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
-        settings = Settings.current(db.session)
         form = SettingsForm()
         if request.method == "GET":
-            current = settings_as_dict(settings)
+            current = settings_as_dict(Settings.current(db.session))
             form.plan.data = current["plan"]
             for group in SETTINGS_GROUPS:
                 for name, value in current[group].items():
                     form[name].data = value
         elif form.validate_on_submit():
             try:
-                self.apply_settings(settings, form.as_nested())
-                db.session.commit()
+                with unit_of_work(db.session):
+                    settings = Settings.current(db.session, for_update=True)
+                    self.apply_settings(settings, form.as_nested())
             except SerialInventoryError as exc:
-                db.session.rollback()
                 for problem in exc.errors or [exc]:
                     flash(getattr(problem, "message", str(problem)), "error")
             else:

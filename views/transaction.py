@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.queries import line_serials, pickable_units, picks_from
@@ -78,7 +79,7 @@ class TransactionView(SecuredModelView):
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
                 document = post_transaction(db.session, self.read_document(entry.as_request(self.kind)),
-                                            current_user)
+                                            current_user, current_app.extensions[LIMITS_KEY])
             except SerialInventoryError as exc:
                 entry.attach_errors(exc.errors)
                 if not exc.errors:

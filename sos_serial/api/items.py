@@ -3,6 +3,7 @@ from flask import jsonify
 from sqlalchemy import func, select
 
 from sos_serial.engine.queries import pickable_units
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, Warranty
@@ -48,10 +49,10 @@ def list_items():
 @bp.post("/items")
 def create_item():
     require("edit_master")
-    item = Item(track_serials=False)
-    _apply(item, _read_item(ItemInput))
-    db.session.add(item)
-    db.session.commit()
+    with unit_of_work(db.session):
+        item = Item(track_serials=False)
+        _apply(item, _read_item(ItemInput))
+        db.session.add(item)
     return jsonify(ItemAnswer.of(item)), 201
 
 
@@ -63,9 +64,9 @@ def get_item(item_id):
 @bp.patch("/items/<int:item_id>")
 def change_item(item_id):
     require("edit_master")
-    item = db.get_or_404(Item, item_id)
-    _apply(item, _read_item(ItemChange))
-    db.session.commit()
+    with unit_of_work(db.session):
+        item = db.get_or_404(Item, item_id)
+        _apply(item, _read_item(ItemChange))
     return jsonify(ItemAnswer.of(item))
 
 

@@ -2,6 +2,7 @@
 from flask import jsonify
 from sqlalchemy import func, select
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Location, Vendor, Warranty
 
@@ -25,8 +26,8 @@ def _register_named(collection, model):
     def create():
         require("edit_master")
         record = model(**body(NamedInput, f"The {model.__name__.lower()}").model_dump())
-        db.session.add(record)
-        db.session.commit()
+        with unit_of_work(db.session):
+            db.session.add(record)
         return jsonify(Named.of(record)), 201
 
     def read(record_id):
@@ -48,8 +49,8 @@ for _collection, _model in NAMED.items():
 def create_warranty():
     require("manage_warranties")
     warranty = Warranty(**body(WarrantyInput, "The warranty").model_dump())
-    db.session.add(warranty)
-    db.session.commit()
+    with unit_of_work(db.session):
+        db.session.add(warranty)
     return jsonify(WarrantyAnswer.of(warranty)), 201
 
 

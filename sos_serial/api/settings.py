@@ -1,6 +1,7 @@
 """The company settings: read by everyone, changed by administrators."""
 from flask import jsonify
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db
 from sos_serial.models import Settings
 
@@ -17,7 +18,7 @@ def get_settings():
 @bp.patch("/settings")
 def change_settings():
     require("manage_settings")
-    settings = Settings.current(db.session, for_update=True)
-    apply_settings(settings, json_object())
-    db.session.commit()
+    with unit_of_work(db.session):
+        settings = Settings.current(db.session, for_update=True)
+        apply_settings(settings, json_object())
     return jsonify(settings_answer(settings))

@@ -1,7 +1,8 @@
 """Transactions: post a document, read it back, and a shipment's packing list."""
-from flask import g, jsonify, render_template
+from flask import current_app, g, jsonify, render_template
 from sqlalchemy import func, select
 
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.queries import line_serials
@@ -22,7 +23,8 @@ def _answer(document) -> dict:
 @bp.post("/transactions")
 def create_transaction():
     require("post")
-    document = post_transaction(db.session, read_document(json_object()), g.api_user)
+    document = post_transaction(db.session, read_document(json_object()), g.api_user,
+                                current_app.extensions[LIMITS_KEY])
     return jsonify(_answer(document)), 201
 
 

@@ -15,21 +15,16 @@ from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from sos_serial.database.bulk import (
-    INSERT,
-    UPDATE,
-    Write,
-    bulk_insert,
-    has_rewrite_rules,
-    keys_checked_once,
-    one_of,
-    rows_matching,
-)
+from sos_serial.database.bulk_insert import bulk_insert
 from sos_serial.database.constraints import constraint_name
-from sos_serial.database.guard import posting_scope
+from sos_serial.database.session_rules import rules_of
+from sos_serial.database.statements import one_of, rows_matching
+from sos_serial.database.trigger_switch import INSERT, UPDATE, Write, has_rewrite_rules, keys_checked_once
+from sos_serial.engine.limits import Limits
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
 from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
-from sos_serial.engine.valuation import add_layer, average_cost, money, outbound_cost
+from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.engine.valuation import add_layer, average_cost, change_item_stock, money, outbound_cost
 from sos_serial.engine.warranty_coverage import units_keeping_coverage
 from sos_serial.engine.warranty_dates import warranty_end
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
@@ -55,9 +50,9 @@ from sos_serial.models.serial_unit import (
     serial_key,
 )
 from sos_serial.money import to_money, to_storage
-from sos_serial.plugins import hook
 
 log = logging.getLogger(__name__)
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -73,45 +68,46 @@ class UnitRow:
     unit_cost: Decimal
 
 
-def post_transaction(session, request: PostingRequest, user=None) -> Transaction:
-    """Check and post ``request``; commit and return the saved document, or raise and write nothing."""
-    try:
-        with posting_scope(session):
-            document = _Posting(session, request, user).run()
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise _conflict_from_integrity_error(exc, request) from None
-    except BaseException:
-        session.rollback()
-        raise
-    _notify_posted(document)
+def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS) -> Transaction:
+    """Check and post ``request``; commit and return the saved document, or raise and write nothing.
+
+    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise.
+    """
+    with unit_of_work(session, _posting_conflict, posting=True):
+        document = _Posting(session, request, user, limits).run()
+    _notify_posted(session, document)
     return document
 
 
-def _notify_posted(document) -> None:
+def _notify_posted(session, document) -> None:
     try:
-        hook().transaction_posted(document=document)
+        rules_of(session).transaction_posted(document=document)
     except Exception:  # the posting stands; a notification failure must not undo it
         log.exception("A transaction_posted hook failed for %s", document.number)
 
 
-def _conflict_from_integrity_error(exc: IntegrityError, request: PostingRequest) -> SerialInventoryError:
+def _posting_conflict(exc: IntegrityError) -> SerialInventoryError:
     # Another clerk's posting committed the same new serial between our check and our insert.
-    if constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key"):
+    if _is_serial_taken(exc):
         return Conflict("A serial number on this document was just received by another transaction. "
                         "Reload and check the serials, then post again.")
     return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
                     "Reload and try again.")
 
 
+def _is_serial_taken(exc: IntegrityError) -> bool:
+    """Whether the unique serial per item refused the write (named as PostgreSQL and SQLite name it)."""
+    return constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key")
+
+
 class _Posting:
-    def __init__(self, session, request: PostingRequest, user):
+    def __init__(self, session, request: PostingRequest, user, limits: Limits = DEFAULT_LIMITS):
         self.session = session
         self.req = request
         self.kind = request.kind
+        self.limits = limits
         self.user_id = getattr(user, "id", None)
-        self.rules = hook()
+        self.rules = rules_of(session)
         self.settings = None
         self.items: dict[int, Item] = {}
         self.parties: dict[str, object] = {}
@@ -158,9 +154,7 @@ class _Posting:
             )
 
     def _limit(self) -> int:
-        from flask import current_app
-
-        return current_app.config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT", 200_000)
+        return self.limits.serials_per_document
 
     def _load_parties(self) -> None:
         models = {"vendor_id": Vendor, "customer_id": Customer, "location_id": Location, "to_location_id": Location}
@@ -600,9 +594,7 @@ class _Posting:
                     [(unit_id,) for unit_id in unit_ids], same={"line_id": line_id}, held=held)
 
     def _change_item_stock(self, item, quantity: int, value: Decimal) -> None:
-        # The item's row is locked by this posting, so its loaded figures are current.
-        item.quantity_on_hand += quantity
-        item.value = money(item.value + value)
+        change_item_stock(item, quantity, value)  # the item's row is locked by this posting
 
     def _take_plain(self, item, location_id, quantity) -> None:
         result = self.session.execute(
@@ -632,25 +624,18 @@ def create_serial_unit(session, *, item_id, serial_number, location_id=None, cus
     """Add one unit directly: in stock at a location, or a historical unit at a customer (shipped).
 
     The unit gets its first history row ("created"); a unit in stock adds to the item's
-    quantity and value like a one-unit receipt.
+    quantity and value like a one-unit receipt, through the posting's own stock functions.
     """
     from datetime import date as date_type
 
-    try:
-        with posting_scope(session):
-            unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
-                                warranty_start, warranty_end, notes, getattr(user, "id", None),
-                                on or date_type.today())
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        if constraint_name(exc) in ("uq_serial_units_item_serial_key",
-                                    "serial_units.item_id, serial_units.serial_key"):
-            raise Conflict(f"Serial {serial_number.strip()} already exists for this item.") from None
-        raise Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.") from None
-    except BaseException:
-        session.rollback()
-        raise
+    def conflict(exc: IntegrityError) -> SerialInventoryError:
+        if _is_serial_taken(exc):
+            return Conflict(f"Serial {serial_number.strip()} already exists for this item.")
+        return Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.")
+
+    with unit_of_work(session, conflict, posting=True):
+        unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
+                            warranty_start, warranty_end, notes, getattr(user, "id", None), on or date_type.today())
     return unit
 
 
@@ -677,7 +662,7 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
         raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
     serial = serial_number.strip()
     try:
-        hook().validate_serial_numbers(item=item, serial_numbers=[serial])
+        rules_of(session).validate_serial_numbers(item=item, serial_numbers=[serial])
     except InvalidInput as exc:
         raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
     existing = session.scalars(select(SerialUnit).where(
@@ -711,7 +696,6 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
                               location_id=location_id, customer_id=customer_id, user_id=user_id))
     if in_stock:
         add_layer(session, item.id, None, 1, cost)
-        item.quantity_on_hand += 1
-        item.value = money(item.value + cost)
+        change_item_stock(item, 1, cost)
     session.flush()
     return unit

@@ -8,7 +8,6 @@ from pydantic import Field, PlainValidator, ValidationError, WithJsonSchema, fie
 from pydantic_core import PydanticCustomError
 
 from sos_serial.engine.posting_request import (
-    PARTY_FIELDS,
     LineRequest,
     MalformedRequest,
     PostingRequest,
@@ -16,7 +15,7 @@ from sos_serial.engine.posting_request import (
 )
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import MAX_QUANTITY
-from sos_serial.models.document_kind import KIND_CODES, ROLES
+from sos_serial.models.document_kind import KIND_CODES, PARTY_FIELDS, ROLES
 
 from .common import (
     Answer,
