@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from sos_serial.engine.limits import SERIALS_PER_DOCUMENT
+from sos_serial.limits import SERIALS_PER_DOCUMENT
 
 
 def database_url(instance_path: str) -> str:

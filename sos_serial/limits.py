@@ -4,6 +4,8 @@
 MAX_ID = 2**31 - 1
 # A line moves at most this many units: past it a typing mistake is likelier than a real document.
 MAX_QUANTITY = 1_000_000_000
+# Serial numbers one document may carry unless the app's config says otherwise.
+SERIALS_PER_DOCUMENT = 200_000
 
 # Lists answer this many records a page unless asked, and never more than the maximum.
 DEFAULT_PER_PAGE = 50

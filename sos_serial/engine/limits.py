@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sos_serial.limits import SERIALS_PER_DOCUMENT
+
 # Where create_app keeps the app's Limits (app.extensions), for the screens, the API and the CLI to hand on.
 LIMITS_KEY = "sos_serial.limits"
-SERIALS_PER_DOCUMENT = 200_000
 
 
 @dataclass(frozen=True)
