@@ -8,9 +8,7 @@ missing server fails the run rather than skipping it.
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import sys
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -19,15 +17,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from sos_serial import create_app
+from sos_serial.extensions import db
+from tests.support import postgres_server
+from tests.support.web import PASSWORD, csrf_token_from
+
+# Every app the tests build, in this process or a command it starts, keeps its instance folder
+# (secret key, default SQLite file) out of the checkout.
 os.environ.setdefault("SOS_SERIAL_INSTANCE_PATH", tempfile.mkdtemp(prefix="sos-serial-instance-"))
-sys.path.insert(0, str(Path(__file__).parent))
-
-import postgres_server  # noqa: E402
-
-from sos_serial import create_app  # noqa: E402
-from sos_serial.extensions import db  # noqa: E402
-
-PASSWORD = "correct horse battery"
 
 
 def pytest_addoption(parser):
@@ -241,14 +238,6 @@ def make_user(app):
         return user_id
 
     return make
-
-
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture

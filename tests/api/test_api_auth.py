@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     API,
     ApiClient,
     admin,

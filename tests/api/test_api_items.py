@@ -1,6 +1,6 @@
 """Items through the API: create, read, change; tracking rules; money as decimal strings."""
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     admin,
     api,
     assert_problem,

@@ -1,6 +1,6 @@
 """Locations, customers, vendors, warranty definitions and settings through the API."""
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     admin,
     api,
     assert_problem,

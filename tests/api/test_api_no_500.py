@@ -6,7 +6,7 @@ the body fields tried on each write come from that operation's schema in openapi
 import re
 
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     API,
     admin,
     api,

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     API,
     admin,
     anonymous,

@@ -2,7 +2,7 @@
 import html
 
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     admin,
     anonymous,
     api,

@@ -1,6 +1,6 @@
 """Serial units through the API: search, read, add directly, correct warranty and notes, history, pickers."""
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     admin,
     api,
     assert_problem,

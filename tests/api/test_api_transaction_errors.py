@@ -1,6 +1,6 @@
 """POST /transactions refusals: each with the status and the field the contract names, nothing written."""
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     admin,
     api,
     assert_problem,

@@ -1,6 +1,6 @@
 """POST /transactions: every transaction type posts, answers 201 with its lines, and reads back."""
 import pytest
-from api_helpers import (  # noqa: F401
+from tests.support.api import (  # noqa: F401
     DATE,
     admin,
     api,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
+from tests.support.web import PASSWORD
 from playwright.sync_api import expect
 
 from .test_help_page_story import new_line, serials_on_details

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
+from tests.support.web import PASSWORD
 from playwright.sync_api import expect
 
 from .test_login_and_item import sign_in

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from conftest import PASSWORD
+from tests.support.web import PASSWORD
 from playwright.sync_api import expect
 
 from .test_login_and_item import sign_in

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import (
+from tests.support.web import (
     PASSWORD,  # tests/conftest.py: every user made by make_user has this password
 )
 from playwright.sync_api import expect

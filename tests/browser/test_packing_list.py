@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
+from tests.support.web import PASSWORD
 from playwright.sync_api import expect
 
 from .test_login_and_item import sign_in

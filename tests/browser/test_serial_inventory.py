@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from conftest import (
+from tests.support.web import (
     PASSWORD,  # tests/conftest.py: every user made by make_user has this password
 )
 from playwright.sync_api import expect
@@ -30,7 +30,7 @@ def sign_in(page, username: str) -> None:
 @pytest.fixture
 def shipped_clock(app, demo):
     """CLK-001 and CLK-002 received at Main Warehouse; CLK-002 shipped to Acme Clocks with a warranty."""
-    from posting_helpers import receive, ship
+    from tests.support.world import receive, ship
 
     from sos_serial.engine.serial_unit_edits import edit_serial_unit
     from sos_serial.extensions import db

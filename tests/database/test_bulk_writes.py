@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import current_app
-from posting_helpers import count, make_company, receive, receive_plain, ship, unit
+from tests.support.world import count, make_company, receive, receive_plain, ship, unit
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 

@@ -168,7 +168,7 @@ def test_tracking_cannot_stop_while_units_are_in_stock(session, stock):
 
 
 def test_a_crashing_plugin_fails_the_write_closed(app_config, stock_free_app_factory):
-    app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=["crashing_plugin"]))
+    app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=["tests.support.crashing_plugin"]))
     with app.app_context():
         db.session.add(Item(name="Anything"))
         with pytest.raises(RuleFailed, match="validate_item_change: RuntimeError: plugin fault") as failed:

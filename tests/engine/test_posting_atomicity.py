@@ -2,7 +2,7 @@
 import logging
 
 import pytest
-from posting_helpers import (
+from tests.support.world import (
     count,
     figures,
     line,

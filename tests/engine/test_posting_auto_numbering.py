@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from posting_helpers import (
+from tests.support.world import (
     count,
     line,
     line_serials,

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from posting_helpers import (
+from tests.support.world import (
     count,
     create_serial_unit,
     figures,

@@ -2,7 +2,7 @@
 import codecs
 
 import pytest
-from posting_helpers import line, make_company, post, set_settings, snapshot, units_of
+from tests.support.world import line, make_company, post, set_settings, snapshot, units_of
 
 from sos_serial.errors import InvalidInput
 from sos_serial.extensions import db

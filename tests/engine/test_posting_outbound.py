@@ -1,6 +1,6 @@
 """Documents that take existing units: where each unit must be, and where each kind puts it."""
 import pytest
-from posting_helpers import (
+from tests.support.world import (
     count,
     figures,
     history,

@@ -1,6 +1,6 @@
 """Items tracked by quantity only: stock per location, never below zero, and no serials."""
 import pytest
-from posting_helpers import (
+from tests.support.world import (
     count,
     figures,
     line,

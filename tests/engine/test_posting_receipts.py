@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 import pytest
-from posting_helpers import (
+from tests.support.world import (
     count,
     figures,
     history,

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from posting_helpers import line, make_company, post, receive, ship, unit
+from tests.support.world import line, make_company, post, receive, ship, unit
 
 from sos_serial.engine.warranty_dates import add_period
 from sos_serial.models import Item

@@ -3,7 +3,7 @@ support looks units up and corrects dates; the expiring report."""
 from datetime import date, timedelta
 
 import pytest
-from posting_helpers import DATE, company, post, receive, ship, unit  # noqa: F401
+from tests.support.world import DATE, company, post, receive, ship, unit  # noqa: F401
 
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.serial_unit_edits import edit_serial_unit
@@ -118,7 +118,7 @@ def test_coverage_in_words(start, end, state, words):
 @pytest.fixture
 def shipped_today(app, login):
     """Units shipped today and a year ago, for the lookup and the expiring report."""
-    from posting_helpers import make_company
+    from tests.support.world import make_company
 
     with app.app_context():
         found = make_company(db.session)
@@ -165,7 +165,7 @@ def test_a_warranty_ending_past_year_9999_is_refused_not_a_crash(company):
 
 
 def test_warranty_durations_are_bounded_on_the_screen(login):
-    from conftest import csrf_token_from
+    from tests.support.web import csrf_token_from
 
     client = login("admin")
     page = client.get("/admin/warranties/new/")

@@ -1,6 +1,6 @@
 """Signing in, role rights on every admin page, and CSRF on every form."""
 import pytest
-from conftest import PASSWORD, csrf_token_from
+from tests.support.web import PASSWORD, csrf_token_from
 
 from sos_serial.extensions import db
 from sos_serial.models import ApiToken, User

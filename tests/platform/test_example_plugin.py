@@ -77,7 +77,7 @@ def test_plugin_allows_serials_on_pattern(plugin_app):
 
 
 def test_plugin_refuses_serials_off_pattern_on_the_receipt_screen(plugin_app):
-    from conftest import csrf_token_from
+    from tests.support.web import csrf_token_from
 
     client = plugin_app.test_client()
     form = client.get("/login")

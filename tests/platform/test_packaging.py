@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAPPED = ("models", "views", "hooks", "fixtures", "migrations")
 SOURCE_FOLDERS = ("sos_serial", *MAPPED)
 

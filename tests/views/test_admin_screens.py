@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 import pytest
-from conftest import csrf_token_from
+from tests.support.web import csrf_token_from
 
 from sos_serial.database.guard import posting_scope
 from sos_serial.extensions import db

@@ -11,8 +11,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from conftest import csrf_token_from
-from posting_helpers import receive, ship
+from tests.support.web import csrf_token_from
+from tests.support.world import receive, ship
 from sqlalchemy import event, func, select
 
 from sos_serial.engine.serial_unit_edits import edit_serial_unit
@@ -640,7 +640,7 @@ def test_history_report_one_row_per_event_oldest_first_with_filters(app, login, 
 
 
 def test_history_report_customer_filter_includes_returns_from_the_customer(app, login, clocks, shop):
-    from posting_helpers import post
+    from tests.support.world import post
     in_app(app, lambda: post(type="return", date="2026-03-05", location_id=shop.main, customer_id=shop.acme,
                              lines=[{"item_id": shop.clock, "quantity": 1, "serials": ["CLK-002"]}]))
     rows = table(login("support").get(REPORT + f"?flt0_customer_equals={shop.acme}").text)[1]

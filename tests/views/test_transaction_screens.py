@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from conftest import csrf_token_from
+from tests.support.web import csrf_token_from
 
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import PostingRequest
