@@ -2,28 +2,10 @@
 import re
 
 import pytest
-from tests.support.api import (  # noqa: F401
-    API,
-    ApiClient,
-    admin,
-    anonymous,
-    api,
-    assert_problem,
-    clerk,
-    each_case,
-    issue_token,
-    line,
-    post_doc,
-    receive,
-    ship,
-    snapshot,
-    support,
-    tokens,
-    world,
-)
 
 from sos_serial.extensions import db
 from sos_serial.models import User
+from tests.support.api import API, ApiClient, assert_problem, each_case, issue_token, line, receive, ship, snapshot
 
 
 def api_routes(app):

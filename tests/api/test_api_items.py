@@ -1,19 +1,7 @@
 """Items through the API: create, read, change; tracking rules; money as decimal strings."""
 import pytest
-from tests.support.api import (  # noqa: F401
-    admin,
-    api,
-    assert_problem,
-    clerk,
-    each_case,
-    problem_text,
-    receive,
-    receive_plain,
-    set_settings,
-    snapshot,
-    tokens,
-    world,
-)
+
+from tests.support.api import assert_problem, each_case, receive, receive_plain, set_settings, snapshot
 
 ITEM_KEYS = {"id", "name", "sku", "track_serials", "warranty_id", "cost", "quantity_on_hand", "value"}
 

@@ -1,16 +1,7 @@
 """Locations, customers, vendors, warranty definitions and settings through the API."""
 import pytest
-from tests.support.api import (  # noqa: F401
-    admin,
-    api,
-    assert_problem,
-    clerk,
-    each_case,
-    snapshot,
-    support,
-    tokens,
-    world,
-)
+
+from tests.support.api import assert_problem, each_case, snapshot
 
 NAMED = ["locations", "customers", "vendors"]
 

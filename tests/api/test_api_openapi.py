@@ -4,21 +4,8 @@ import re
 from datetime import date
 
 import pytest
-from tests.support.api import (  # noqa: F401
-    API,
-    admin,
-    anonymous,
-    api,
-    assert_problem,
-    clerk,
-    line,
-    post_doc,
-    receive,
-    ship,
-    support,
-    tokens,
-    world,
-)
+
+from tests.support.api import API, assert_problem, line, receive, ship
 
 METHODS = {"get", "put", "post", "patch", "delete"}
 

@@ -2,21 +2,8 @@
 import html
 
 import pytest
-from tests.support.api import (  # noqa: F401
-    admin,
-    anonymous,
-    api,
-    assert_problem,
-    clerk,
-    line,
-    post_doc,
-    receive,
-    receive_plain,
-    ship,
-    support,
-    tokens,
-    world,
-)
+
+from tests.support.api import assert_problem, line, post_doc, receive, receive_plain, ship
 
 
 @pytest.fixture

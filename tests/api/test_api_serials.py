@@ -1,25 +1,9 @@
 """Serial units through the API: search, read, add directly, correct warranty and notes, history, pickers."""
 import pytest
-from tests.support.api import (  # noqa: F401
-    admin,
-    api,
-    assert_problem,
-    clerk,
-    each_case,
-    find_unit,
-    line,
-    post_doc,
-    problem_text,
-    receive,
-    ship,
-    snapshot,
-    support,
-    tokens,
-    world,
-)
 
 from sos_serial.extensions import db
 from sos_serial.models import User
+from tests.support.api import assert_problem, each_case, line, post_doc, receive, ship, snapshot
 
 UNIT_KEYS = {"id", "item_id", "item_name", "serial_number", "status", "location_id", "customer_id", "unit_cost",
              "warranty_id", "warranty_name", "warranty_start", "warranty_end", "notes"}

@@ -1,10 +1,8 @@
 """POST /transactions refusals: each with the status and the field the contract names, nothing written."""
 import pytest
-from tests.support.api import (  # noqa: F401
-    admin,
-    api,
+
+from tests.support.api import (
     assert_problem,
-    clerk,
     each_case,
     line,
     post_doc,
@@ -13,8 +11,6 @@ from tests.support.api import (  # noqa: F401
     receive_plain,
     ship,
     snapshot,
-    tokens,
-    world,
 )
 
 

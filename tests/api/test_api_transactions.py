@@ -1,20 +1,7 @@
 """POST /transactions: every transaction type posts, answers 201 with its lines, and reads back."""
 import pytest
-from tests.support.api import (  # noqa: F401
-    DATE,
-    admin,
-    api,
-    clerk,
-    find_unit,
-    line,
-    post_doc,
-    receive,
-    receive_plain,
-    set_settings,
-    ship,
-    tokens,
-    world,
-)
+
+from tests.support.api import DATE, find_unit, line, post_doc, receive, receive_plain, ship
 
 LINE_KEYS = {"item_id", "quantity", "unit_cost", "cost", "role", "serials"}
 

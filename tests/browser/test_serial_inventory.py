@@ -6,11 +6,10 @@ import re
 from datetime import date
 
 import pytest
-from tests.support.web import (
-    PASSWORD,  # tests/conftest.py: every user made by make_user has this password
-)
 from playwright.sync_api import expect
 from sqlalchemy import select
+
+from tests.support.web import PASSWORD
 
 from .conftest import check_page
 

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 
 import pytest
 from flask import current_app
-from tests.support.world import count, make_company, receive, receive_plain, ship, unit
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -20,15 +19,11 @@ from sos_serial.errors import Conflict
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialHistory, SerialUnit, TransactionLineSerial
 from sos_serial.plugins import EXTENSION_KEY
+from tests.support.world import count, receive, receive_plain, ship, unit
 
 # Characters each storage path must carry through untouched: COPY's escapes (backslash, tab
 # sequences written as text), JSON's (quotes, backslash), and text beyond ASCII.
 AWKWARD_SERIALS = ["C:\\SN\\0001", 'QUOTE"D-02', "TAB\\tLIKE-03", "ÄÖÜ-ß-04", "雪-05", "\\N", "\\.", "END\\"]
-
-
-@pytest.fixture
-def co(session):
-    return make_company(session)
 
 
 def assert_deleting_waits(database_url, table, record_id):

@@ -2,11 +2,21 @@
 import logging
 
 import pytest
+from sqlalchemy import func, select
+
+import sos_serial.engine.posting as posting_module
+from sos_serial.errors import Conflict, RuleFailed
+from sos_serial.hookspecs import hookimpl
+from sos_serial.models import (
+    SerialHistory,
+    SerialUnit,
+    StockLevel,
+    TransactionLineSerial,
+)
 from tests.support.world import (
     count,
     figures,
     line,
-    make_company,
     post,
     receive,
     receive_plain,
@@ -15,18 +25,6 @@ from tests.support.world import (
     snapshot,
     stock_at,
     unit,
-)
-from sqlalchemy import func, select
-
-import sos_serial.engine.posting as posting_module
-from sos_serial.errors import Conflict, RuleFailed
-from sos_serial.extensions import db
-from sos_serial.hookspecs import hookimpl
-from sos_serial.models import (
-    SerialHistory,
-    SerialUnit,
-    StockLevel,
-    TransactionLineSerial,
 )
 
 
@@ -66,17 +64,16 @@ def plugin():
     return ArmedPlugin()
 
 
-@pytest.fixture
-def co(app_config, stock_free_app_factory, plugin):
-    """The company, in an app that also loads ``plugin``."""
-    app = stock_free_app_factory({**app_config, "SOS_SERIAL_PLUGINS": [plugin]})
-    with app.app_context():
-        company = make_company(db.session)
-        receive(company.clock, ["CLK-1", "CLK-2"], company.main, unit_cost="100")
-        receive_plain(company.oil, 10, company.main, unit_cost="4")
-        set_settings(auto_serial_enabled=True, auto_serial_prefix="A", auto_serial_length=4)
-        yield company
-        db.session.rollback()
+# The company lives in an app that also loads ``plugin``.
+pytestmark = pytest.mark.own_app(plugins=["plugin"])
+
+
+@pytest.fixture(autouse=True)
+def opening_stock(co):
+    """Two clocks at 100 and ten bottles of oil at Main Warehouse; automatic serials A0001 onwards."""
+    receive(co.clock, ["CLK-1", "CLK-2"], co.main, unit_cost="100")
+    receive_plain(co.oil, 10, co.main, unit_cost="4")
+    set_settings(auto_serial_enabled=True, auto_serial_prefix="A", auto_serial_length=4)
 
 
 def busy_document(co):

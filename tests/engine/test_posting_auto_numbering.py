@@ -2,6 +2,11 @@
 import re
 
 import pytest
+
+from sos_serial.errors import Conflict, InvalidInput
+from sos_serial.extensions import db
+from sos_serial.hookspecs import hookimpl
+from sos_serial.models import SerialUnit
 from tests.support.world import (
     count,
     line,
@@ -16,17 +21,6 @@ from tests.support.world import (
     unit,
     units_of,
 )
-
-from sos_serial.errors import Conflict, InvalidInput
-from sos_serial.extensions import db
-from sos_serial.hookspecs import hookimpl
-from sos_serial.models import SerialUnit
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
 
 
 def auto_receipt(co, quantity, item_id=None, *extra_lines):

@@ -2,26 +2,11 @@
 import codecs
 
 import pytest
-from tests.support.world import (
-    count,
-    line,
-    line_serials,
-    lines_of,
-    make_company,
-    post,
-    snapshot,
-    units_of,
-)
 
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialUnit
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
+from tests.support.world import count, line, line_serials, lines_of, post, snapshot, units_of
 
 
 def receive_csv(co, data, quantity, item_id=None):

@@ -3,30 +3,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.support.world import (
-    count,
-    create_serial_unit,
-    figures,
-    history,
-    line,
-    make_company,
-    post,
-    receive,
-    ship,
-    snapshot,
-    unit,
-)
 from sqlalchemy import select
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.extensions import db
 from sos_serial.models import SerialHistory, SerialUnit
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
+from tests.support.world import count, create_serial_unit, figures, history, line, post, receive, ship, snapshot, unit
 
 
 def history_rows(unit_id):

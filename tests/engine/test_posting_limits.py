@@ -2,21 +2,14 @@
 import codecs
 
 import pytest
-from tests.support.world import line, make_company, post, set_settings, snapshot, units_of
 
 from sos_serial.errors import InvalidInput
-from sos_serial.extensions import db
+from tests.support.world import line, post, set_settings, snapshot, units_of
 
 LIMIT = 5
 
-
-@pytest.fixture
-def co(app_config, stock_free_app_factory):
-    """The company, in an app that takes at most five serials per document."""
-    app = stock_free_app_factory({**app_config, "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": LIMIT})
-    with app.app_context():
-        yield make_company(db.session)
-        db.session.rollback()
+# The company lives in an app that takes at most five serials per document.
+pytestmark = pytest.mark.own_app(SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT=LIMIT)
 
 
 def test_the_default_limit_is_200000(app):

@@ -1,5 +1,8 @@
 """Documents that take existing units: where each unit must be, and where each kind puts it."""
 import pytest
+
+from sos_serial.errors import Conflict, InvalidInput
+from sos_serial.models import SerialHistory, TransactionLineSerial
 from tests.support.world import (
     count,
     figures,
@@ -7,7 +10,6 @@ from tests.support.world import (
     line,
     line_serials,
     lines_of,
-    make_company,
     post,
     receive,
     ship,
@@ -15,14 +17,6 @@ from tests.support.world import (
     unit,
 )
 
-from sos_serial.errors import Conflict, InvalidInput
-from sos_serial.models import SerialHistory, TransactionLineSerial
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
 
 CLOCK = "Armenian Mantel Clock"
 

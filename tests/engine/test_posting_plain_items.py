@@ -1,25 +1,10 @@
 """Items tracked by quantity only: stock per location, never below zero, and no serials."""
 import pytest
-from tests.support.world import (
-    count,
-    figures,
-    line,
-    lines_of,
-    make_company,
-    post,
-    receive_plain,
-    snapshot,
-    stock_at,
-)
 
 from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialHistory, SerialUnit
+from tests.support.world import count, figures, line, lines_of, post, receive_plain, snapshot, stock_at
 
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
 
 OIL = "Clock Oil 10 ml"
 

@@ -2,6 +2,9 @@
 from decimal import Decimal
 
 import pytest
+
+from sos_serial.errors import Conflict, InvalidInput
+from sos_serial.models import SerialUnit
 from tests.support.world import (
     count,
     figures,
@@ -9,7 +12,6 @@ from tests.support.world import (
     line,
     line_serials,
     lines_of,
-    make_company,
     post,
     receive,
     ship,
@@ -17,15 +19,6 @@ from tests.support.world import (
     unit,
     units_of,
 )
-
-from sos_serial.errors import Conflict, InvalidInput
-from sos_serial.models import SerialUnit
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
 
 
 def receipt(co, *lines, location=None):

@@ -2,11 +2,14 @@
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
+
+from sos_serial.extensions import db
+from sos_serial.models import SerialUnit
 from tests.support.world import (
     figures,
     line,
     lines_of,
-    make_company,
     open_layers,
     post,
     receive,
@@ -15,16 +18,7 @@ from tests.support.world import (
     ship,
     unit,
 )
-from sqlalchemy import func, select
 
-from sos_serial.extensions import db
-from sos_serial.models import SerialUnit
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
 
 D = Decimal
 

@@ -3,16 +3,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.support.world import line, make_company, post, receive, ship, unit
 
 from sos_serial.engine.warranty_dates import add_period
 from sos_serial.models import Item
-
-
-@pytest.fixture
-def co(session):
-    """The small company of posting_helpers."""
-    return make_company(session)
+from tests.support.world import line, post, receive, ship, unit
 
 
 @pytest.mark.parametrize("start, duration, unit_, end", [

@@ -3,13 +3,13 @@ support looks units up and corrects dates; the expiring report."""
 from datetime import date, timedelta
 
 import pytest
-from tests.support.world import DATE, company, post, receive, ship, unit  # noqa: F401
 
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.serial_unit_edits import edit_serial_unit
 from sos_serial.engine.warranty_status import coverage
 from sos_serial.extensions import db
 from sos_serial.models import Item
+from tests.support.world import DATE, post, receive, ship, unit
 
 
 def ret(item_id, serials, customer_id, location_id, date=DATE):

@@ -1,10 +1,10 @@
 """Signing in, role rights on every admin page, and CSRF on every form."""
 import pytest
-from tests.support.web import PASSWORD, csrf_token_from
 
 from sos_serial.extensions import db
 from sos_serial.models import ApiToken, User
 from sos_serial.security.auth import user_for_token
+from tests.support.web import PASSWORD, csrf_token_from
 
 ADMIN_PAGES = ["/admin/", "/admin/items/", "/admin/serial_inventory/", "/admin/warranties/",
                "/admin/locations/", "/admin/customers/", "/admin/vendors/", "/admin/serial_history/",
@@ -125,3 +125,14 @@ def test_tokens_are_stored_as_digests(app, make_user):
         assert token not in record.token_hash
         assert user_for_token(token).id == user_id
         assert user_for_token(token + "x") is None
+
+
+def test_set_password_stores_a_salted_hash_that_only_the_password_opens():
+    # The other tests' users share one hash made once per run; this one goes through set_password each time.
+    first, second = User(username="ada", role="clerk"), User(username="carl", role="clerk")
+    first.set_password(PASSWORD)
+    second.set_password(PASSWORD)
+    assert PASSWORD not in first.password_hash
+    assert first.password_hash != second.password_hash
+    assert first.check_password(PASSWORD) and second.check_password(PASSWORD)
+    assert not first.check_password(PASSWORD + " ") and not first.check_password(PASSWORD.upper())

@@ -35,13 +35,12 @@ def installed_plugin(tmp_path_factory):
 
 
 @pytest.fixture
-def plugin_app(installed_plugin, app_config, stock_free_app_factory):
+def plugin_app(installed_plugin, app_config, stock_free_app_factory, password_hash):
     app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PATTERNS={"Armenian Mantel Clock": r"CLK-\d{4}"}))
     with app.app_context():
         clock = Item(name="Armenian Mantel Clock", track_serials=True)
         db.session.add_all([clock, Location(name="Main Warehouse")])
-        user = User(username="clerk", role="clerk")
-        user.set_password("password1")
+        user = User(username="clerk", role="clerk", password_hash=password_hash)
         record, token = ApiToken.issue(user)
         db.session.add_all([user, record])
         db.session.commit()
@@ -77,11 +76,11 @@ def test_plugin_allows_serials_on_pattern(plugin_app):
 
 
 def test_plugin_refuses_serials_off_pattern_on_the_receipt_screen(plugin_app):
-    from tests.support.web import csrf_token_from
+    from tests.support.web import PASSWORD, csrf_token_from
 
     client = plugin_app.test_client()
     form = client.get("/login")
-    client.post("/login", data={"username": "clerk", "password": "password1",
+    client.post("/login", data={"username": "clerk", "password": PASSWORD,
                                 "csrf_token": csrf_token_from(form.text)})
     page = client.get("/admin/item_receipts/new/")
     response = client.post("/admin/item_receipts/new/", data={

@@ -1,39 +1,19 @@
-"""Shared fixtures and helpers for the JSON API contract tests (tests/test_api_*.py).
+"""Speaking to the JSON API as its clients do: a client with a bearer token, problem+json checks, posting over HTTP.
 
-``api(role)`` gives a client for the JSON API signed in with a bearer token of a user of that
-role (admin, clerk or support); ``admin``, ``clerk`` and ``support`` are ready-made ones.
+The fixtures that use these (``tokens``, ``api``, ``admin``, ``clerk``, ``support``,
+``anonymous`` and the ``world`` of tests/support/world.py) are in tests/api/conftest.py.
 Tokens are issued with ``ApiToken.issue``, as ``flask users token NAME`` does (one test in
 test_api_auth.py goes through that very command).
-
-``world`` is a small company made directly in the database: two locations, two customers,
-a vendor, two serial-tracked items with warranties and a plain (quantity-only) item.
-
-Test modules import what they use by name, e.g.
-``from api_helpers import admin, clerk, world, assert_problem  # noqa: F401``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
-import pytest
 from sqlalchemy import select
 
 from sos_serial.extensions import db
-from sos_serial.models import (
-    ApiToken,
-    Customer,
-    Item,
-    Location,
-    SerialUnit,
-    Settings,
-    User,
-    Vendor,
-    Warranty,
-)
+from sos_serial.models import ApiToken, SerialUnit, User
+from tests.support.world import DATE, every_row, line
 
 API = "/api/v1"
-DATE = "2026-01-05"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 _NO_BODY = object()
 
@@ -91,80 +71,6 @@ def issue_token(app, username: str, role: str | None = None) -> str:
     return token
 
 
-@pytest.fixture
-def tokens(app) -> dict[str, str]:
-    """One user per role, named after it, and a token for each."""
-    return {role: issue_token(app, role, role) for role in ("admin", "clerk", "support")}
-
-
-@pytest.fixture
-def api(client, tokens):
-    def for_role(role: str | None) -> ApiClient:
-        return ApiClient(client, tokens[role] if role else None, role)
-
-    return for_role
-
-
-@pytest.fixture
-def admin(api) -> ApiClient:
-    return api("admin")
-
-
-@pytest.fixture
-def clerk(api) -> ApiClient:
-    return api("clerk")
-
-
-@pytest.fixture
-def support(api) -> ApiClient:
-    return api("support")
-
-
-@pytest.fixture
-def anonymous(client) -> ApiClient:
-    return ApiClient(client, None)
-
-
-@dataclass
-class World:
-    main: int          # location "Main Warehouse"
-    showroom: int      # location "Showroom"
-    acme: int          # customer "Acme Clocks"
-    baker: int         # customer "Baker & Sons Jewelers"
-    vendor: int        # vendor "Yerevan Clockworks"
-    clock: int         # tracked "Armenian Mantel Clock", cost 149.99, warranty "1 year parts and labor"
-    grandfather: int   # tracked "Grandfather Clock", cost 1250.00, warranty "1 month"
-    oil: int           # plain "Clock Oil 10 ml", cost 4.25
-    one_year: int
-    one_month: int
-
-
-@pytest.fixture
-def world(app) -> World:
-    with app.app_context():
-        session = db.session
-        # The settings row first, on its own: Settings.current does not see a row still pending.
-        Settings.current(session)
-        session.commit()
-        one_year = Warranty(name="1 year parts and labor", duration=1, unit="years")
-        one_month = Warranty(name="1 month", duration=1, unit="months")
-        main, showroom = Location(name="Main Warehouse"), Location(name="Showroom")
-        acme, baker = Customer(name="Acme Clocks"), Customer(name="Baker & Sons Jewelers")
-        vendor = Vendor(name="Yerevan Clockworks")
-        clock = Item(name="Armenian Mantel Clock", sku="CLK-ARM-01", track_serials=True, cost=Decimal("149.99"),
-                     warranty=one_year)
-        grandfather = Item(name="Grandfather Clock", sku="CLK-GF-02", track_serials=True,
-                           cost=Decimal("1250.00"), warranty=one_month)
-        oil = Item(name="Clock Oil 10 ml", sku="SUP-OIL-10", cost=Decimal("4.25"))
-        session.add_all([one_year, one_month, main, showroom, acme, baker, vendor, clock, grandfather, oil])
-        session.commit()
-        made = World(main=main.id, showroom=showroom.id, acme=acme.id, baker=baker.id, vendor=vendor.id,
-                     clock=clock.id, grandfather=grandfather.id, oil=oil.id, one_year=one_year.id,
-                     one_month=one_month.id)
-        session.remove()
-    return made
-
-
 # ---------------------------------------------------------------------------- answers
 def assert_problem(response, status: int, *fields: str) -> dict:
     """A problem+json answer with ``status`` whose ``errors`` name each of ``fields``; returns the body."""
@@ -206,10 +112,6 @@ def problem_text(body: dict) -> str:
 
 
 # ---------------------------------------------------------------------------- posting through the API
-def line(item_id, quantity, **fields) -> dict:
-    return {"item_id": item_id, "quantity": quantity, **fields}
-
-
 def post_doc(client: ApiClient, status: int = 201, **doc):
     """POST /transactions with ``date`` defaulting to 2026-01-05; with status=None return the response."""
     doc.setdefault("date", DATE)
@@ -249,10 +151,7 @@ def set_settings(client: ApiClient, **groups) -> dict:
 def snapshot(app) -> dict:
     """Every row of every table, so a refused request can be shown to have changed nothing."""
     with app.app_context():
-        tables = {}
-        for table in db.metadata.sorted_tables:
-            rows = db.session.execute(select(table)).all()
-            tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
+        tables = every_row(db.session)
         db.session.remove()
     return tables
 
@@ -269,8 +168,6 @@ def unit_count(app) -> int:
 
 
 __all__ = [
-    "API", "ApiClient", "DATE", "World", "admin", "anonymous", "api", "assert_problem", "clerk", "each_case",
-    "find_unit",
-    "issue_token", "line", "post_doc", "problem_text", "receive", "receive_plain", "row_counts", "set_settings",
-    "ship", "snapshot", "support", "tokens", "unit_count", "world",
+    "API", "ApiClient", "DATE", "assert_problem", "each_case", "find_unit", "issue_token", "line", "post_doc",
+    "problem_text", "receive", "receive_plain", "row_counts", "set_settings", "ship", "snapshot", "unit_count",
 ]

@@ -1,17 +1,16 @@
-"""Shared helpers for the posting-layer tests (tests/test_posting_*.py).
+"""The small company every engine, database and API test starts from, and posting straight through the engine.
 
-``make_company(session)`` builds a small company inside the app context: two locations, two
-customers, a vendor, two serial-tracked items with warranties, and a plain (quantity-only)
-item; each posting test module wraps it in a ``co`` fixture, and ``company`` is the same as a
-fixture to import. ``post(**doc)`` posts a document in the API's JSON shape through
-``post_transaction``.
+``make_company(session)`` builds it inside an app context: two locations, two customers, a
+vendor, two serial-tracked items with warranties, and a plain (quantity-only) item. The engine
+tests get it as the ``co`` fixture (tests/conftest.py), the API tests as ``world``
+(tests/api/conftest.py). ``post(**doc)`` posts a document in the API's JSON shape through
+``post_transaction``; tests/support/api.py posts the same shape over HTTP.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
 
 from sos_serial.engine.posting import create_serial_unit, post_transaction
@@ -44,22 +43,19 @@ class Company:
     acme: int          # customer "Acme Clocks"
     baker: int         # customer "Baker & Sons Jewelers"
     vendor: int        # vendor "Yerevan Clockworks"
-    clock: int         # tracked "Armenian Mantel Clock", cost 149.99, warranty 1 year
-    grandfather: int   # tracked "Grandfather Clock", cost 1250.00, warranty 1 month
+    clock: int         # tracked "Armenian Mantel Clock", cost 149.99, warranty "1 year parts and labor"
+    grandfather: int   # tracked "Grandfather Clock", cost 1250.00, warranty "1 month"
     oil: int           # plain "Clock Oil 10 ml", cost 4.25
-    user: User
+    user: User | None  # the clerk "clerk" who posts, when made (the API tests make their own users)
     one_year: int
     one_month: int
 
 
-@pytest.fixture
-def company(session) -> Company:
-    """The small company, for modules that import this fixture (the posting tests use ``co``)."""
-    return make_company(session)
-
-
-def make_company(session) -> Company:
-    Settings.current(session)  # the settings row, with its defaults (PostgreSQL tests start from empty tables)
+def make_company(session, *, with_clerk: bool = True) -> Company:
+    # The settings row first, on its own: Settings.current does not see a row still pending
+    # (and the PostgreSQL tests start from empty tables).
+    Settings.current(session)
+    session.commit()
     one_year = Warranty(name="1 year parts and labor", duration=1, unit="years")
     one_month = Warranty(name="1 month", duration=1, unit="months")
     main, showroom = Location(name="Main Warehouse"), Location(name="Showroom")
@@ -70,9 +66,12 @@ def make_company(session) -> Company:
     grandfather = Item(name="Grandfather Clock", sku="CLK-GF-02", track_serials=True, cost=Decimal("1250.00"),
                        warranty=one_month)
     oil = Item(name="Clock Oil 10 ml", sku="SUP-OIL-10", cost=Decimal("4.25"))
-    user = User(username="clerk", role="clerk")
-    user.password_hash = "not-a-usable-hash"  # no sign-in in these tests; hashing is slow
-    session.add_all([one_year, one_month, main, showroom, acme, baker, vendor, clock, grandfather, oil, user])
+    session.add_all([one_year, one_month, main, showroom, acme, baker, vendor, clock, grandfather, oil])
+    user = None
+    if with_clerk:
+        user = User(username="clerk", role="clerk")
+        user.password_hash = "not-a-usable-hash"  # this clerk posts but never signs in
+        session.add(user)
     session.commit()
     return Company(main=main.id, showroom=showroom.id, acme=acme.id, baker=baker.id, vendor=vendor.id,
                    clock=clock.id, grandfather=grandfather.id, oil=oil.id, user=user, one_year=one_year.id,
@@ -186,18 +185,23 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def snapshot() -> dict:
-    """Every row of every table, so a refused posting can be shown to have changed nothing."""
-    db.session.expire_all()
+def every_row(session) -> dict[str, list[tuple]]:
+    """Every row of every table, by table name, in a stable order."""
     tables = {}
     for table in db.metadata.sorted_tables:
-        rows = db.session.execute(select(table)).all()
+        rows = session.execute(select(table)).all()
         tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return tables
 
 
+def snapshot() -> dict:
+    """Every row of every table, so a refused posting can be shown to have changed nothing."""
+    db.session.expire_all()
+    return every_row(db.session)
+
+
 __all__ = [
-    "Company", "DATE", "company", "count", "create_serial_unit", "figures", "history", "item", "line",
+    "Company", "DATE", "count", "create_serial_unit", "every_row", "figures", "history", "item", "line",
     "line_serials", "lines_of", "make_company", "open_layers", "post", "receive", "receive_plain", "request_of",
     "set_settings", "settings", "ship", "snapshot", "stock_at", "unit", "units_of",
 ]

@@ -2,11 +2,11 @@
 from decimal import Decimal
 
 import pytest
-from tests.support.web import csrf_token_from
 
 from sos_serial.database.guard import posting_scope
 from sos_serial.extensions import db
 from sos_serial.models import Item, Location, Settings, Warranty
+from tests.support.web import csrf_token_from
 
 RAW_DATABASE_TEXT = ("IntegrityError", "sqlite3.", "psycopg", "UNIQUE constraint", "duplicate key", "Traceback")
 

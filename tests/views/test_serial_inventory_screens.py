@@ -11,8 +11,6 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from tests.support.web import csrf_token_from
-from tests.support.world import receive, ship
 from sqlalchemy import event, func, select
 
 from sos_serial.engine.serial_unit_edits import edit_serial_unit
@@ -29,6 +27,8 @@ from sos_serial.models import (
 )
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS, serial_key
 from sos_serial.views.csv_export import neutralise_cell
+from tests.support.web import csrf_token_from
+from tests.support.world import receive, ship
 
 LIST = "/admin/serial_inventory/"
 ADD = "/admin/serial_inventory/new/"

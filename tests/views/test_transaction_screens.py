@@ -2,12 +2,12 @@
 import re
 
 import pytest
-from tests.support.web import csrf_token_from
 
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import PostingRequest
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction
+from tests.support.web import csrf_token_from
 
 
 @pytest.fixture
