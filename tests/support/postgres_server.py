@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL server for the test suite, started as RECIPES describe.
 
-Used by the pytest fixtures when SOS_SERIAL_TEST_POSTGRES_URL is not set, and by .ci/run:
-    python tests/postgres_server.py start DIR   -> prints the server's URL
-    python tests/postgres_server.py stop DIR
+Used by the pytest fixtures (as tests.support.postgres_server) when SOS_SERIAL_TEST_POSTGRES_URL is not set,
+and by .ci/run as a script:
+    python tests/support/postgres_server.py start DIR   -> prints the server's URL
+    python tests/support/postgres_server.py stop DIR
 """
 from __future__ import annotations
 
