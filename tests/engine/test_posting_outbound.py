@@ -17,7 +17,6 @@ from tests.support.world import (
     unit,
 )
 
-
 CLOCK = "Armenian Mantel Clock"
 
 

@@ -5,7 +5,6 @@ from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.models import SerialHistory, SerialUnit
 from tests.support.world import count, figures, line, lines_of, post, receive_plain, snapshot, stock_at
 
-
 OIL = "Clock Oil 10 ml"
 
 

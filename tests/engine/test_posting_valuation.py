@@ -19,7 +19,6 @@ from tests.support.world import (
     unit,
 )
 
-
 D = Decimal
 
 
