@@ -6,8 +6,9 @@ import re
 from datetime import date
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
+
+from tests.support.web import PASSWORD
 
 from .test_login_and_item import sign_in
 
