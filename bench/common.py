@@ -11,7 +11,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def make_app(url: str):
@@ -38,7 +37,7 @@ def postgres_server():
     if url:
         yield url
         return
-    import postgres_server as pg
+    from tests.support import postgres_server as pg
 
     directory, admin_url = pg.start()
     try:

@@ -70,8 +70,8 @@ def _raw_insert(session, items, location) -> tuple[float, int]:
 
 
 def main(url: str, kind: str, round_: int) -> None:
+    from sos_serial.api.schemas.transactions import read_document
     from sos_serial.engine.posting import post_transaction
-    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
 
     app = make_app(url)
@@ -83,7 +83,7 @@ def main(url: str, kind: str, round_: int) -> None:
         else:
             payload = _document(kind, items, location, customer, round_)
             start = time.perf_counter()
-            request = PostingRequest.from_dict(payload)
+            request = read_document(payload)
             document = post_transaction(db.session, request)
             seconds = time.perf_counter() - start
             rows = 3 * abs(document.lines[0].quantity)

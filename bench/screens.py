@@ -21,8 +21,8 @@ def _prepare(url: str, units: int) -> None:
     """The seeded units, 30,000 of them shipped (so customers and history have rows), and a user."""
     from sqlalchemy import text
 
+    from sos_serial.api.schemas.transactions import read_document
     from sos_serial.engine.posting import post_transaction
-    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
     from sos_serial.models import User
 
@@ -30,7 +30,7 @@ def _prepare(url: str, units: int) -> None:
     app = make_app(url)
     with app.app_context():
         item = db.session.scalar(text("SELECT id FROM items WHERE name = 'Seeded Clock'"))
-        post_transaction(db.session, PostingRequest.from_dict({
+        post_transaction(db.session, read_document({
             "type": "shipment", "date": "2026-03-01", "location_id": 1, "customer_id": 1,
             "lines": [{"item_id": item, "quantity": SHIPPED,
                        "serials": [f"SC-{n:08d}" for n in range(units - SHIPPED + 1, units + 1)]}]}))

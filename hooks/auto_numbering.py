@@ -9,7 +9,7 @@ import secrets
 
 from sqlalchemy import select
 
-from sos_serial.database.bulk import one_of
+from sos_serial.database.statements import one_of
 from sos_serial.errors import InvalidInput
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import SerialUnit

@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sos_serial.limits import NAME_MAX_LENGTH
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -19,7 +21,7 @@ def updated_at() -> Mapped[datetime]:
     )
 
 
-def name_column(length: int = 120) -> Mapped[str]:
+def name_column(length: int = NAME_MAX_LENGTH) -> Mapped[str]:
     return mapped_column(String(length), nullable=False, unique=True)
 
 
@@ -37,7 +39,7 @@ class NamedRecord:
     """Mixin for master records known by a unique name (locations, customers, vendors)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), nullable=False, unique=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.now(), nullable=False
     )

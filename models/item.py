@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
+from sos_serial.limits import ITEM_NAME_MAX_LENGTH, SKU_MAX_LENGTH
 from sos_serial.money import Money
 
 from ._columns import created_at, name_column, updated_at
@@ -20,8 +21,8 @@ class Item(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = name_column(200)
-    sku: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = name_column(ITEM_NAME_MAX_LENGTH)
+    sku: Mapped[str | None] = mapped_column(String(SKU_MAX_LENGTH), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     track_serials: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, active_history=True)
     warranty_id: Mapped[int | None] = mapped_column(ForeignKey("warranties.id", ondelete="RESTRICT"), index=True)

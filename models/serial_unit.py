@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
+from sos_serial.limits import SERIAL_MAX_LENGTH
 from sos_serial.money import Money
 
 from ._columns import created_at, in_list, only_where, updated_at
@@ -27,7 +28,6 @@ STATUS_LABELS = {
     ADJUSTED_OUT: "Adjusted out",
     RENTED: "Rented",
 }
-SERIAL_MAX_LENGTH = 64
 # The fields only a posting changes, as a clerk calls them.
 LOCKED_FIELD_LABELS = {
     "item_id": "item",

@@ -2,8 +2,8 @@
 from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.extensions import db
+from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH
 
 from ._columns import in_list
 
@@ -12,7 +12,6 @@ PLANS = ("companion", "plus", "pro")
 SERIAL_PLANS = ("plus", "pro")
 VALUATION_METHODS = ("fifo", "average")
 AUTO_SERIAL_MODES = ("sequential", "random")
-AUTO_SERIAL_MAX_LENGTH = 18
 
 
 class Settings(db.Model):
@@ -35,7 +34,7 @@ class Settings(db.Model):
     valuation_method: Mapped[str] = mapped_column(String(8), nullable=False, default="fifo")
     # Purchasing settings: automatic serial numbers
     auto_serial_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    auto_serial_prefix: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    auto_serial_prefix: Mapped[str] = mapped_column(String(AUTO_SERIAL_PREFIX_MAX_LENGTH), nullable=False, default="")
     auto_serial_length: Mapped[int] = mapped_column(nullable=False, default=6)
     auto_serial_mode: Mapped[str] = mapped_column(String(12), nullable=False, default="sequential")
     auto_serial_next_number: Mapped[int] = mapped_column(nullable=False, default=1)
@@ -64,19 +63,18 @@ class Settings(db.Model):
         return f"<Settings plan={self.plan}>"
 
 
-# The settings groups as the API nests them: group -> {field: kind}.
+# The settings groups as the API and the settings screen nest them: group -> its fields.
 SETTINGS_GROUPS = {
-    "inventory": {"value_serials_by_specific_id": bool, "valuation_method": VALUATION_METHODS},
-    "purchasing": {
-        "auto_serial_enabled": bool,
-        "auto_serial_prefix": str,
-        "auto_serial_length": int,
-        "auto_serial_mode": AUTO_SERIAL_MODES,
-        "auto_serial_next_number": int,
-    },
-    "sales": {"show_warranty_on_serial_units": bool},
+    "inventory": ("value_serials_by_specific_id", "valuation_method"),
+    "purchasing": (
+        "auto_serial_enabled",
+        "auto_serial_prefix",
+        "auto_serial_length",
+        "auto_serial_mode",
+        "auto_serial_next_number",
+    ),
+    "sales": ("show_warranty_on_serial_units",),
 }
-AUTO_SERIAL_PREFIX_MAX = 32
 
 
 def settings_as_dict(settings: Settings) -> dict:
@@ -84,58 +82,3 @@ def settings_as_dict(settings: Settings) -> dict:
     for group, fields in SETTINGS_GROUPS.items():
         data[group] = {name: getattr(settings, name) for name in fields}
     return data
-
-
-def apply_settings(settings: Settings, data: dict) -> None:
-    """Apply a nested subset such as {"purchasing": {"auto_serial_length": 8}}; all or nothing."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Settings must be given as an object of groups.")
-    problems: list[FieldError] = []
-    values: dict = {}
-    for key, given in data.items():
-        if key == "plan":
-            if given not in PLANS:
-                problems.append(FieldError("plan", f"The plan must be one of {', '.join(PLANS)}."))
-            else:
-                values["plan"] = given
-        elif key in SETTINGS_GROUPS and isinstance(given, dict):
-            for name, value in given.items():
-                field = f"{key}.{name}"
-                kind = SETTINGS_GROUPS[key].get(name)
-                message = _check_setting(name, kind, value)
-                if message:
-                    problems.append(FieldError(field, message))
-                else:
-                    values[name] = value.strip() if isinstance(value, str) and kind is str else value
-        else:
-            problems.append(FieldError(key, f"There is no settings group named {key!r}."))
-    if problems:
-        raise InvalidInput("Some settings could not be accepted: " + "; ".join(p.message for p in problems), problems)
-    for name, value in values.items():
-        setattr(settings, name, value)
-
-
-def _check_setting(name, kind, value) -> str | None:
-    if kind is None:
-        return f"There is no setting named {name!r}."
-    if kind is bool:
-        return None if isinstance(value, bool) else f"{name} must be true or false."
-    if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"{name} must be a whole number."
-        if name == "auto_serial_length" and not 1 <= value <= AUTO_SERIAL_MAX_LENGTH:
-            return f"The serial number length must be between 1 and {AUTO_SERIAL_MAX_LENGTH} digits."
-        if name == "auto_serial_next_number" and value < 0:
-            return "The next serial number cannot be negative."
-        return None
-    if kind is str:
-        if not isinstance(value, str):
-            return f"{name} must be text."
-        if len(value.strip()) > AUTO_SERIAL_PREFIX_MAX:
-            return f"The serial number prefix can be at most {AUTO_SERIAL_PREFIX_MAX} characters."
-        if any(not ch.isprintable() for ch in value):
-            return "The serial number prefix must be printable text (no tabs or line breaks)."
-        return None
-    if value not in kind:
-        return f"{name} must be one of {', '.join(kind)}."
-    return None

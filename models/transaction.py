@@ -8,45 +8,15 @@ from sos_serial.extensions import db
 
 from ._columns import created_at, in_list
 from .customer import Customer
+from .document_kind import KIND_CODES, DocumentKind, document_kind, is_document_kind
 from .location import Location
 from .vendor import Vendor
-
-ITEM_RECEIPT = "item_receipt"
-SHIPMENT = "shipment"
-TRANSFER = "transfer"
-ADJUSTMENT = "adjustment"
-RETURN = "return"
-PICK_TICKET = "pick_ticket"
-RENTAL = "rental"
-RENTAL_RETURN = "rental_return"
-BUILD = "build"
-PROCESS = "process"
-TRANSACTION_TYPES = (
-    ITEM_RECEIPT, SHIPMENT, TRANSFER, ADJUSTMENT, RETURN, PICK_TICKET, RENTAL, RENTAL_RETURN, BUILD, PROCESS,
-)
-TYPE_LABELS = {
-    ITEM_RECEIPT: "Item receipt",
-    SHIPMENT: "Shipment",
-    TRANSFER: "Transfer",
-    ADJUSTMENT: "Adjustment",
-    RETURN: "Return",
-    PICK_TICKET: "Pick ticket",
-    RENTAL: "Rental",
-    RENTAL_RETURN: "Rental return",
-    BUILD: "Build",
-    PROCESS: "Process",
-}
-# Document numbers read like "IR-000012".
-NUMBER_PREFIXES = {
-    ITEM_RECEIPT: "IR", SHIPMENT: "SH", TRANSFER: "TR", ADJUSTMENT: "ADJ", RETURN: "RET",
-    PICK_TICKET: "PT", RENTAL: "REN", RENTAL_RETURN: "RR", BUILD: "BLD", PROCESS: "PRC",
-}
 
 
 class Transaction(db.Model):
     __tablename__ = "transactions"
     __table_args__ = (
-        CheckConstraint(in_list("type", TRANSACTION_TYPES), name="type_known"),
+        CheckConstraint(in_list("type", KIND_CODES), name="type_known"),
         Index("ix_transactions_type_date", "type", "date"),
     )
 
@@ -71,8 +41,12 @@ class Transaction(db.Model):
     )
 
     @property
+    def kind(self) -> DocumentKind:
+        return document_kind(self.type)
+
+    @property
     def type_label(self) -> str:
-        return TYPE_LABELS.get(self.type, self.type)
+        return self.kind.label if is_document_kind(self.type) else str(self.type)
 
     def __str__(self) -> str:
         return self.number or f"{self.type_label} {self.id}"

@@ -8,12 +8,9 @@ from sos_serial.extensions import db
 from sos_serial.money import Money
 
 from ._columns import in_list
+from .document_kind import ROLES
 from .item import Item
 from .transaction import Transaction
-
-INPUT = "input"
-OUTPUT = "output"
-ROLES = (INPUT, OUTPUT)
 
 
 class TransactionLine(db.Model):

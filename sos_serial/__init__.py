@@ -16,7 +16,10 @@ __all__ = ["create_app"]
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. ``config`` overrides the environment-derived defaults."""
     from . import api, database, ops, plugins, security
+    from .api.schemas.settings import apply_settings
+    from .api.schemas.transactions import read_document
     from .config import default_config
+    from .engine.limits import LIMITS_KEY, Limits
     from .extensions import csrf, db, login_manager, migrate
     from .views import init_admin
 
@@ -24,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     app.config.from_mapping(default_config(app.instance_path, config))
     app.config.update(config)
+    # The engine reads no config: what it may do is built once here and handed to it by its callers.
+    app.extensions[LIMITS_KEY] = Limits.from_config(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
@@ -34,7 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     ops.init_app(app)
-    init_admin(app)
+    # The screens read the same declared shapes as the API, handed to them here.
+    init_admin(app, read_document=read_document, apply_settings=apply_settings)
     api.init_app(app)
     return app
 

@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sos_serial.limits import SERIALS_PER_DOCUMENT
+
 
 def database_url(instance_path: str) -> str:
     url = os.environ.get("SOS_SERIAL_DATABASE_URL")
@@ -50,5 +52,5 @@ def default_config(instance_path: str, given: dict) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
-        "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": 200_000,
+        "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,
     }

@@ -2,13 +2,17 @@
 
 A plugin is any module or object with functions marked ``@hookimpl`` under these names,
 published in the entry point group ``sos_serial``. The module's own rules in
-``sos_serial.hooks`` are plugins of exactly that kind.
+``sos_serial.hooks`` are plugins of exactly that kind. A function marked ``@hookimpl`` under
+any other name stops the app at start-up, so a misspelled hook never goes unnoticed.
 
 Every hook is called with keyword arguments only; an implementation may accept fewer
-arguments than the specification lists. A validation hook refuses by raising one of the
+arguments than the specification lists. A checking hook refuses by raising one of the
 errors in ``sos_serial.errors`` (``InvalidInput``, ``Conflict``, ``PermissionDenied``) with
 a message written for the clerk; returning None means "no objection". Any other exception
 is treated as a fault and refuses the save too: the module fails closed.
+
+The hooks are grouped by the stage of a save they belong to: checking a change before it is
+written, numbering new units, and hearing about a posting after it has committed.
 """
 import pluggy
 
@@ -17,7 +21,12 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
-class SerialInventorySpec:
+class ChangeCheckingSpec:
+    """Checking a change before it is written: raise to refuse it, return None to allow it.
+
+    The whole save is refused and rolled back on the first refusal.
+    """
+
     @hookspec
     def validate_item_change(self, session, item, changes, settings, posting):
         """Check a change to an item before it is written.
@@ -81,13 +90,21 @@ class SerialInventorySpec:
         Raise to refuse the posting; nothing has been written yet.
         """
 
+
+class NumberingSpec:
+    """Numbering new units: serial numbers the clerk asked the system to make."""
+
     @hookspec(firstresult=True)
     def next_serial_numbers(self, session, item, count, settings):
         """Return ``count`` new serial numbers for ``item``, or None to let the next plugin answer.
 
         The first non-None answer wins; the built-in implementation numbers from the
-        purchasing settings and runs last.
+        purchasing settings and runs last. Raising refuses the posting, like a checking hook.
         """
+
+
+class AfterPostingSpec:
+    """After a posting has committed: notifications that can no longer refuse it."""
 
     @hookspec
     def transaction_posted(self, document, units, event_id):
@@ -103,3 +120,7 @@ class SerialInventorySpec:
         logged and the call retried later with backoff; it never undoes the posting, and never
         keeps another plugin from hearing of it.
         """
+
+
+# Every stage, in the order a save meets them; the plugin manager registers each of them.
+STAGES = (ChangeCheckingSpec, NumberingSpec, AfterPostingSpec)

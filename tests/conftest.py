@@ -1,4 +1,6 @@
-"""Test fixtures: every suite runs on SQLite (--db=sqlite) and on PostgreSQL (--db=postgresql).
+"""Fixtures every folder uses: the app on its database, clients, users, the small company.
+
+Every suite runs on SQLite (--db=sqlite) and on PostgreSQL (--db=postgresql).
 
 Both build their schema with the real Alembic migrations. SQLite gets a fresh copy of a
 migrated file per test; PostgreSQL migrates one database per run and empties it after each
@@ -8,9 +10,7 @@ missing server fails the run rather than skipping it.
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import sys
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -19,15 +19,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from sos_serial import create_app
+from sos_serial.extensions import db
+from sos_serial.models import User
+from tests.support import postgres_server
+from tests.support.web import PASSWORD, csrf_token_from
+from tests.support.world import Company, make_company
+
+# Every app the tests build, in this process or a command it starts, keeps its instance folder
+# (secret key, default SQLite file) out of the checkout.
 os.environ.setdefault("SOS_SERIAL_INSTANCE_PATH", tempfile.mkdtemp(prefix="sos-serial-instance-"))
-sys.path.insert(0, str(Path(__file__).parent))
-
-import postgres_server  # noqa: E402
-
-from sos_serial import create_app  # noqa: E402
-from sos_serial.extensions import db  # noqa: E402
-
-PASSWORD = "correct horse battery"
 
 
 def pytest_addoption(parser):
@@ -38,6 +39,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: runs in the SQLite pass only")
     config.addinivalue_line("markers", "postgresql_only: runs in the PostgreSQL pass only")
+    config.addinivalue_line("markers", "own_app(plugins=[fixture names], **settings): the test's `co` lives in "
+                                       "an app of its own with these settings and the plugins those fixtures give")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -217,6 +220,28 @@ def runner(app):
 
 
 @pytest.fixture
+def co(request, app_config, stock_free_app_factory) -> Company:
+    """The small company of tests/support/world.py, in the app the test posts through, its app context open.
+
+    That is the shared ``app``; a test marked ``own_app(...)`` gets an app of its own with the
+    settings the mark names, plus the plugins given by the fixtures it names in ``plugins``.
+    """
+    mark = request.node.get_closest_marker("own_app")
+    if mark is None:
+        request.getfixturevalue("session")
+        yield make_company(db.session)
+        return
+    settings = dict(mark.kwargs)
+    plugins = [request.getfixturevalue(name) for name in settings.pop("plugins", ())]
+    if plugins:
+        settings["SOS_SERIAL_PLUGINS"] = plugins
+    own = stock_free_app_factory({**app_config, **settings})
+    with own.app_context():
+        yield make_company(db.session)
+        db.session.rollback()
+
+
+@pytest.fixture
 def demo(app):
     """The demo company's records, without its opening stock."""
     from sos_serial.fixtures import load_demo_data
@@ -226,14 +251,21 @@ def demo(app):
         db.session.remove()
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """PASSWORD hashed once per run by User.set_password: scrypt takes about 0.2 s, and most tests sign someone in."""
+    user = User(username="anyone", role="clerk")
+    user.set_password(PASSWORD)
+    return user.password_hash
+
+
 @pytest.fixture
-def make_user(app):
-    from sos_serial.models import User
+def make_user(app, password_hash):
+    """``make_user(role, username=role)``: a user who signs in with PASSWORD; returns the user's id."""
 
     def make(role: str, username: str | None = None):
         with app.app_context():
-            user = User(username=username or role, role=role)
-            user.set_password(PASSWORD)
+            user = User(username=username or role, role=role, password_hash=password_hash)
             db.session.add(user)
             db.session.commit()
             user_id = user.id
@@ -241,14 +273,6 @@ def make_user(app):
         return user_id
 
     return make
-
-
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture

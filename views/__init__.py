@@ -21,6 +21,7 @@ from sos_serial.models import (
     Warranty,
     Webhook,
 )
+from sos_serial.models.document_kind import INVENTORY, KINDS, PRODUCTION, PURCHASING, SALES
 from sos_serial.money import format_money
 
 from .dashboard import DashboardView
@@ -40,29 +41,14 @@ from .webhook import WebhookView
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
 
 OPERATIONS = "Operations"
-INVENTORY = "Inventory"
-PURCHASING = "Purchasing"
-SALES = "Sales"
-PRODUCTION = "Production"
 REPORTS = "Reports"
 COMPANY = "Company"
 INTEGRATIONS = "Integrations"
-# (kind, menu label, endpoint, menu category): one list and entry screen per kind of document.
-TRANSACTION_SCREENS = (
-    ("item_receipt", "Item receipts", "item_receipts", PURCHASING),
-    ("shipment", "Shipments", "shipments", SALES),
-    ("pick_ticket", "Pick tickets", "pick_tickets", SALES),
-    ("return", "Returns", "returns", SALES),
-    ("rental", "Rentals", "rentals", SALES),
-    ("rental_return", "Rental returns", "rental_returns", SALES),
-    ("transfer", "Transfers", "transfers", INVENTORY),
-    ("adjustment", "Adjustments", "adjustments", INVENTORY),
-    ("build", "Builds", "builds", PRODUCTION),
-    ("process", "Processes", "processes", PRODUCTION),
-)
 
 
-def init_admin(app) -> Admin:
+def init_admin(app, *, read_document, apply_settings) -> Admin:
+    """The admin screens. ``read_document`` and ``apply_settings`` read the API's declared shapes (a
+    transaction document, a settings change), handed in by the app factory: screens never import the API."""
     app.register_blueprint(ui)
     app.add_template_filter(format_money, "money")
     admin = Admin(
@@ -79,9 +65,12 @@ def init_admin(app) -> Admin:
         SerialUnitView(SerialUnit, db, name="Serial inventory", category=INVENTORY, endpoint="serial_inventory")
     )
     admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
-    for kind, label, endpoint, category in TRANSACTION_SCREENS:
-        admin.add_view(TransactionView(name=label, category=category, endpoint=endpoint, kind=kind))
-    admin.add_view(TransactionView(name="All transactions", category=REPORTS, endpoint="transactions"))
+    # One list and entry screen per kind of document, in the kinds' menu order.
+    for kind in sorted(KINDS, key=lambda k: k.sequence):
+        admin.add_view(TransactionView(name=kind.menu_label, category=kind.menu_category, endpoint=kind.endpoint,
+                                       kind=kind.code, read_document=read_document))
+    admin.add_view(TransactionView(name="All transactions", category=REPORTS, endpoint="transactions",
+                                   read_document=read_document))
     admin.add_view(
         SerialHistoryReportView(
             SerialHistory, db, name="Serial unit history", category=REPORTS, endpoint="serial_history"
@@ -93,7 +82,7 @@ def init_admin(app) -> Admin:
     admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations"))
     admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
     admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))
-    admin.add_view(SettingsView(name="Settings", endpoint="settings"))
+    admin.add_view(SettingsView(name="Settings", endpoint="settings", apply_settings=apply_settings))
     admin.add_view(WebhookView(Webhook, db, name="Webhooks", category=INTEGRATIONS, endpoint="webhooks"))
     admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,
                                      endpoint="event_deliveries"))

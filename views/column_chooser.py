@@ -6,6 +6,7 @@ from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db
 from sos_serial.models import ColumnPreference
 
@@ -53,11 +54,11 @@ class ColumnChooser:
 
     @expose("/columns/", methods=("POST",))
     def columns_view(self):
-        if "reset" in request.form:
-            ColumnPreference.forget(db.session, current_user.id, self.endpoint)
-        else:
-            chosen = set(request.form.getlist("columns")) | set(self.column_chooser_fixed)
-            names = [name for name, _ in self._list_columns if name in chosen]
-            ColumnPreference.remember(db.session, current_user.id, self.endpoint, names)
-        db.session.commit()
+        with unit_of_work(db.session):
+            if "reset" in request.form:
+                ColumnPreference.forget(db.session, current_user.id, self.endpoint)
+            else:
+                chosen = set(request.form.getlist("columns")) | set(self.column_chooser_fixed)
+                names = [name for name, _ in self._list_columns if name in chosen]
+                ColumnPreference.remember(db.session, current_user.id, self.endpoint, names)
         return redirect(get_redirect_target() or self.get_url(".index_view"))

@@ -6,11 +6,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from sos_serial.models import Customer, Location, Transaction, User
+from sos_serial.models.document_kind import KINDS
 from sos_serial.models.serial_history import CREATED, EDIT
 from sos_serial.models.serial_unit import STATUS_LABELS
-from sos_serial.models.transaction import TYPE_LABELS
 
-EVENT_LABELS = {**TYPE_LABELS, CREATED: "Added directly", EDIT: "Edited"}
+EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited"}
 CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes"}
 DOCUMENT_ENDPOINT = "transactions.details_view"
 

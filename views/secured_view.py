@@ -10,7 +10,9 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
+from sos_serial.extensions import db
 from sos_serial.security.auth import can
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,25 @@ class SecuredModelView(SecuredView, ModelView):
         if right_attr and not self._allowed(right_attr):
             abort(403)
         return None
+
+    # Saves from the generated forms (and inline list edits and deletes) write outside the posting:
+    # each runs in a writing unit of work, so that on SQLite it holds the write lock from its first
+    # statement and queues behind another writer instead of failing with "database is locked".
+    # Flask-Admin's own method still commits, or rolls back and shows the refusal.
+    def create_model(self, form):
+        with unit_of_work(db.session):
+            return super().create_model(form)
+
+    def update_model(self, form, model):
+        with unit_of_work(db.session):
+            # Read again under the lock: the rules compare the form's values with the record as it is now.
+            db.session.refresh(model)
+            return super().update_model(form, model)
+
+    def delete_model(self, model):
+        with unit_of_work(db.session):
+            db.session.refresh(model)
+            return super().delete_model(model)
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Show the rule's own message, never raw database text; the save is rolled back."""

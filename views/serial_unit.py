@@ -8,7 +8,6 @@ from flask_admin.form import BaseForm
 from flask_admin.form.fields import Select2Field
 from flask_admin.model.template import TemplateLinkRowAction
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import (
     DateField,
     DecimalField,
@@ -28,11 +27,12 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from sos_serial.engine.posting import create_serial_unit
+from sos_serial.engine.queries import unit_history
 from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.engine.serial_unit_edits import NOTES_MAX, edit_serial_unit
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
-from sos_serial.models import SerialHistory, SerialUnit
+from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
 from sos_serial.money import format_money
 
@@ -247,8 +247,7 @@ class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelVi
         unit = db.session.get(SerialUnit, request.args.get("id", type=int) or 0)
         if unit is None:
             abort(404)
-        rows = list(db.session.scalars(
-            select(SerialHistory).where(SerialHistory.serial_unit_id == unit.id).order_by(SerialHistory.id)))
+        rows = unit_history(db.session, unit.id)
         names = HistoryNames(db.session, rows)
         events = [{
             "date": row.date, "event": event_label(row), "document": names.document_link(row),

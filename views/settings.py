@@ -6,6 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Settings
@@ -14,7 +15,6 @@ from sos_serial.models.settings import (
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
-    apply_settings,
     settings_as_dict,
 )
 
@@ -55,24 +55,33 @@ class SettingsForm(FlaskForm):
 
 
 class SettingsView(SecuredBaseView):
+    """``apply_settings(settings, nested)`` reads the screen's values as the API's settings shape and applies them.
+
+    It is handed in by the app factory, so this screen and the API read one declaration of the settings
+    without either importing the other.
+    """
+
     read_right = "manage_settings"
+
+    def __init__(self, *args, apply_settings, **kwargs):
+        self.apply_settings = apply_settings
+        super().__init__(*args, **kwargs)
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
-        settings = Settings.current(db.session)
         form = SettingsForm()
         if request.method == "GET":
-            current = settings_as_dict(settings)
+            current = settings_as_dict(Settings.current(db.session))
             form.plan.data = current["plan"]
             for group in SETTINGS_GROUPS:
                 for name, value in current[group].items():
                     form[name].data = value
         elif form.validate_on_submit():
             try:
-                apply_settings(settings, form.as_nested())
-                db.session.commit()
+                with unit_of_work(db.session):
+                    settings = Settings.current(db.session, for_update=True)
+                    self.apply_settings(settings, form.as_nested())
             except SerialInventoryError as exc:
-                db.session.rollback()
                 for problem in exc.errors or [exc]:
                     flash(getattr(problem, "message", str(problem)), "error")
             else:

@@ -3,26 +3,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
-from sos_serial.engine.posting_request import PostingRequest
-from sos_serial.engine.queries import line_serials
-from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.queries import line_serials, pickable_units, picks_from
+from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
-from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction, Vendor
-from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED
-from sos_serial.models.transaction import RENTAL_RETURN, RETURN, SHIPMENT, TYPE_LABELS
+from sos_serial.models import Customer, Item, Location, Transaction, Vendor
+from sos_serial.models.document_kind import CUSTOMER, document_kind
 from sos_serial.security.auth import can
 
 from .secured_view import SecuredModelView
-from .transaction_form import HEADER_FIELDS, OPTIONAL_HEADER, TransactionInput
+from .transaction_form import TransactionInput
 
 PICKER_LIMIT = 20
 # Up to this many units a line shows one S/N field each; beyond it, a CSV file or auto numbers.
@@ -34,7 +33,12 @@ def _number_link(view, context, model, name):
 
 
 class TransactionView(SecuredModelView):
-    """The documents of one kind (``kind``), or of every kind when ``kind`` is None."""
+    """The documents of one kind (``kind``), or of every kind when ``kind`` is None.
+
+    ``read_document`` turns the entered document, in the API's shape, into the posting's request. It is
+    handed in by the app factory, so the screen and the API read one declaration of that shape without
+    either importing the other.
+    """
 
     create_right = "post"
     edit_right = None  # a posted document is permanent: correct it with another transaction
@@ -47,8 +51,9 @@ class TransactionView(SecuredModelView):
     column_searchable_list = ("number", "memo")
     column_default_sort = ("id", True)
 
-    def __init__(self, *args, kind: str | None = None, **kwargs):
+    def __init__(self, *args, read_document, kind: str | None = None, **kwargs):
         self.kind = kind
+        self.read_document = read_document
         super().__init__(Transaction, db, *args, **kwargs)
         if kind is not None:
             self.column_list = tuple(c for c in self.column_list if c != "type")
@@ -73,8 +78,8 @@ class TransactionView(SecuredModelView):
         if request.method == "POST":
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
-                document = post_transaction(db.session, PostingRequest.from_dict(entry.as_request(self.kind)),
-                                            current_user)
+                document = post_transaction(db.session, self.read_document(entry.as_request(self.kind)),
+                                            current_user, current_app.extensions[LIMITS_KEY])
             except SerialInventoryError as exc:
                 entry.attach_errors(exc.errors)
                 if not exc.errors:
@@ -93,45 +98,63 @@ class TransactionView(SecuredModelView):
             "location_id": db.session.execute(select(Location.id, Location.name).order_by(Location.name)).all(),
         }
         choices["to_location_id"] = choices["location_id"]
-        return self.render("sos/transaction_form.html", kind=self.kind, kind_label=TYPE_LABELS[self.kind],
-                           entry=entry, items=items, header_fields=HEADER_FIELDS[self.kind],
-                           optional_header=OPTIONAL_HEADER, choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
-                           options_url=url_for(".serial_options"))
+        return self.render("sos/transaction_form.html", kind=document_kind(self.kind), entry=entry, items=items,
+                           choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
+                           options_url=url_for(".serial_options"), check_url=url_for(".serial_check"))
 
     @expose("/serial-options/")
     def serial_options(self):
-        """Units a line may pick: of the item, available where the document takes them from."""
+        """Units a line may pick: of the item, available where the document takes them from.
+
+        ``q`` is the start of a serial; with ``exact`` set, the whole serial (a scanner's read).
+        """
         try:
             item_id = int(request.args.get("item_id", ""))
         except ValueError:
             return jsonify([])
-        kind = request.args.get("type", self.kind or SHIPMENT)
-        conditions = [SerialUnit.item_id == item_id, *prefix_conditions(request.args.get("q"))]
-        place = request.args.get("customer_id" if kind in (RETURN, RENTAL_RETURN) else "location_id", "")
+        kind = request.args.get("type", self.kind)
+        _status, party = picks_from(kind)
+        place = request.args.get(party, "")
+        # Nothing to offer until the document says where its units come from.
         if not place.isdigit():
             return jsonify([])
-        if kind == RETURN:
-            conditions += [SerialUnit.status == SHIPPED, SerialUnit.customer_id == int(place)]
-        elif kind == RENTAL_RETURN:
-            conditions += [SerialUnit.status == RENTED, SerialUnit.customer_id == int(place)]
-        else:
-            conditions += [SerialUnit.status == IN_STOCK, SerialUnit.location_id == int(place)]
-        rows = db.session.execute(select(SerialUnit.id, SerialUnit.serial_number).where(*conditions)
-                                  .order_by(SerialUnit.serial_key).limit(PICKER_LIMIT))
-        return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in rows])
+        found = pickable_units(db.session, item_id, kind=kind, q=request.args.get("q"),
+                               exact=bool(request.args.get("exact")), limit=PICKER_LIMIT,
+                               **{"customer_id" if party == CUSTOMER else "location_id": int(place)})
+        return jsonify([{"id": unit.id, "serial_number": unit.serial_number} for unit in found.units])
+
+    @expose("/serial-check/", methods=("POST",))
+    def serial_check(self):
+        """The entered serials (JSON ``serials`` with their ``groups``, or an uploaded ``file``) as the
+        posting reads them, and which repeat: the form flags what the posting would refuse."""
+        upload = request.files.get("file")
+        if upload is not None:
+            try:
+                text, reading = read_uploaded_serials(upload.read(), upload.filename or "the uploaded file")
+            except SerialInventoryError as exc:
+                return jsonify({"error": exc.message}), 422
+            return jsonify({**reading.as_json(), "text": text})
+        data = request.get_json(silent=True)
+        serials = data.get("serials") if isinstance(data, dict) else None
+        groups = data.get("groups") if isinstance(data, dict) else None
+        if not isinstance(serials, list) or not all(isinstance(s, str) for s in serials):
+            return jsonify({"error": "Send the serial numbers as a JSON list of text."}), 400
+        if groups is not None and (not isinstance(groups, list) or len(groups) != len(serials)
+                                   or not all(isinstance(g, (str, int)) for g in groups)):
+            return jsonify({"error": "Send one group (the item) per serial number."}), 400
+        return jsonify(read_entered_serials(serials, groups).as_json())
 
     # ---- reading -----------------------------------------------------------------
     @expose("/details/")
     def details_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
         serials = line_serials(db.session, [line.id for line in document.lines])
-        return self.render("sos/transaction_details.html", document=document, serials=serials,
-                           is_shipment=document.type == SHIPMENT)
+        return self.render("sos/transaction_details.html", document=document, serials=serials)
 
     @expose("/packing-list/")
     def packing_list_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
-        if document.type != SHIPMENT:
+        if not document.kind.has_packing_list:
             abort(404)
         return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
 

@@ -9,36 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sos_serial.models.transaction import (
-    ADJUSTMENT,
-    BUILD,
-    ITEM_RECEIPT,
-    PICK_TICKET,
-    PROCESS,
-    RENTAL,
-    RENTAL_RETURN,
-    RETURN,
-    SHIPMENT,
-    TRANSFER,
-)
+from sos_serial.models.document_kind import INPUT, OUTPUT, document_kind
 
 _LINE_FIELD = re.compile(r"^lines-(\d+)-(\w+)$")
 MAX_LINES = 200
-
-# Which header fields each kind of document shows, with their labels.
-HEADER_FIELDS = {
-    ITEM_RECEIPT: [("vendor_id", "Vendor"), ("location_id", "Receive into")],
-    SHIPMENT: [("customer_id", "Customer"), ("location_id", "Ship from")],
-    TRANSFER: [("location_id", "From location"), ("to_location_id", "To location")],
-    ADJUSTMENT: [("location_id", "Location")],
-    RETURN: [("customer_id", "Returned by customer"), ("location_id", "Return into")],
-    PICK_TICKET: [("customer_id", "For customer"), ("location_id", "Pick from")],
-    RENTAL: [("customer_id", "Rented to"), ("location_id", "From location")],
-    RENTAL_RETURN: [("customer_id", "Returned by"), ("location_id", "Return into")],
-    BUILD: [("location_id", "Location")],
-    PROCESS: [("location_id", "Location")],
-}
-OPTIONAL_HEADER = {"vendor_id", "customer_id"}
 
 
 @dataclass
@@ -64,8 +38,10 @@ class TransactionInput:
 
     @classmethod
     def blank(cls, kind: str, today: str) -> "TransactionInput":
-        lines = [LineInput(role="input"), LineInput(role="output")] if kind in (BUILD, PROCESS) else [LineInput()]
-        return cls(date=today, header={name: "" for name, _ in HEADER_FIELDS[kind]}, memo="", lines=lines)
+        with_roles = document_kind(kind).line_roles
+        lines = [LineInput(role=INPUT), LineInput(role=OUTPUT)] if with_roles else [LineInput()]
+        return cls(date=today, header={name: "" for name, _ in document_kind(kind).header_fields}, memo="",
+                   lines=lines)
 
     @classmethod
     def from_form(cls, kind: str, form) -> "TransactionInput":
@@ -84,11 +60,11 @@ class TransactionInput:
                 setattr(line, name, form.get(key, "").strip() if name != "serials_csv" else form.get(key, ""))
         ordered = [lines[i] for i in sorted(lines) if lines[i].item_id or lines[i].quantity]
         return cls(date=form.get("date", "").strip(),
-                   header={name: form.get(name, "").strip() for name, _ in HEADER_FIELDS[kind]},
+                   header={name: form.get(name, "").strip() for name, _ in document_kind(kind).header_fields},
                    memo=form.get("memo", "").strip(), lines=ordered or [LineInput()])
 
     def as_request(self, kind: str) -> dict:
-        """The API's JSON shape, for PostingRequest.from_dict; unreadable numbers pass through to be refused."""
+        """The API's JSON shape, for the view's read_document; unreadable numbers pass through to be refused."""
         data = {"type": kind, "date": self.date, "memo": self.memo or None, "lines": []}
         for name, value in self.header.items():
             data[name] = _number(value) if value else None
@@ -97,7 +73,7 @@ class TransactionInput:
                      "quantity": _number(line.quantity)}
             if line.unit_cost:
                 entry["unit_cost"] = line.unit_cost
-            if kind in (BUILD, PROCESS):
+            if document_kind(kind).line_roles:
                 entry["role"] = line.role or None
             if line.auto_serials:
                 entry["auto_serials"] = True

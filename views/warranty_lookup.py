@@ -6,10 +6,11 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
+from sos_serial.engine.queries import unit_history
 from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.engine.warranty_status import coverage
 from sos_serial.extensions import db
-from sos_serial.models import SerialHistory, SerialUnit
+from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import STATUS_LABELS, serial_key
 from sos_serial.security.auth import can
 
@@ -35,8 +36,7 @@ class WarrantyLookupView(SecuredBaseView):
         histories = {}
         if len(units) <= 3:
             for unit in units:
-                rows = db.session.scalars(select(SerialHistory).where(SerialHistory.serial_unit_id == unit.id)
-                                          .order_by(SerialHistory.id)).all()
+                rows = unit_history(db.session, unit.id)
                 histories[unit.id] = (rows, HistoryNames(db.session, rows))
         return self.render("sos/warranty_lookup.html", query=query, units=units, exact=exact,
                            histories=histories, coverage=coverage, status_labels=STATUS_LABELS,

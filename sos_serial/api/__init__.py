@@ -15,9 +15,8 @@ from sos_serial.errors import (
     SerialInventoryError,
 )
 from sos_serial.extensions import csrf, db
+from sos_serial.limits import MAX_ID
 from sos_serial.security.auth import can, user_for_token
-
-from .request_parsing import MAX_INT
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,7 +56,7 @@ def authenticate():
 @bp.before_request
 def ids_in_range():
     # An id no database column can hold is an unknown id, not a query to send (it would overflow there).
-    if any(isinstance(value, int) and value > MAX_INT for value in (request.view_args or {}).values()):
+    if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
         raise NotFound()
 
 

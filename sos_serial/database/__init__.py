@@ -1,13 +1,14 @@
-"""Database adapters: engine set-up, bulk writes, constraint names and the ORM-event guard."""
+"""Database adapters: engine set-up, SQLite's write lock, bulk inserts, trigger switching, statements, the guard."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
     from sos_serial.extensions import db
 
+    from . import guard, write_intent
     from .connections import configure_engine
-    from .guard import install
 
     with app.app_context():
         configure_engine(db.engine)
-    install(db.session)
+    guard.install(db.session)
+    write_intent.install(db.session)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from .write_intent import begins_writing
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -40,13 +40,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A write transaction takes the write lock at once, so two writers queue on the
-        # busy timeout instead of one failing halfway when it upgrades a read lock.
-        # Pages that only read (GET) begin deferred and never wait behind a posting.
-        if has_request_context() and request.method in READ_METHODS:
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work that writes takes the write lock at once, so two writers queue on the
+        # busy timeout instead of one failing halfway when it upgrades a read lock; every other
+        # transaction begins deferred and never waits behind a posting (see write_intent.py).
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if begins_writing(connection) else "BEGIN")
 
 
 def _is_memory(engine: Engine) -> bool:

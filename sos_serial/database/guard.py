@@ -11,11 +11,14 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import Table
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 from sqlalchemy.sql.selectable import CTE, Select
 
-from sos_serial.plugins import hook
+from sos_serial.models import Item, SerialHistory, SerialUnit, Settings
+
+from .session_rules import rules_of
 
 POSTING_FLAG = "sos_serial.engine.posting"
 
@@ -53,11 +56,8 @@ def column_changes(obj, new: bool = False) -> dict:
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
-    # Imported here: the models import the extensions this module sits beside.
-    from sos_serial.models import Item, SerialHistory, SerialUnit, Settings
-
     posting = is_posting(session)
-    rules = hook()
+    rules = rules_of(session)
     settings = None
     for obj in list(session.new) + list(session.dirty):
         is_new = obj in session.new
@@ -83,7 +83,7 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             rules.validate_history_write(session=session, kind="delete", posting=posting)
         elif isinstance(obj, (SerialUnit, Item)):
             rules.validate_bulk_statement(
-                session=session, table=obj.__tablename__, columns=[], kind="delete", posting=posting
+                session=session, table=obj.__table__.name, columns=[], kind="delete", posting=posting
             )
 
 
@@ -106,31 +106,36 @@ def _data_modifying_ctes(statement) -> list:
 
 def _check_write(session, statement, parameters) -> None:
     # DML statements name their table, whether written against a model or a Core Table.
-    table = getattr(getattr(statement, "table", None), "name", None)
-    if table is None:
+    table = statement.entity_description.get("table")
+    if not isinstance(table, Table):
         return
     kind = "insert" if isinstance(statement, Insert) else "update" if isinstance(statement, Update) else "delete"
     posting = is_posting(session)
-    rules = hook()
-    if table == "serial_history":
+    rules = rules_of(session)
+    if table is SerialHistory.__table__:
         rules.validate_history_write(session=session, kind=kind, posting=posting)
         return
     if kind == "insert":
-        if table == "serial_units" and not posting:
-            rules.validate_bulk_statement(session=session, table=table, columns=["*"], kind="insert", posting=False)
+        if table is SerialUnit.__table__ and not posting:
+            rules.validate_bulk_statement(session=session, table=table.name, columns=["*"], kind="insert",
+                                          posting=False)
         return
-    columns = sorted(_updated_columns(statement, parameters)) if kind == "update" else []
-    rules.validate_bulk_statement(session=session, table=table, columns=columns, kind=kind, posting=posting)
+    columns = sorted(_updated_columns(session, statement, parameters)) if kind == "update" else []
+    rules.validate_bulk_statement(session=session, table=table.name, columns=columns, kind=kind, posting=posting)
 
 
-def _updated_columns(statement, parameters) -> set[str]:
-    """Column names a bulk update sets, from .values() or from per-row parameter dicts."""
-    names = set()
-    for key in getattr(statement, "_values", None) or {}:
-        names.add(getattr(key, "key", None) or getattr(key, "name", None) or str(key))
+def _updated_columns(session, statement, parameters) -> set[str]:
+    """Column names a bulk update sets, from .values() or from per-row parameter dicts.
+
+    Read from the statement compiled for the session's database: a column set to a value
+    is bound under its own name, one set to an expression (``quantity + 1``) is listed in
+    ``postfetch``. A WHERE clause's values are bound under numbered names (``id_1``).
+    """
     rows = parameters if isinstance(parameters, list) else [parameters] if parameters else []
-    for row in rows:
-        names.update(str(k) for k in row)
+    given = {str(key) for row in rows for key in row}
+    compiled = statement.compile(dialect=session.get_bind().dialect, column_keys=sorted(given) or None)
+    names = given | {column.key for column in compiled.postfetch}
+    names |= {name for name in compiled.params if name in statement.entity_description["table"].c}
     names.discard("id")
     return names
 

@@ -24,6 +24,7 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.event_delivery import DELIVERED, FAILED, PENDING
 
 from .events import event_body
+from .unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +105,9 @@ def retry(session, *, webhook_id: int | None = None, delivery_ids=None) -> int:
         statement = statement.where(EventDelivery.webhook_id == webhook_id)
     if delivery_ids is not None:
         statement = statement.where(EventDelivery.id.in_(list(delivery_ids)))
-    result = session.execute(statement.values(status=PENDING, attempts=0, next_attempt_at=utcnow())
-                             .execution_options(synchronize_session=False))
-    session.commit()
+    with unit_of_work(session):
+        result = session.execute(statement.values(status=PENDING, attempts=0, next_attempt_at=utcnow())
+                                 .execution_options(synchronize_session=False))
     return result.rowcount
 
 
@@ -117,18 +118,20 @@ def _claim(session, settings: DeliverySettings, event_id, webhook_id) -> list[in
         due = due.where(EventDelivery.event_id == event_id)
     if webhook_id is not None:
         due = due.where(EventDelivery.webhook_id == webhook_id)
-    ids = session.scalars(due.order_by(EventDelivery.next_attempt_at, EventDelivery.id).limit(settings.limit)).all()
+    due = due.order_by(EventDelivery.next_attempt_at, EventDelivery.id).limit(settings.limit)
+    # Looking is a read, so an idle worker never takes SQLite's write lock; only a claim writes.
+    ids = session.scalars(due).all()
+    session.rollback()
     if not ids:
-        session.rollback()
         return []
-    # The condition is checked again by the UPDATE itself: whoever commits first takes a delivery.
-    claimed = session.scalars(
-        update(EventDelivery)
-        .where(EventDelivery.id.in_(ids), EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now)
-        .values(next_attempt_at=now + settings.lease, attempts=EventDelivery.attempts + 1, last_attempt_at=now)
-        .returning(EventDelivery.id)
-        .execution_options(synchronize_session=False)).all()
-    session.commit()
+    with unit_of_work(session):
+        # The condition is checked again by the UPDATE itself: whoever commits first takes a delivery.
+        claimed = session.scalars(
+            update(EventDelivery)
+            .where(EventDelivery.id.in_(ids), EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now)
+            .values(next_attempt_at=now + settings.lease, attempts=EventDelivery.attempts + 1, last_attempt_at=now)
+            .returning(EventDelivery.id)
+            .execution_options(synchronize_session=False)).all()
     return sorted(claimed)
 
 
@@ -168,23 +171,23 @@ def _call_plugin(session, hook, delivery: EventDelivery, body: dict) -> tuple[in
 
 def _record(session, delivery: EventDelivery, status_code: int | None, error: str | None,
             report: DeliveryReport) -> None:
-    now = utcnow()
+    now, attempts = utcnow(), delivery.attempts
     values = {"last_status_code": status_code, "last_attempt_at": now,
               "last_error": error[:ERROR_MAX] if error else None}
     if error is None and status_code is not None and 200 <= status_code < 300:
         values.update(status=DELIVERED, delivered_at=now)
         report.delivered.append(delivery.id)
-    elif delivery.attempts >= MAX_ATTEMPTS:
+    elif attempts >= MAX_ATTEMPTS:
         values.update(status=FAILED)
         report.failed.append(delivery.id)
     else:
-        values.update(next_attempt_at=now + retry_delay(delivery.attempts))
+        values.update(next_attempt_at=now + retry_delay(attempts))
         report.retrying.append(delivery.id)
     # Only while the claim is ours: a retry requested meanwhile starts the delivery afresh.
-    session.execute(update(EventDelivery).where(EventDelivery.id == delivery.id, EventDelivery.status == PENDING,
-                                                EventDelivery.attempts == delivery.attempts)
-                    .values(**values).execution_options(synchronize_session=False))
-    session.commit()
+    with unit_of_work(session):
+        session.execute(update(EventDelivery).where(EventDelivery.id == delivery.id, EventDelivery.status == PENDING,
+                                                    EventDelivery.attempts == attempts)
+                        .values(**values).execution_options(synchronize_session=False))
 
 
 def due_count(session) -> int:

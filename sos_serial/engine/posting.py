@@ -15,23 +15,18 @@ from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from sos_serial.database.bulk import (
-    INSERT,
-    UPDATE,
-    Write,
-    bulk_insert,
-    has_rewrite_rules,
-    keys_checked_once,
-    one_of,
-    rows_matching,
-)
+from sos_serial.database.bulk_insert import bulk_insert
 from sos_serial.database.constraints import constraint_name
-from sos_serial.database.guard import posting_scope
+from sos_serial.database.session_rules import rules_of
+from sos_serial.database.statements import one_of, rows_matching
+from sos_serial.database.trigger_switch import INSERT, UPDATE, Write, has_rewrite_rules, keys_checked_once
 from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due
 from sos_serial.engine.events import plugin_subscribers, record_transaction_posted
+from sos_serial.engine.limits import Limits
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
 from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
-from sos_serial.engine.valuation import add_layer, average_cost, money, outbound_cost
+from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.engine.valuation import add_layer, average_cost, change_item_stock, money, outbound_cost
 from sos_serial.engine.warranty_coverage import units_keeping_coverage
 from sos_serial.engine.warranty_dates import warranty_end
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
@@ -48,31 +43,18 @@ from sos_serial.models import (
     TransactionLineSerial,
     Vendor,
 )
+from sos_serial.models.document_kind import CUSTOMER, OUTPUT
 from sos_serial.models.serial_unit import (
-    ADJUSTED_OUT,
     IN_STOCK,
     RENTED,
     SHIPPED,
     USED,
     serial_key,
 )
-from sos_serial.models.transaction import (
-    ADJUSTMENT,
-    BUILD,
-    NUMBER_PREFIXES,
-    PICK_TICKET,
-    PROCESS,
-    RENTAL,
-    RENTAL_RETURN,
-    RETURN,
-    SHIPMENT,
-    TRANSFER,
-)
-from sos_serial.models.transaction_line import OUTPUT
 from sos_serial.money import to_money, to_storage
-from sos_serial.plugins import hook
 
 log = logging.getLogger(__name__)
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -88,23 +70,18 @@ class UnitRow:
     unit_cost: Decimal
 
 
-def post_transaction(session, request: PostingRequest, user=None) -> Transaction:
-    """Check and post ``request``; commit and return the saved document, or raise and write nothing."""
-    rules = hook()
-    try:
-        with posting_scope(session):
-            document = _Posting(session, request, user).run()
-            # The event commits with the posting, or neither does.
-            event = record_transaction_posted(session, document, getattr(user, "id", None),
-                                              plugin_subscribers(rules))
-            event_id = event.id
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise _conflict_from_integrity_error(exc, request) from None
-    except BaseException:
-        session.rollback()
-        raise
+def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS) -> Transaction:
+    """Check and post ``request``; commit and return the saved document, or raise and write nothing.
+
+    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise. The posting's
+    event goes into the outbox in the same transaction, then is offered to its subscribers at once.
+    """
+    rules = rules_of(session)
+    with unit_of_work(session, _posting_conflict, posting=True):
+        document = _Posting(session, request, user, limits).run()
+        # The event commits with the posting, or neither does.
+        event_id = record_transaction_posted(session, document, getattr(user, "id", None),
+                                             plugin_subscribers(rules)).id
     _notify_posted(session, rules, event_id)
     return document
 
@@ -117,21 +94,28 @@ def _notify_posted(session, rules, event_id: str) -> None:
         log.exception("Delivering event %s right after its posting failed; it stays in the outbox", event_id)
 
 
-def _conflict_from_integrity_error(exc: IntegrityError, request: PostingRequest) -> SerialInventoryError:
+def _posting_conflict(exc: IntegrityError) -> SerialInventoryError:
     # Another clerk's posting committed the same new serial between our check and our insert.
-    if constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key"):
+    if _is_serial_taken(exc):
         return Conflict("A serial number on this document was just received by another transaction. "
                         "Reload and check the serials, then post again.")
     return Conflict("This transaction conflicts with one posted at the same moment; nothing was saved. "
                     "Reload and try again.")
 
 
+def _is_serial_taken(exc: IntegrityError) -> bool:
+    """Whether the unique serial per item refused the write (named as PostgreSQL and SQLite name it)."""
+    return constraint_name(exc) in ("uq_serial_units_item_serial_key", "serial_units.item_id, serial_units.serial_key")
+
+
 class _Posting:
-    def __init__(self, session, request: PostingRequest, user):
+    def __init__(self, session, request: PostingRequest, user, limits: Limits = DEFAULT_LIMITS):
         self.session = session
         self.req = request
+        self.kind = request.kind
+        self.limits = limits
         self.user_id = getattr(user, "id", None)
-        self.rules = hook()
+        self.rules = rules_of(session)
         self.settings = None
         self.items: dict[int, Item] = {}
         self.parties: dict[str, object] = {}
@@ -178,9 +162,7 @@ class _Posting:
             )
 
     def _limit(self) -> int:
-        from flask import current_app
-
-        return current_app.config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT", 200_000)
+        return self.limits.serials_per_document
 
     def _load_parties(self) -> None:
         models = {"vendor_id": Vendor, "customer_id": Customer, "location_id": Location, "to_location_id": Location}
@@ -355,14 +337,12 @@ class _Posting:
             return f"{unit.serial_number} of {item.name} is {self._place(unit)}, not {wanted}."
         return None
 
+    _SOURCE_WORDS = {IN_STOCK: "in stock at {}", SHIPPED: "shipped to customer {}", RENTED: "rented to customer {}"}
+
     def _source(self) -> tuple[str, int, str]:
         """Where this document takes existing units from: (status, place id, in words)."""
-        req = self.req
-        if req.type == RETURN:
-            return SHIPPED, req.customer_id, f"shipped to customer {self.parties['customer_id'].name}"
-        if req.type == RENTAL_RETURN:
-            return RENTED, req.customer_id, f"rented to customer {self.parties['customer_id'].name}"
-        return IN_STOCK, req.location_id, f"in stock at {self.parties['location_id'].name}"
+        status, party = self.kind.takes_status, self.kind.takes_from
+        return status, getattr(self.req, party), self._SOURCE_WORDS[status].format(self.parties[party].name)
 
     def _place(self, unit: UnitRow) -> str:
         if unit.status == IN_STOCK:
@@ -409,14 +389,14 @@ class _Posting:
                                                 quantity=line.quantity, role=line.role, unit_cost=line.unit_cost)
             self.session.add(lines[line.index])
         self.session.flush()
-        document.number = f"{NUMBER_PREFIXES[req.type]}-{document.id:06d}"
+        document.number = f"{self.kind.number_prefix}-{document.id:06d}"
         # Inputs first: build and process outputs are costed from what the inputs consumed.
         ordered = sorted(req.lines, key=req.stock_effect)
         consumed = Decimal(0)
         for line in (li for li in ordered if req.stock_effect(li) < 0):
             lines[line.index].cost = cost = self._write_line(line, lines[line.index].id, document.id)
             consumed += cost
-        if req.type in (BUILD, PROCESS):
+        if self.kind.line_roles:
             self._cost_outputs(consumed, lines)
         for line in (li for li in ordered if req.stock_effect(li) >= 0):
             lines[line.index].cost = self._write_line(line, lines[line.index].id, document.id)
@@ -468,7 +448,7 @@ class _Posting:
         unit_ids = [u.id for u in units]
         costs = [u.unit_cost for u in units]
         effect = req.stock_effect(line)
-        if req.type == PICK_TICKET:
+        if not self.kind.moves_stock:
             self._link(unit_ids, line_id)
             return Decimal(0)
         target = self._target(line)
@@ -476,7 +456,7 @@ class _Posting:
         if effect > 0 and line.unit_cost is not None:
             changes["unit_cost"] = line.unit_cost
             costs = [line.unit_cost] * len(units)
-        if req.type == SHIPMENT and item.warranty is not None:
+        if self.kind.starts_warranty and item.warranty is not None:
             # Units going back to the customer whose sale covers them keep that coverage.
             keeping = units_keeping_coverage(self.session, unit_ids, req.customer_id)
             self._move([i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
@@ -500,29 +480,22 @@ class _Posting:
 
     def _target(self, line) -> dict:
         """Where the units of an existing-unit line end up."""
-        req = self.req
-        if req.type == TRANSFER:
-            return {"status": IN_STOCK, "location_id": req.to_location_id, "customer_id": None}
-        if req.type == SHIPMENT:
-            return {"status": SHIPPED, "location_id": None, "customer_id": req.customer_id}
-        if req.type == RENTAL:
-            return {"status": RENTED, "location_id": None, "customer_id": req.customer_id}
-        if req.type in (RETURN, RENTAL_RETURN):
-            return {"status": IN_STOCK, "location_id": req.location_id, "customer_id": None}
-        if req.type == ADJUSTMENT:
-            return {"status": ADJUSTED_OUT, "location_id": None, "customer_id": None}
-        return {"status": USED, "location_id": None, "customer_id": None}  # build and process inputs
+        party = self.kind.puts_at
+        place_id = getattr(self.req, party) if party else None
+        at_customer = party == CUSTOMER
+        return {"status": self.kind.status_after, "location_id": None if at_customer else place_id,
+                "customer_id": place_id if at_customer else None}
 
     def _write_plain_line(self, line, item, line_id) -> Decimal:
         req = self.req
         quantity = abs(line.quantity)
         effect = req.stock_effect(line)
-        if req.type == PICK_TICKET:
+        if not self.kind.moves_stock:
             return Decimal(0)
         if effect <= 0:
             self._take_plain(item, req.location_id, quantity)
-        if req.type == TRANSFER:
-            self._put_plain(item, req.to_location_id, quantity)
+        if effect == 0:  # moved within stock, to another location
+            self._put_plain(item, getattr(req, self.kind.puts_at), quantity)
             return average_cost(item, quantity)
         if effect < 0:
             cost = outbound_cost(self.session, item, quantity, self.settings, None)
@@ -531,7 +504,7 @@ class _Posting:
         self._put_plain(item, req.location_id, quantity)
         unit_cost = line.unit_cost
         if unit_cost is None:
-            unit_cost = money(item.value / item.quantity_on_hand) if req.type in (RETURN, RENTAL_RETURN) \
+            unit_cost = money(item.value / item.quantity_on_hand) if self.kind.returns_from_customer \
                 and item.quantity_on_hand else item.cost
         value = money(unit_cost * quantity)
         add_layer(self.session, item.id, line_id, quantity, unit_cost)
@@ -629,9 +602,7 @@ class _Posting:
                     [(unit_id,) for unit_id in unit_ids], same={"line_id": line_id}, held=held)
 
     def _change_item_stock(self, item, quantity: int, value: Decimal) -> None:
-        # The item's row is locked by this posting, so its loaded figures are current.
-        item.quantity_on_hand += quantity
-        item.value = money(item.value + value)
+        change_item_stock(item, quantity, value)  # the item's row is locked by this posting
 
     def _take_plain(self, item, location_id, quantity) -> None:
         result = self.session.execute(
@@ -661,25 +632,18 @@ def create_serial_unit(session, *, item_id, serial_number, location_id=None, cus
     """Add one unit directly: in stock at a location, or a historical unit at a customer (shipped).
 
     The unit gets its first history row ("created"); a unit in stock adds to the item's
-    quantity and value like a one-unit receipt.
+    quantity and value like a one-unit receipt, through the posting's own stock functions.
     """
     from datetime import date as date_type
 
-    try:
-        with posting_scope(session):
-            unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
-                                warranty_start, warranty_end, notes, getattr(user, "id", None),
-                                on or date_type.today())
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        if constraint_name(exc) in ("uq_serial_units_item_serial_key",
-                                    "serial_units.item_id, serial_units.serial_key"):
-            raise Conflict(f"Serial {serial_number.strip()} already exists for this item.") from None
-        raise Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.") from None
-    except BaseException:
-        session.rollback()
-        raise
+    def conflict(exc: IntegrityError) -> SerialInventoryError:
+        if _is_serial_taken(exc):
+            return Conflict(f"Serial {serial_number.strip()} already exists for this item.")
+        return Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.")
+
+    with unit_of_work(session, conflict, posting=True):
+        unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
+                            warranty_start, warranty_end, notes, getattr(user, "id", None), on or date_type.today())
     return unit
 
 
@@ -706,7 +670,7 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
         raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
     serial = serial_number.strip()
     try:
-        hook().validate_serial_numbers(item=item, serial_numbers=[serial])
+        rules_of(session).validate_serial_numbers(item=item, serial_numbers=[serial])
     except InvalidInput as exc:
         raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
     existing = session.scalars(select(SerialUnit).where(
@@ -740,7 +704,6 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
                               location_id=location_id, customer_id=customer_id, user_id=user_id))
     if in_stock:
         add_layer(session, item.id, None, 1, cost)
-        item.quantity_on_hand += 1
-        item.value = money(item.value + cost)
+        change_item_stock(item, 1, cost)
     session.flush()
     return unit

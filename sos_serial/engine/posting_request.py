@@ -1,7 +1,7 @@
 """A transaction to post, as the API, the screens, the CLI and fixtures all describe it.
 
-``PostingRequest.from_dict`` reads the API's JSON shape, refusing malformed input (400)
-and invalid values (422) with the field each problem is in, before anything is looked up.
+The API's shapes (sos_serial/api/schemas) read the JSON into a ``PostingRequest``; the rules of each
+kind of document that need no lookup (its parties, roles, signs of quantities) are checked here.
 """
 from __future__ import annotations
 
@@ -9,22 +9,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sos_serial.errors import FieldError, InvalidInput, SerialInventoryError
-from sos_serial.models.transaction import (
-    ADJUSTMENT,
-    BUILD,
-    ITEM_RECEIPT,
-    PICK_TICKET,
-    PROCESS,
-    RENTAL,
-    RENTAL_RETURN,
-    RETURN,
-    SHIPMENT,
-    TRANSACTION_TYPES,
-    TRANSFER,
+from sos_serial.errors import FieldError, SerialInventoryError
+from sos_serial.models.document_kind import (
+    INPUT,
+    OUTPUT,
+    ROLES,
+    TO_LOCATION,
+    DocumentKind,
+    document_kind,
+    is_document_kind,
+    kinds_where,
 )
-from sos_serial.models.transaction_line import INPUT, OUTPUT, ROLES
-from sos_serial.money import to_money
 
 
 class MalformedRequest(SerialInventoryError):
@@ -32,23 +27,14 @@ class MalformedRequest(SerialInventoryError):
     title = "Malformed request"
 
 
-# Which parties each kind of document needs: where stock comes from and where it goes.
-REQUIRED_PARTIES = {
-    ITEM_RECEIPT: ("location_id",),
-    SHIPMENT: ("location_id", "customer_id"),
-    TRANSFER: ("location_id", "to_location_id"),
-    ADJUSTMENT: ("location_id",),
-    RETURN: ("location_id", "customer_id"),
-    PICK_TICKET: ("location_id",),
-    RENTAL: ("location_id", "customer_id"),
-    RENTAL_RETURN: ("location_id", "customer_id"),
-    BUILD: ("location_id",),
-    PROCESS: ("location_id",),
-}
-PARTY_FIELDS = ("vendor_id", "customer_id", "location_id", "to_location_id")
-# What the database's integer columns hold on both engines (PostgreSQL INTEGER is 32-bit).
-MAX_ID = 2**31 - 1
-MAX_QUANTITY = 1_000_000_000
+def _named(kinds, label) -> str:
+    """ "Build and process" for the kinds a rule applies to, in their table order."""
+    return " and ".join(label(kind).lower() for kind in kinds).capitalize()
+
+
+# The kinds whose lines may be negative, and whose lines have roles, as the messages name them.
+SIGNED_KINDS = _named(kinds_where(lambda k: k.signed_quantities), lambda k: k.menu_label).lower()  # "adjustments"
+KINDS_WITH_ROLES = _named(kinds_where(lambda k: k.line_roles), lambda k: k.label)  # "Build and process"
 
 
 @dataclass
@@ -81,139 +67,47 @@ class PostingRequest:
     memo: str | None = None
 
     # ---- what each line does -------------------------------------------------------
+    @property
+    def kind(self) -> DocumentKind:
+        return document_kind(self.type)
+
     def receives_new_serials(self, line: LineRequest) -> bool:
         """Inbound units that get new serial numbers: receipts, positive adjustments, outputs."""
-        if self.type == ITEM_RECEIPT:
-            return True
-        if self.type == ADJUSTMENT:
-            return line.quantity > 0
-        if self.type in (BUILD, PROCESS):
-            return line.role == OUTPUT
-        return False
+        return self.kind.receives_new_serials(line.quantity, line.role)
 
     def stock_effect(self, line: LineRequest) -> int:
         """+1 adds to on-hand stock, -1 takes from it, 0 moves within it or not at all."""
-        if self.type in (ITEM_RECEIPT, RETURN, RENTAL_RETURN):
-            return 1
-        if self.type in (SHIPMENT, RENTAL):
-            return -1
-        if self.type == ADJUSTMENT:
-            return 1 if line.quantity > 0 else -1
-        if self.type in (BUILD, PROCESS):
-            return 1 if line.role == OUTPUT else -1
-        return 0  # transfer, pick ticket
-
-    # ---- reading the API's JSON ------------------------------------------------------
-    @classmethod
-    def from_dict(cls, data) -> "PostingRequest":
-        if not isinstance(data, dict):
-            raise MalformedRequest("The request body must be a JSON object describing the transaction.")
-        problems: list[FieldError] = []
-        doc_type = data.get("type")
-        if not isinstance(doc_type, str) or doc_type not in TRANSACTION_TYPES:
-            problems.append(FieldError("type", f"The type must be one of {', '.join(TRANSACTION_TYPES)}."))
-            doc_type = None
-        doc_date = _parse_date(data.get("date"), "date", problems)
-        parties = {}
-        for name in PARTY_FIELDS:
-            parties[name] = _parse_id(data.get(name), name, problems, required=False)
-        for name in REQUIRED_PARTIES.get(doc_type, ()):
-            if parties[name] is None and not any(p.field == name for p in problems):
-                problems.append(FieldError(name, f"A {doc_type.replace('_', ' ')} needs {name.replace('_id', '')}."))
-        if doc_type == TRANSFER and parties["location_id"] and parties["location_id"] == parties["to_location_id"]:
-            problems.append(FieldError("to_location_id", "A transfer must go to a different location."))
-        raw_lines = data.get("lines")
-        if not isinstance(raw_lines, list):
-            raise MalformedRequest("lines must be a list of transaction lines.",
-                                   [FieldError("lines", "lines must be a list.")])
-        if not raw_lines:
-            problems.append(FieldError("lines", "A transaction needs at least one line."))
-        memo = data.get("memo")
-        if memo is not None and not isinstance(memo, str):
-            problems.append(FieldError("memo", "memo must be text."))
-        lines = [_parse_line(i, raw, doc_type, problems) for i, raw in enumerate(raw_lines)]
-        if problems:
-            raise InvalidInput(_summary(problems), problems)
-        return cls(type=doc_type, date=doc_date, lines=lines, memo=memo, **parties)
+        return self.kind.line_stock_effect(line.quantity, line.role)
 
 
-def _summary(problems: list[FieldError]) -> str:
-    shown = "; ".join(f"{p.field}: {p.message}" for p in problems[:10])
-    more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
-    return f"The transaction could not be posted: {shown}{more}"
+def kind_problems(doc_type: str | None, parties: dict, lines: list[tuple[int | None, str | None]],
+                  refused: set[str]) -> list[FieldError]:
+    """What the document's kind forbids or needs: its parties, line roles and negative quantities.
+
+    ``doc_type``, ``parties`` (by field name) and each line's (quantity, role) are the values whose shape
+    was accepted, None where missing; a field already named in ``refused`` is not refused twice.
+    """
+    kind = document_kind(doc_type) if is_document_kind(doc_type) else None
+    problems: list[FieldError] = []
+    for name in kind.required_parties if kind else ():
+        if parties.get(name) is None and name not in refused:
+            problems.append(FieldError(name, f"A {kind.label.lower()} needs {name.replace('_id', '')}."))
+    if kind and TO_LOCATION in kind.required_parties and parties.get("location_id") \
+            and parties["location_id"] == parties.get(TO_LOCATION):
+        problems.append(FieldError(TO_LOCATION, f"A {kind.label.lower()} must go to a different location."))
+    for index, (quantity, role) in enumerate(lines):
+        where = f"lines[{index}]"
+        if quantity is not None and quantity < 0 and not (kind is not None and kind.signed_quantities):
+            problems.append(FieldError(f"{where}.quantity",
+                                       f"Only {SIGNED_KINDS} take negative quantities; use a positive quantity."))
+        if f"{where}.role" in refused:
+            continue
+        if kind is not None and kind.line_roles:
+            if role not in ROLES:
+                problems.append(FieldError(f"{where}.role", f"{KINDS_WITH_ROLES} lines need a role: input or output."))
+        elif role is not None:
+            problems.append(FieldError(f"{where}.role", f"Only {KINDS_WITH_ROLES.lower()} lines have a role."))
+    return problems
 
 
-def _parse_date(value, name, problems) -> date | None:
-    if not isinstance(value, str):
-        problems.append(FieldError(name, "The date is required, as YYYY-MM-DD."))
-        return None
-    try:
-        # fromisoformat also takes "20260105"; the contract is YYYY-MM-DD only.
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append(FieldError(name, f"{value!r} is not a date of the form YYYY-MM-DD."))
-        return None
-
-
-def _parse_id(value, name, problems, required=True) -> int | None:
-    if value is None:
-        if required:
-            problems.append(FieldError(name, f"{name} is required."))
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
-        problems.append(FieldError(name, f"{name} must be a record id (a positive whole number)."))
-        return None
-    return value
-
-
-def _parse_line(index, raw, doc_type, problems) -> LineRequest:
-    where = f"lines[{index}]"
-    if not isinstance(raw, dict):
-        raise MalformedRequest(f"{where} must be an object.", [FieldError(where, "must be an object")])
-    item_id = _parse_id(raw.get("item_id"), f"{where}.item_id", problems)
-    quantity = raw.get("quantity")
-    if isinstance(quantity, bool) or not isinstance(quantity, int):
-        problems.append(FieldError(f"{where}.quantity", "The quantity must be a whole number."))
-        quantity = 0
-    elif quantity == 0:
-        problems.append(FieldError(f"{where}.quantity", "The quantity cannot be zero."))
-    elif abs(quantity) > MAX_QUANTITY:
-        problems.append(FieldError(f"{where}.quantity", f"The quantity can be at most {MAX_QUANTITY:,}."))
-        quantity = 0
-    elif quantity < 0 and doc_type != ADJUSTMENT:
-        problems.append(FieldError(f"{where}.quantity",
-                                   "Only adjustments take negative quantities; use a positive quantity."))
-    unit_cost = None
-    if raw.get("unit_cost") is not None:
-        try:
-            unit_cost = to_money(raw["unit_cost"], f"{where}.unit_cost")
-            if unit_cost < 0:
-                problems.append(FieldError(f"{where}.unit_cost", "A unit cost cannot be negative."))
-        except InvalidInput as exc:
-            problems.append(FieldError(f"{where}.unit_cost", exc.message))
-    role = raw.get("role")
-    if doc_type in (BUILD, PROCESS):
-        if role not in ROLES:
-            problems.append(FieldError(f"{where}.role", "Build and process lines need a role: input or output."))
-    elif role is not None:
-        problems.append(FieldError(f"{where}.role", "Only build and process lines have a role."))
-        role = None
-    serials = raw.get("serials")
-    if serials is not None and (not isinstance(serials, list) or not all(isinstance(s, str) for s in serials)):
-        problems.append(FieldError(f"{where}.serials", "serials must be a list of serial numbers (text)."))
-        serials = None
-    auto = raw.get("auto_serials", False)
-    if not isinstance(auto, bool):
-        problems.append(FieldError(f"{where}.auto_serials", "auto_serials must be true or false."))
-        auto = False
-    csv_text = raw.get("serials_csv")
-    if csv_text is not None and not isinstance(csv_text, (str, bytes)):
-        problems.append(FieldError(f"{where}.serials_csv", "serials_csv must be the text of a .csv file."))
-        csv_text = None
-    return LineRequest(index=index, item_id=item_id, quantity=quantity, unit_cost=unit_cost, role=role,
-                       serials=serials, auto_serials=auto, serials_csv=csv_text)
-
-
-__all__ = ["LineRequest", "MalformedRequest", "PostingRequest", "INPUT", "OUTPUT"]
+__all__ = ["LineRequest", "MalformedRequest", "PostingRequest", "kind_problems", "INPUT", "OUTPUT"]

@@ -1,9 +1,15 @@
 """Read paths the screens and the API share: each question about documents and units asked once, here."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
 
-from sos_serial.models import SerialUnit, TransactionLineSerial
+from sqlalchemy import func, select
+
+from sos_serial.models import SerialHistory, SerialUnit, TransactionLineSerial
+from sos_serial.models.document_kind import CUSTOMER, LOCATION, document_kind, is_document_kind
+from sos_serial.models.serial_unit import IN_STOCK
+
+from .serial_search import exact_conditions, prefix_conditions
 
 
 def line_serials(session, line_ids) -> dict[int, list[str]]:
@@ -18,3 +24,45 @@ def line_serials(session, line_ids) -> dict[int, list[str]]:
     for line_id, serial in rows:
         serials[line_id].append(serial)
     return serials
+
+
+@dataclass
+class UnitsFound:
+    units: list[SerialUnit]
+    total: int | None  # counted only when asked
+
+
+def picks_from(kind: str | None) -> tuple[str, str]:
+    """Where a document of ``kind`` takes its units from: (the units' status, the party field naming
+    the place). Without a known kind, units in stock at a location."""
+    if is_document_kind(kind):
+        return document_kind(kind).takes_status, document_kind(kind).takes_from
+    return IN_STOCK, LOCATION
+
+
+def pickable_units(session, item_id: int, *, kind: str | None = None, location_id: int | None = None,
+                   customer_id: int | None = None, q: str | None = None, exact: bool = False, limit: int,
+                   offset: int = 0, count: bool = False) -> UnitsFound:
+    """The units of an item a document of ``kind`` may pick, where it takes them from, by serial.
+
+    The kind's table entry says where that is (returns take units shipped to the customer, rental
+    returns units rented to it, the rest units in stock at the location). A place left as None is not
+    narrowed to; ``q`` matches the start of the serial, or the whole serial when ``exact``.
+    """
+    status, party = picks_from(kind)
+    place = customer_id if party == CUSTOMER else location_id
+    column = SerialUnit.customer_id if party == CUSTOMER else SerialUnit.location_id
+    conditions = [SerialUnit.item_id == item_id, SerialUnit.status == status,
+                  *(exact_conditions(q) if exact else prefix_conditions(q))]
+    if place is not None:
+        conditions.append(column == place)
+    total = session.scalar(select(func.count(SerialUnit.id)).where(*conditions)) if count else None
+    units = session.scalars(select(SerialUnit).where(*conditions).order_by(SerialUnit.serial_key)
+                            .limit(limit).offset(offset)).all()
+    return UnitsFound(list(units), total)
+
+
+def unit_history(session, unit_id: int) -> list[SerialHistory]:
+    """A unit's history rows, oldest first: the posting, addition or edit each one records."""
+    return list(session.scalars(select(SerialHistory).where(SerialHistory.serial_unit_id == unit_id)
+                                .order_by(SerialHistory.id)))

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sos_serial.errors import Conflict, FieldError, InvalidInput
+from sos_serial.models.serial_unit import serial_key
 
 SERIAL_HEADERS = {"serial", "serials", "serial number", "serial_number", "sn", "s/n"}
 # Spreadsheets save "CSV" with their locale's list separator: a comma, or a semicolon where the
@@ -50,7 +51,7 @@ def separator_of(text: str) -> str:
 
     A header naming the serial column settles it ("Serial Number;Description"). Otherwise the
     first of comma, semicolon and tab that the line holds outside quotes; a line with none is a
-    single column. views/static/transaction_form.js chooses the same way for the screen's upload.
+    single column. The entry screen's Upload asks the server (engine/serial_entry.py), so it reads the same.
     """
     first = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
     for separator in SEPARATORS:
@@ -62,32 +63,10 @@ def separator_of(text: str) -> str:
 
 
 def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerials:
-    """One serial per row: the first column, or the column headed serial / serial number / S/N.
-
-    Columns are separated by commas, semicolons or tabs (see ``separator_of``).
-
-    Blank rows are skipped; a header row naming the serial column is skipped. Duplicate
-    rows are refused with their row numbers.
-    """
-    text = decode_csv(data, field)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text)))
-    except csv.Error as exc:
-        raise InvalidInput(f"The file for {field} is not a readable CSV file: {exc}.",
-                           [FieldError(field, f"Not a readable CSV file: {exc}.")]) from None
-    column, start = 0, 0
-    for index, row in enumerate(rows):
-        if not any(cell.strip() for cell in row):
-            continue
-        headers = [cell.strip().lower() for cell in row]
-        header_column = next((i for i, h in enumerate(headers) if h in SERIAL_HEADERS), None)
-        if header_column is not None:
-            column, start = header_column, index + 1
-        break
-    cells = [row[column].strip() if column < len(row) else "" for row in rows[start:]]
-    numbers = [start + offset + 1 for offset, cell in enumerate(cells) if cell]  # the file's row numbers
-    serials = [cell for cell in cells if cell]
-    keys = [cell.casefold() for cell in serials]
+    """One serial per row, as ``serial_column`` reads them; duplicate rows are refused with their row numbers."""
+    parsed = serial_column(decode_csv(data, field), field)
+    serials, numbers = parsed.serials, parsed.rows
+    keys = [serial_key(cell) for cell in serials]
     duplicates: dict[str, list[int]] = {}
     if len(set(keys)) != len(keys):  # only then find which rows repeat which
         first_row: dict[str, int] = {}
@@ -105,4 +84,31 @@ def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerial
             f"The file repeats serial numbers: {listed}. Each unit needs its own serial.",
             [FieldError(field, f"Duplicate serial on rows {', '.join(map(str, r))}.") for r in duplicates.values()],
         )
+    return parsed
+
+
+def serial_column(text: str, field: str = "serials_csv") -> CsvSerials:
+    """The serials of a decoded file, repeats included: the first column, or the column headed
+    serial / serial number / S/N.
+
+    Columns are separated by commas, semicolons or tabs (see ``separator_of``). Blank rows are
+    skipped; a header row naming the serial column is skipped.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text)))
+    except csv.Error as exc:
+        raise InvalidInput(f"The file for {field} is not a readable CSV file: {exc}.",
+                           [FieldError(field, f"Not a readable CSV file: {exc}.")]) from None
+    column, start = 0, 0
+    for index, row in enumerate(rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        headers = [cell.strip().lower() for cell in row]
+        header_column = next((i for i, h in enumerate(headers) if h in SERIAL_HEADERS), None)
+        if header_column is not None:
+            column, start = header_column, index + 1
+        break
+    cells = [row[column].strip() if column < len(row) else "" for row in rows[start:]]
+    numbers = [start + offset + 1 for offset, cell in enumerate(cells) if cell]  # the file's row numbers
+    serials = [cell for cell in cells if cell]
     return CsvSerials(serials, numbers)

@@ -14,3 +14,8 @@ def prefix_conditions(q: str | None) -> list:
     if not q:
         return []
     return [SerialUnit.serial_key >= q, SerialUnit.serial_key < q + _AFTER_ANY]
+
+
+def exact_conditions(q: str | None) -> list:
+    """Conditions for "serial is q", compared as serials are (trimmed, letter case folded)."""
+    return [SerialUnit.serial_key == serial_key(q or "")]

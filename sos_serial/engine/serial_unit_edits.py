@@ -6,7 +6,9 @@ from datetime import date
 from sqlalchemy import select
 
 from sos_serial.database.guard import posting_scope
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
+from sos_serial.limits import TEXT_MAX_LENGTH
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
@@ -14,7 +16,7 @@ from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 EDITABLE = ("warranty_start", "warranty_end", "notes")
 # The locked fields a client can name (serial_key is derived from serial_number, never sent).
 LOCKED = tuple(name for name in LOCKED_FIELD_LABELS if name != "serial_key")
-NOTES_MAX = 10_000
+NOTES_MAX = TEXT_MAX_LENGTH
 
 
 def _as_json(value):
@@ -45,7 +47,7 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
     if unknown:
         raise InvalidInput(f"A serial unit has no editable field {', '.join(unknown)}.",
                            [FieldError(name, "Unknown field.") for name in unknown])
-    try:
+    with unit_of_work(session):
         # Lock the unit's row only (of=SerialUnit): PostgreSQL cannot lock the outer-joined warranty.
         unit = session.scalars(select(SerialUnit).where(SerialUnit.id == unit_id).with_for_update(of=SerialUnit)
                                .execution_options(populate_existing=True)).one_or_none()
@@ -81,8 +83,4 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
                     location_id=unit.location_id, customer_id=unit.customer_id, user_id=getattr(user, "id", None),
                     changes=recorded))
                 session.flush()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return unit

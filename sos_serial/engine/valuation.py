@@ -14,6 +14,15 @@ def money(amount) -> Decimal:
     return Decimal(amount).quantize(_QUANTUM, rounding=ROUND_HALF_UP)
 
 
+def change_item_stock(item, quantity: int, value: Decimal) -> None:
+    """Add ``quantity`` units worth ``value`` to the item's totals (negative figures take them out).
+
+    The caller holds the item's row locked, so the figures it loaded are current.
+    """
+    item.quantity_on_hand += quantity
+    item.value = money(item.value + value)
+
+
 def add_layer(session, item_id: int, line_id: int | None, quantity: int, unit_cost: Decimal) -> None:
     """Record an inbound quantity at one cost, the newest FIFO layer of the item."""
     session.execute(insert(CostLayer).values(

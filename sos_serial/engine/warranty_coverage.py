@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sos_serial.database.bulk import one_of
+from sos_serial.database.statements import one_of
 from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import SHIPPED
 

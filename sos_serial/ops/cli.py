@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.extensions import db
 from sos_serial.models import User
 
@@ -16,7 +18,7 @@ def load_demo() -> None:
     """Load the demo locations, customers, vendors, warranties and items (idempotent)."""
     from sos_serial.fixtures import load_demo_data
 
-    summary = load_demo_data(db.session)
+    summary = load_demo_data(db.session, limits=current_app.extensions[LIMITS_KEY])
     click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()) + ".")
 
 
@@ -27,8 +29,8 @@ def post_document(document, username: str | None) -> None:
     """Post DOCUMENT, a JSON file in the API's transaction shape ("-" reads standard input)."""
     import json
 
+    from sos_serial.api.schemas.transactions import read_document
     from sos_serial.engine.posting import post_transaction
-    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.errors import SerialInventoryError
 
     try:
@@ -41,7 +43,7 @@ def post_document(document, username: str | None) -> None:
         if user is None:
             raise click.ClickException(f"There is no user named {username}.")
     try:
-        posted = post_transaction(db.session, PostingRequest.from_dict(data), user)
+        posted = post_transaction(db.session, read_document(data), user, current_app.extensions[LIMITS_KEY])
     except SerialInventoryError as exc:
         details = "".join(f"\n  {problem.field}: {problem.message}" for problem in exc.errors)
         raise click.ClickException(f"Not posted: {exc.message}{details}") from None

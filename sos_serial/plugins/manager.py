@@ -6,14 +6,16 @@ import importlib
 import pluggy
 from flask import current_app
 
-from sos_serial.hookspecs import PROJECT, SerialInventorySpec
+from sos_serial.database.session_rules import bind_rules
+from sos_serial.hookspecs import PROJECT, STAGES
 
 EXTENSION_KEY = "sos_serial.plugins"
 
 
 def create_plugin_manager(extra_plugins=()) -> pluggy.PluginManager:
     pm = pluggy.PluginManager(PROJECT)
-    pm.add_hookspecs(SerialInventorySpec)
+    for stage in STAGES:
+        pm.add_hookspecs(stage)
     pm.load_setuptools_entrypoints(PROJECT)
     for plugin in extra_plugins:
         if isinstance(plugin, str):
@@ -21,6 +23,7 @@ def create_plugin_manager(extra_plugins=()) -> pluggy.PluginManager:
         if not pm.is_registered(plugin):
             pm.register(plugin)
     _require_builtin_rules(pm)
+    _refuse_unknown_hooks(pm)
     return pm
 
 
@@ -38,10 +41,46 @@ def _require_builtin_rules(pm: pluggy.PluginManager) -> None:
         )
 
 
+def _refuse_unknown_hooks(pm: pluggy.PluginManager) -> None:
+    # pluggy skips an implementation whose name matches no hook, so a misspelled rule would
+    # never run and nobody would know: refuse to start instead, naming every such hook at once.
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError:
+        pass
+    else:
+        return
+    unknown = [f"{_plugin_label(impl.plugin)} implements '{name}'"
+               for name, caller in vars(pm.hook).items() if not name.startswith("_") and not caller.has_spec()
+               for impl in caller.get_hookimpls() if not impl.optionalhook]
+    raise RuntimeError(
+        "A plugin implements a hook that sos_serial does not have, so its rule would never run: "
+        + "; ".join(unknown)
+        + ". Correct the hook's name (the hooks are listed in sos_serial/hookspecs.py) or remove the plugin."
+    )
+
+
+def _plugin_label(plugin) -> str:
+    """A module plugin by its module name, any other object by its class."""
+    name = getattr(plugin, "__name__", None)
+    if isinstance(name, str):
+        return f"the plugin '{name}'"
+    return f"the plugin '{type(plugin).__module__}.{type(plugin).__qualname__}'"
+
+
 def init_app(app) -> None:
-    app.extensions[EXTENSION_KEY] = create_plugin_manager(app.config.get("SOS_SERIAL_PLUGINS", ()))
+    """Build the app's plugin manager and bind its hooks to the app's database engine.
+
+    The engine and the ORM guard find the hooks through the session's engine
+    (``sos_serial.database.session_rules``), so they run without a Flask app context.
+    """
+    from sos_serial.extensions import db
+
+    manager = app.extensions[EXTENSION_KEY] = create_plugin_manager(app.config.get("SOS_SERIAL_PLUGINS", ()))
+    with app.app_context():
+        bind_rules(db.engine, manager.hook)
 
 
 def hook():
-    """The hook caller of the current app's plugin manager."""
+    """The hook caller of the current app's plugin manager, for code that runs in a Flask app context."""
     return current_app.extensions[EXTENSION_KEY].hook

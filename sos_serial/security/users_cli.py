@@ -5,8 +5,9 @@ import secrets
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import IntegrityError
 
+from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.errors import Conflict
 from sos_serial.extensions import db
 from sos_serial.models import ApiToken, User
 from sos_serial.models.user import ROLES
@@ -37,11 +38,10 @@ def create_user(name: str, role: str, password: str | None, if_missing: bool) ->
         raise click.ClickException("The password must be at least 8 characters long.")
     user = User(username=name, role=role)
     user.set_password(password)
-    db.session.add(user)
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        with unit_of_work(db.session):
+            db.session.add(user)
+    except Conflict:  # created by someone else since the check above
         raise click.ClickException(f"A user named {name} already exists.") from None
     click.echo(f"Created {role} user {name}.")
     if generated:
@@ -52,11 +52,11 @@ def create_user(name: str, role: str, password: str | None, if_missing: bool) ->
 @click.argument("name")
 def issue_token(name: str) -> None:
     """Issue a new API token for NAME; the token is printed alone on the last line."""
-    user = db.session.query(User).filter_by(username=name.strip()).one_or_none()
-    if user is None:
-        raise click.ClickException(f"There is no user named {name}.")
-    record, token = ApiToken.issue(user)
-    db.session.add(record)
-    db.session.commit()
+    with unit_of_work(db.session):
+        user = db.session.query(User).filter_by(username=name.strip()).one_or_none()
+        if user is None:
+            raise click.ClickException(f"There is no user named {name}.")
+        record, token = ApiToken.issue(user)
+        db.session.add(record)
     click.echo(f"API token for {user.username} ({user.role}); it is shown only once:")
     click.echo(token)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
+
+from tests.support.web import PASSWORD
 
 from .test_help_page_story import new_line, serials_on_details
 from .test_login_and_item import sign_in

@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
+
+from tests.support.web import PASSWORD
 
 from .test_login_and_item import sign_in
 
@@ -29,8 +30,8 @@ SCREENS = [
 
 @pytest.fixture
 def oil_in_stock(app, demo, make_user):
+    from sos_serial.api.schemas.transactions import read_document
     from sos_serial.engine.posting import post_transaction
-    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
     from sos_serial.models import Item, Location
 
@@ -38,7 +39,7 @@ def oil_in_stock(app, demo, make_user):
     with app.app_context():
         oil = db.session.query(Item).filter_by(name="Clock Oil 10 ml").one()
         warehouse = db.session.query(Location).filter_by(name="Main Warehouse").one()
-        post_transaction(db.session, PostingRequest.from_dict({
+        post_transaction(db.session, read_document({
             "type": "item_receipt", "date": "2026-01-05", "location_id": warehouse.id,
             "lines": [{"item_id": oil.id, "quantity": 20, "unit_cost": "4.25"}]}))
 

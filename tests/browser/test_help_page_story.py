@@ -6,8 +6,9 @@ import re
 from datetime import date
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
+
+from tests.support.web import PASSWORD
 
 from .test_login_and_item import sign_in
 
@@ -141,8 +142,8 @@ def test_receive_prompt_and_ship_as_the_help_page_tells(page, app, company, shot
 
 
 def test_scanned_serial_and_enter_picks_the_unit(page, app, company, shot):
+    from sos_serial.api.schemas.transactions import read_document
     from sos_serial.engine.posting import post_transaction
-    from sos_serial.engine.posting_request import PostingRequest
     from sos_serial.extensions import db
     from sos_serial.models import Location
 
@@ -151,7 +152,7 @@ def test_scanned_serial_and_enter_picks_the_unit(page, app, company, shot):
         from sos_serial.models import Item
 
         clock = db.session.query(Item).filter_by(name="Armenian Mantel Clock").one()
-        post_transaction(db.session, PostingRequest.from_dict({
+        post_transaction(db.session, read_document({
             "type": "item_receipt", "date": "2026-01-05", "location_id": warehouse.id,
             "lines": [{"item_id": clock.id, "quantity": 2, "serials": ["SCAN-1", "SCAN-2"]}]}))
     sign_in(page, "carla", PASSWORD)

@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import (
-    PASSWORD,  # tests/conftest.py: every user made by make_user has this password
-)
 from playwright.sync_api import expect
+
+from tests.support.web import PASSWORD
 
 from .conftest import check_page
 

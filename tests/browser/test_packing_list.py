@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
+
+from tests.support.web import PASSWORD
 
 from .test_login_and_item import sign_in
 

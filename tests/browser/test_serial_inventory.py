@@ -6,11 +6,10 @@ import re
 from datetime import date
 
 import pytest
-from conftest import (
-    PASSWORD,  # tests/conftest.py: every user made by make_user has this password
-)
 from playwright.sync_api import expect
 from sqlalchemy import select
+
+from tests.support.web import PASSWORD
 
 from .conftest import check_page
 
@@ -30,11 +29,10 @@ def sign_in(page, username: str) -> None:
 @pytest.fixture
 def shipped_clock(app, demo):
     """CLK-001 and CLK-002 received at Main Warehouse; CLK-002 shipped to Acme Clocks with a warranty."""
-    from posting_helpers import receive, ship
-
     from sos_serial.engine.serial_unit_edits import edit_serial_unit
     from sos_serial.extensions import db
     from sos_serial.models import Customer, Item, Location, SerialUnit
+    from tests.support.world import receive, ship
 
     with app.app_context():
         clock = db.session.scalar(select(Item.id).where(Item.name == "Armenian Mantel Clock"))

@@ -1,5 +1,7 @@
 /* The transaction entry form: one S/N field per received unit, scanner-friendly entry,
    automatic numbers, CSV upload, and a searchable picker for units already in stock.
+   What the document's kind does comes from the page (data attributes the server writes from
+   its kind table); how serials compare and how a CSV file reads, the server answers.
    The server checks everything again when the document is saved. */
 (function () {
   "use strict";
@@ -7,10 +9,13 @@
   var form = document.getElementById("transaction-form");
   if (!form) { return; }
   var kind = form.dataset.kind;
+  var newSerials = form.dataset.newSerials;  // which lines receive new units: always, positive_quantity, ...
+  var pickerParty = form.dataset.pickerParty;  // the header field whose units the picker offers
   var optionsUrl = form.dataset.optionsUrl;
+  var checkUrl = form.dataset.checkUrl;
   var maxFields = parseInt(form.dataset.maxSerialFields, 10);
+  var csrfToken = form.querySelector("input[name=csrf_token]").value;
   var linesBody = document.getElementById("lines");
-  var SERIAL_HEADERS = ["serial", "serials", "serial number", "serial_number", "sn", "s/n"];
 
   // ---- what a line does --------------------------------------------------------------
   function lineQuantity(row) {
@@ -25,16 +30,25 @@
   }
 
   function receivesNewSerials(row) {
-    if (kind === "item_receipt") { return true; }
-    if (kind === "adjustment") { return lineQuantity(row) > 0; }
-    if (kind === "build" || kind === "process") {
+    if (newSerials === "always") { return true; }
+    if (newSerials === "positive_quantity") { return lineQuantity(row) > 0; }
+    if (newSerials === "output_lines") {
       var role = row.querySelector(".line-role");
       return !!role && role.value === "output";
     }
     return false;
   }
 
-  function key(serial) { return serial.trim().toLowerCase(); }
+  // A POST to the screen's serial check, with the form's CSRF token; resolves to {ok, data}.
+  function askServer(body, isJson) {
+    var headers = { "Accept": "application/json", "X-CSRFToken": csrfToken };
+    if (isJson) { headers["Content-Type"] = "application/json"; }
+    return fetch(checkUrl, { method: "POST", credentials: "same-origin", headers: headers,
+                             body: isJson ? JSON.stringify(body) : body })
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      });
+  }
 
   function fieldName(row, name) { return "lines-" + row.dataset.index + "-" + name; }
 
@@ -113,31 +127,36 @@
     }
   }
 
-  // A serial typed twice is flagged at once, across every line of the same item.
+  // A serial typed twice is flagged as soon as the server, which compares serials as the posting
+  // will, says so: across every line of the same item. Only the answer to the latest question counts.
+  var repeatTimer = null;
+  var repeatQuestion = 0;
   function markRepeats() {
-    var seen = {};
-    var inputs = form.querySelectorAll("input.sn, input.picked");
-    Array.prototype.forEach.call(inputs, function (input) {
-      var row = input.closest("tr.line");
-      var item = row.querySelector(".line-item").value;
-      var k = item + "|" + key(input.value);
-      if (input.value.trim() === "") { return; }
-      seen[k] = (seen[k] || 0) + 1;
-    });
-    Array.prototype.forEach.call(form.querySelectorAll("input.sn"), function (input) {
-      var row = input.closest("tr.line");
-      var k = row.querySelector(".line-item").value + "|" + key(input.value);
-      var repeated = input.value.trim() !== "" && seen[k] > 1;
-      input.classList.toggle("is-invalid", repeated);
-      input.title = repeated ? "This serial number is entered more than once." : "";
-    });
+    clearTimeout(repeatTimer);
+    repeatTimer = setTimeout(checkRepeats, 150);
+  }
+
+  function checkRepeats() {
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input.sn, input.picked"));
+    var question = ++repeatQuestion;
+    if (!inputs.length) { return; }
+    var serials = inputs.map(function (input) { return input.value; });
+    var groups = inputs.map(function (input) { return input.closest("tr.line").querySelector(".line-item").value; });
+    askServer({ serials: serials, groups: groups }, true).then(function (answer) {
+      if (question !== repeatQuestion || !answer.ok) { return; }
+      inputs.forEach(function (input, index) {
+        if (!input.classList.contains("sn")) { return; }
+        var repeated = !!answer.data.repeated[index];
+        input.classList.toggle("is-invalid", repeated);
+        input.title = repeated ? "This serial number is entered more than once." : "";
+      });
+    }).catch(function () { /* the posting refuses repeats anyway; the flag is only early warning */ });
   }
 
   // ---- the picker for existing units -------------------------------------------------
   function pickerPlace() {
-    var byCustomer = kind === "return" || kind === "rental_return";
-    var field = document.getElementById(byCustomer ? "customer_id" : "location_id");
-    return { name: byCustomer ? "customer_id" : "location_id", value: field ? field.value : "" };
+    var field = document.getElementById(pickerParty);
+    return { name: pickerParty, value: field ? field.value : "" };
   }
 
   function buildPicker(row, keep) {
@@ -168,6 +187,7 @@
     search.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") { return; }
       event.preventDefault();
+      clearTimeout(timer);  // the exact lookup below answers for what was typed
       var first = list.querySelector(".picker-option.active") || list.querySelector(".picker-option");
       // A scanner types the whole serial and Enter: take the exact match from the server.
       fetchOptions(row, search.value, true, first);
@@ -180,23 +200,31 @@
     var list = row.querySelector(".picker-options");
     var message = row.querySelector(".serial-message");
     if (!place.value) {
-      message.textContent = "Choose the " + (place.name === "customer_id" ? "customer" : "location") + " first.";
+      message.textContent = "Choose the " + place.name.replace(/_id$/, "").replace(/_/g, " ") + " first.";
       return;
     }
+    if (pickExact && query.trim() === "") {
+      // Enter on an empty search takes the highlighted option.
+      message.textContent = "";
+      if (fallback) { choose(row, fallback.dataset.serial); } else { list.innerHTML = ""; }
+      return;
+    }
+    // A scanner's Enter asks for the unit with exactly this serial, as the server compares serials.
     var url = optionsUrl + "?type=" + encodeURIComponent(kind) + "&item_id=" + encodeURIComponent(item) +
-      "&" + place.name + "=" + encodeURIComponent(place.value) + "&q=" + encodeURIComponent(query.trim());
+      "&" + place.name + "=" + encodeURIComponent(place.value) + "&q=" + encodeURIComponent(query.trim()) +
+      (pickExact ? "&exact=1" : "");
+    var question = row.pickerQuestion = (row.pickerQuestion || 0) + 1;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (options) {
+        if (question !== row.pickerQuestion) { return; }  // a later search or scan answers instead
         message.textContent = "";
         list.innerHTML = "";
-        var already = pickedKeys(row);
-        options = options.filter(function (o) { return !already[key(o.serial_number)]; });
+        var already = pickedSerials(row);
+        options = options.filter(function (o) { return !already[o.serial_number]; });
         if (pickExact) {
-          var exact = options.filter(function (o) { return key(o.serial_number) === key(query); })[0];
-          if (exact) { choose(row, exact.serial_number); return; }
-          if (fallback && query.trim() === "") { choose(row, fallback.dataset.serial); return; }
-          message.textContent = query.trim() ? query.trim() + " is not available here." : "";
+          if (options.length) { choose(row, options[0].serial_number); return; }
+          message.textContent = query.trim() + " is not available here.";
           return;
         }
         options.forEach(function (option, index) {
@@ -213,15 +241,18 @@
       .catch(function () { message.textContent = "The list of serial numbers could not be loaded; try again."; });
   }
 
-  function pickedKeys(row) {
-    var keys = {};
-    Array.prototype.forEach.call(row.querySelectorAll("input.picked"), function (input) { keys[key(input.value)] = true; });
-    return keys;
+  // Picked serials are spelled as the server sent them, one spelling per unit, so they compare as they are.
+  function pickedSerials(row) {
+    var serials = {};
+    Array.prototype.forEach.call(row.querySelectorAll("input.picked"), function (input) {
+      serials[input.value] = true;
+    });
+    return serials;
   }
 
   function choose(row, serial) {
     var search = row.querySelector(".picker-search");
-    if (!pickedKeys(row)[key(serial)]) { addPicked(row, serial); }
+    if (!pickedSerials(row)[serial]) { addPicked(row, serial); }
     search.value = "";
     row.querySelector(".picker-options").innerHTML = "";
     search.focus();
@@ -250,71 +281,17 @@
   }
 
   // ---- CSV upload --------------------------------------------------------------------
-  function decode(buffer) {
-    var bytes = new Uint8Array(buffer);
-    if (bytes[0] === 0xFF && bytes[1] === 0xFE) { return new TextDecoder("utf-16le").decode(bytes.subarray(2)); }
-    if (bytes[0] === 0xFE && bytes[1] === 0xFF) { return new TextDecoder("utf-16be").decode(bytes.subarray(2)); }
-    var text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text;
-  }
-
-  function parseRows(text, separator) {
-    var rows = [], row = [], cell = "", quoted = false;
-    for (var i = 0; i < text.length; i++) {
-      var ch = text[i];
-      if (quoted) {
-        if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-        else if (ch === '"') { quoted = false; }
-        else { cell += ch; }
-      } else if (ch === '"') { quoted = true; }
-      else if (ch === separator) { row.push(cell); cell = ""; }
-      else if (ch === "\n" || ch === "\r") {
-        if (ch === "\r" && text[i + 1] === "\n") { i++; }
-        row.push(cell); rows.push(row); row = []; cell = "";
-      } else { cell += ch; }
-    }
-    if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
-    return rows;
-  }
-
-  // The same choice as the server's (sos_serial/serial_csv.py, separator_of): a header naming the
-  // serial column settles it, else the first of comma, semicolon, tab on the first non-blank line.
-  var SEPARATORS = [",", ";", "\t"];
-  function separatorOf(text) {
-    var first = (text.match(/^.*\S.*$/m) || [""])[0];
-    var named = SEPARATORS.find(function (separator) {
-      var cells = parseRows(first, separator)[0] || [];
-      return cells.some(function (c) { return SERIAL_HEADERS.indexOf(c.trim().toLowerCase()) >= 0; });
-    });
-    if (named) { return named; }
-    var bare = first.replace(/"[^"]*"/g, "");
-    return SEPARATORS.find(function (separator) { return bare.indexOf(separator) >= 0; }) || ",";
-  }
-
-  // The same reading as the server's: first column, or the column headed serial / S/N.
-  function serialsFromCsv(text) {
-    var rows = parseRows(text, separatorOf(text)).filter(function (r) { return r.some(function (c) { return c.trim() !== ""; }); });
-    var column = 0;
-    if (rows.length) {
-      var headers = rows[0].map(function (c) { return c.trim().toLowerCase(); });
-      var found = headers.findIndex(function (h) { return SERIAL_HEADERS.indexOf(h) >= 0; });
-      if (found >= 0) { column = found; rows = rows.slice(1); }
-    }
-    return rows.map(function (r) { return (r[column] || "").trim(); }).filter(function (s) { return s !== ""; });
-  }
-
+  // The server reads the file (its encoding, separator and serial column), as the posting will.
   function upload(row, file) {
     var message = row.querySelector(".serial-message");
-    var reader = new FileReader();
-    reader.onload = function () {
-      var text, serials;
-      try {
-        text = decode(reader.result);
-        serials = serialsFromCsv(text);
-      } catch (e) {
-        message.textContent = file.name + " is not UTF-8 or UTF-16 text. Save it as \"CSV UTF-8\" and upload it again.";
+    var body = new FormData();
+    body.append("file", file, file.name);
+    askServer(body, false).then(function (answer) {
+      if (!answer.ok) {
+        message.textContent = answer.data.error || file.name + " could not be read; try again.";
         return;
       }
+      var serials = answer.data.serials;
       var quantity = Math.abs(lineQuantity(row));
       if (serials.length !== quantity) {
         message.textContent = file.name + " holds " + serials.length + " serial numbers but the line's quantity is " +
@@ -322,7 +299,7 @@
         return;
       }
       if (quantity > maxFields) {
-        row.querySelector(".line-csv").value = text;
+        row.querySelector(".line-csv").value = answer.data.text;
         row.querySelector(".line-csv-name").value = file.name;
         render(row);
         return;
@@ -331,8 +308,7 @@
       row.dataset.serials = JSON.stringify(serials);
       row.querySelector(".serial-fields").innerHTML = "";
       render(row);
-    };
-    reader.readAsArrayBuffer(file);
+    }).catch(function () { message.textContent = file.name + " could not be read; try again."; });
   }
 
   // ---- wiring --------------------------------------------------------------------------

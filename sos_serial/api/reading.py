@@ -1,0 +1,28 @@
+"""A request's JSON body and query string, read into the shapes declared in sos_serial/api/schemas."""
+from __future__ import annotations
+
+from flask import request
+
+from sos_serial.engine.posting_request import MalformedRequest
+
+from .schemas.common import PageQuery, read, refuse_nul_characters
+
+
+def json_object() -> dict:
+    """The body as a JSON object, or a 400; no text in it may hold a NUL character."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise MalformedRequest("The request body must be a JSON object (Content-Type: application/json).")
+    if b"\\u0000" in request.get_data():
+        refuse_nul_characters(data)
+    return data
+
+
+def body(shape, what: str):
+    """The body read as ``shape``; ``what`` names it in the refusal ("An item")."""
+    return read(shape, json_object(), what)
+
+
+def query(shape: type[PageQuery] = PageQuery):
+    """The query string read as ``shape``; arguments it does not name are ignored."""
+    return read(shape, request.args.to_dict(), "The query")

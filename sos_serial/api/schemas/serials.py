@@ -1,0 +1,130 @@
+"""Serial units: a unit added directly, a correction of its warranty dates and notes, the unit and its history."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from sos_serial.limits import SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
+from sos_serial.models.document_kind import KIND_CODES
+from sos_serial.models.serial_unit import STATUSES
+
+from .common import (
+    Answer,
+    DateIn,
+    Id,
+    MoneyIn,
+    MoneyOut,
+    Page,
+    PageQuery,
+    RecordId,
+    Shape,
+    query_number,
+    text,
+)
+
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+DocumentType = Literal[KIND_CODES]  # type: ignore[valid-type]
+
+
+class SerialUnitInput(Shape):
+    """POST /serials: one unit in stock at a location, or a historical unit at a customer (exactly one of them)."""
+
+    item_id: RecordId
+    serial_number: str = Field(description=f"trimmed; 1 to {SERIAL_MAX_LENGTH} printable characters")
+    location_id: RecordId | None = None
+    customer_id: RecordId | None = None
+    unit_cost: MoneyIn | None = None
+    warranty_start: DateIn | None = None
+    warranty_end: DateIn | None = None
+    notes: text(TEXT_MAX_LENGTH) | None = None
+
+
+class SerialUnitChange(Shape):
+    """PATCH /serials/{id}: warranty dates and notes only; any field a posting changes is a 409."""
+
+    warranty_start: DateIn | None = None
+    warranty_end: DateIn | None = None
+    notes: Annotated[str | None, Field(max_length=TEXT_MAX_LENGTH)] = None
+    version: RecordId = Field(None, description="the version read; a stale one is a 409")
+
+    def changes(self) -> dict:
+        return {name: getattr(self, name) for name in self.model_fields_set if name != "version"}
+
+
+class SerialUnit(Answer):
+    id: Id
+    item_id: Id
+    item_name: str
+    serial_number: str
+    status: Status
+    location_id: Id | None
+    customer_id: Id | None
+    unit_cost: MoneyOut
+    warranty_id: Id | None
+    warranty_name: str | None
+    warranty_start: dt.date | None
+    warranty_end: dt.date | None
+    notes: str | None
+    version: int
+
+    @classmethod
+    def of(cls, unit) -> dict:
+        fields: dict[str, Any] = {name: getattr(unit, name) for name in cls.model_fields
+                                  if name not in ("item_name", "warranty_name")}
+        fields["item_name"] = unit.item.name
+        fields["warranty_name"] = unit.warranty.name if unit.warranty else None
+        return cls.model_validate(fields).model_dump(mode="json")
+
+
+class SerialUnitPage(Page[SerialUnit]):
+    pass
+
+
+class HistoryEntry(Answer):
+    """One row of a unit's history: its state after a posting, a direct addition or an edit."""
+
+    date: dt.date
+    transaction_id: Id | None
+    transaction_type: str = Field(description="a transaction type, or created, edit")
+    status: Status
+    location_id: Id | None
+    customer_id: Id | None
+    user_id: Id | None
+    recorded_at: dt.datetime
+    changes: dict[str, list] | None = Field(None, description="edits only: {field: [old, new]}")
+
+    @classmethod
+    def of(cls, row) -> dict:
+        entry = super().of(row)
+        if entry["changes"] is None:
+            del entry["changes"]
+        return entry
+
+
+def _no_filter_if_empty(value):
+    return None if value == "" else value
+
+
+class SerialQuery(PageQuery):
+    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers."""
+
+    item_id: query_number() = None
+    status: Annotated[Status | None, BeforeValidator(_no_filter_if_empty)] = None
+    location_id: query_number() = None
+    customer_id: query_number() = None
+    q: str | None = None
+
+
+class AvailableSerialsQuery(PageQuery):
+    """GET /items/{id}/available-serials: the units a document of ``type`` may pick, where it takes them from.
+
+    Without a type, units in stock (at ``location_id`` when given); a return takes units shipped to
+    ``customer_id``, a rental return units rented to it. ``q`` matches the start of serial numbers.
+    """
+
+    type: Annotated[DocumentType | None, BeforeValidator(_no_filter_if_empty)] = None
+    location_id: query_number() = None
+    customer_id: query_number() = None
+    q: str | None = None

@@ -1,0 +1,86 @@
+"""The company settings as the API nests them: read whole, changed by any subset of groups and fields."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
+from sos_serial.models.settings import (
+    AUTO_SERIAL_MODES,
+    PLANS,
+    SETTINGS_GROUPS,
+    VALUATION_METHODS,
+    settings_as_dict,
+)
+
+from .common import Shape, messages, one_message, read
+
+Flag = Annotated[bool, one_message("Must be true or false.")]
+
+
+def _prefix(value) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("prefix", "auto_serial_prefix must be text.")
+    if any(not ch.isprintable() for ch in value):
+        raise PydanticCustomError("prefix", "The serial number prefix must be printable text (no tabs or line breaks).")
+    if len(value.strip()) > AUTO_SERIAL_PREFIX_MAX_LENGTH:
+        raise PydanticCustomError("prefix", "The serial number prefix can be at most "
+                                            f"{AUTO_SERIAL_PREFIX_MAX_LENGTH} characters.")
+    return value.strip()
+
+
+Prefix = Annotated[str, PlainValidator(_prefix),
+                   WithJsonSchema({"type": "string", "maxLength": AUTO_SERIAL_PREFIX_MAX_LENGTH,
+                                   "description": "printable text, trimmed"})]
+
+
+class InventorySettings(Shape):
+    value_serials_by_specific_id: Flag = None
+    valuation_method: Literal[VALUATION_METHODS] = None  # type: ignore[valid-type]
+
+
+class PurchasingSettings(Shape):
+    auto_serial_enabled: Flag = None
+    auto_serial_prefix: Prefix = None
+    auto_serial_length: Annotated[int, Field(ge=1, le=AUTO_SERIAL_MAX_LENGTH), one_message(
+        f"The serial number length must be between 1 and {AUTO_SERIAL_MAX_LENGTH} digits.")] = Field(
+        None, description="digits of the number part, zero-padded; the prefix comes in front")
+    auto_serial_mode: Literal[AUTO_SERIAL_MODES] = None  # type: ignore[valid-type]
+    auto_serial_next_number: Annotated[int, Field(ge=0, le=MAX_ID), messages(
+        "auto_serial_next_number must be a whole number.",
+        greater_than_equal="The next serial number cannot be negative.",
+        less_than_equal=f"The next serial number can be at most {MAX_ID:,}.")] = None
+
+
+class SalesSettings(Shape):
+    show_warranty_on_serial_units: Flag = None
+
+
+class Settings(Shape):
+    """GET answers every field; PATCH takes any subset, nested the same way, all or nothing."""
+
+    plan: Literal[PLANS] = None  # type: ignore[valid-type]
+    inventory: InventorySettings = None
+    purchasing: PurchasingSettings = None
+    sales: SalesSettings = None
+
+    def changes(self) -> dict:
+        """The settings the client sent, by column name."""
+        values = {name: getattr(self, name) for name in self.model_fields_set if name not in SETTINGS_GROUPS}
+        for group in SETTINGS_GROUPS:
+            if group in self.model_fields_set:
+                given = getattr(self, group)
+                values.update({name: getattr(given, name) for name in given.model_fields_set})
+        return values
+
+
+def apply_settings(settings, data) -> None:
+    """Apply a nested subset such as {"purchasing": {"auto_serial_length": 8}}; all or nothing."""
+    for name, value in read(Settings, data, "Some settings").changes().items():
+        setattr(settings, name, value)
+
+
+def settings_answer(settings) -> dict:
+    return Settings.model_validate(settings_as_dict(settings)).model_dump(mode="json")

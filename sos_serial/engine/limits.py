@@ -1,0 +1,23 @@
+"""How much one posting may carry: the limits the engine is handed, built once from the app's config."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sos_serial.limits import SERIALS_PER_DOCUMENT
+
+# Where create_app keeps the app's Limits (app.extensions), for the screens, the API and the CLI to hand on.
+LIMITS_KEY = "sos_serial.limits"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The engine's limits. The defaults are the documented ones; an app's config may lower or raise them."""
+
+    # Serial numbers one document may carry, typed, from a CSV file or numbered automatically.
+    serials_per_document: int = SERIALS_PER_DOCUMENT
+
+    @classmethod
+    def from_config(cls, config) -> Limits:
+        """The limits an app's config sets (``SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT``)."""
+        return cls(serials_per_document=int(config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT",
+                                                       SERIALS_PER_DOCUMENT)))

@@ -1,0 +1,48 @@
+"""The unit of work: one writing transaction, committed whole or rolled back, its clashes told as a Conflict."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.database.guard import posting_scope
+from sos_serial.database.write_intent import begin_writing
+from sos_serial.errors import Conflict, SerialInventoryError
+
+ConflictTranslator = Callable[[IntegrityError], SerialInventoryError]
+
+
+def conflict_from_constraint(exc: IntegrityError) -> SerialInventoryError:
+    """The constraint's own message for the clerk (a name taken, a record still in use...)."""
+    return Conflict(describe_integrity_error(exc))
+
+
+@contextmanager
+def unit_of_work(session: Session, conflict: ConflictTranslator = conflict_from_constraint,
+                 posting: bool = False) -> Iterator[Session]:
+    """Write through ``session`` in one transaction: committed when the block ends, rolled back if it raises.
+
+    The transaction begins as a writing one whoever the caller is (on SQLite it holds the write
+    lock from its first statement, so concurrent writers queue). A database constraint that
+    refuses the commit, typically because another writer saved the same thing a moment before,
+    reaches the caller as the error ``conflict`` makes of it, with nothing saved. ``posting``
+    marks the writes as a transaction's posting for the rules (see ``posting_scope``).
+    """
+    begin_writing(session)
+    try:
+        if posting:
+            with posting_scope(session):
+                yield session
+                session.flush()
+        else:
+            yield session
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise conflict(exc) from None
+    except BaseException:
+        session.rollback()
+        raise

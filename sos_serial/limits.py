@@ -1,0 +1,23 @@
+"""How large and how long each stored value may be: read by the models' columns, the API's shapes and its OpenAPI."""
+
+# The largest id (or count) the database's integer columns hold on both engines (PostgreSQL INTEGER is 32-bit).
+MAX_ID = 2**31 - 1
+# A line moves at most this many units: past it a typing mistake is likelier than a real document.
+MAX_QUANTITY = 1_000_000_000
+# Serial numbers one document may carry unless the app's config says otherwise.
+SERIALS_PER_DOCUMENT = 200_000
+
+# Lists answer this many records a page unless asked, and never more than the maximum.
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+# Text lengths, in characters after surrounding spaces are trimmed.
+NAME_MAX_LENGTH = 120  # locations, customers, vendors, warranties
+ITEM_NAME_MAX_LENGTH = 200
+SKU_MAX_LENGTH = 64
+SERIAL_MAX_LENGTH = 64
+TEXT_MAX_LENGTH = 10_000  # notes, descriptions, warranty terms
+
+# Automatic serial numbers: the prefix, and the digits of the number part.
+AUTO_SERIAL_PREFIX_MAX_LENGTH = 32
+AUTO_SERIAL_MAX_LENGTH = 18

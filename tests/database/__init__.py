@@ -1,0 +1,1 @@
+"""Tests of what the database itself holds to: bulk writes, guard rules, constraints, migrations, concurrency."""

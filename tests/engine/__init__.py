@@ -1,0 +1,1 @@
+"""Tests of the engine: posting, numbering, valuation, warranties, stateful inventory."""

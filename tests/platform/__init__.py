@@ -1,0 +1,1 @@
+"""Tests of the app as a whole: the factory, packaging, the command line, signing in, plugins."""

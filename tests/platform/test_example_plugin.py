@@ -1,0 +1,93 @@
+"""A third-party plugin package, installed like any other, adds a rule through the entry point group."""
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sos_serial.extensions import db
+from sos_serial.models import Item, Location, User
+from sos_serial.models.api_token import ApiToken
+from sos_serial.plugins import EXTENSION_KEY
+
+PLUGIN_SOURCE = Path(__file__).parent / "example_plugin"
+
+
+# Runs before the package is put on sys.path below (tests run in file order).
+def test_plugin_is_absent_without_the_package(app):
+    names = {name for name, _ in app.extensions[EXTENSION_KEY].list_name_plugin()}
+    assert "serial_pattern" not in names
+    assert "serial_unit_locks" in names
+
+
+@pytest.fixture(scope="module")
+def installed_plugin(tmp_path_factory):
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(PLUGIN_SOURCE)], check=True, capture_output=True)
+    sys.path.insert(0, str(target))
+    importlib.invalidate_caches()
+    yield target
+    sys.path.remove(str(target))
+    sys.modules.pop("sos_serial_pattern", None)
+    importlib.invalidate_caches()
+
+
+@pytest.fixture
+def plugin_app(installed_plugin, app_config, stock_free_app_factory, password_hash):
+    app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PATTERNS={"Armenian Mantel Clock": r"CLK-\d{4}"}))
+    with app.app_context():
+        clock = Item(name="Armenian Mantel Clock", track_serials=True)
+        db.session.add_all([clock, Location(name="Main Warehouse")])
+        user = User(username="clerk", role="clerk", password_hash=password_hash)
+        record, token = ApiToken.issue(user)
+        db.session.add_all([user, record])
+        db.session.commit()
+        app.config["TEST_TOKEN"], app.config["TEST_ITEM"] = token, clock.id
+    return app
+
+
+def test_plugin_loads_from_the_entry_point_group(plugin_app):
+    manager = plugin_app.extensions[EXTENSION_KEY]
+    assert "serial_pattern" in {name for name, _ in manager.list_name_plugin()}
+    assert manager.get_plugin("serial_pattern").__name__ == "sos_serial_pattern"
+
+
+def _receipt(app, serials):
+    return app.test_client().post("/api/v1/transactions", headers={"Authorization": f"Bearer {app.config['TEST_TOKEN']}"},
+                                  json={"type": "item_receipt", "date": "2026-01-05", "location_id": 1, "lines": [
+                                      {"item_id": app.config["TEST_ITEM"], "quantity": len(serials), "serials": serials}]})
+
+
+def test_plugin_refuses_serials_off_pattern_through_the_api(plugin_app):
+    response = _receipt(plugin_app, ["CLK-0001", "clock-2"])
+    assert response.status_code == 422
+    assert "must look like CLK-\\d{4}" in response.json["detail"] and "clock-2" in response.json["detail"]
+    assert response.json["errors"][0]["field"] == "lines[0].serials"
+    with plugin_app.app_context():
+        assert db.session.get(Item, plugin_app.config["TEST_ITEM"]).quantity_on_hand == 0
+
+
+def test_plugin_allows_serials_on_pattern(plugin_app):
+    response = _receipt(plugin_app, ["CLK-0001", "CLK-0002"])
+    assert response.status_code == 201, response.json
+    assert response.json["lines"][0]["serials"] == ["CLK-0001", "CLK-0002"]
+
+
+def test_plugin_refuses_serials_off_pattern_on_the_receipt_screen(plugin_app):
+    from tests.support.web import PASSWORD, csrf_token_from
+
+    client = plugin_app.test_client()
+    form = client.get("/login")
+    client.post("/login", data={"username": "clerk", "password": PASSWORD,
+                                "csrf_token": csrf_token_from(form.text)})
+    page = client.get("/admin/item_receipts/new/")
+    response = client.post("/admin/item_receipts/new/", data={
+        "csrf_token": csrf_token_from(page.text), "date": "2026-01-05", "location_id": "1",
+        "lines-0-item_id": str(plugin_app.config["TEST_ITEM"]), "lines-0-quantity": "1",
+        "lines-0-serials": ["clock-9"]})
+    assert response.status_code == 422
+    assert "must look like CLK-\\d{4}; these do not: clock-9" in response.text
+    with plugin_app.app_context():
+        assert db.session.get(Item, plugin_app.config["TEST_ITEM"]).quantity_on_hand == 0

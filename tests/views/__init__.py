@@ -1,0 +1,1 @@
+"""Tests of the admin screens through the Flask test client."""
