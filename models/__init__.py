@@ -10,6 +10,8 @@ from .api_token import ApiToken
 from .column_preference import ColumnPreference
 from .cost_layer import CostLayer
 from .customer import Customer
+from .event import Event
+from .event_delivery import EventDelivery
 from .item import Item
 from .location import Location
 from .serial_history import SerialHistory
@@ -22,9 +24,10 @@ from .transaction_line_serial import TransactionLineSerial
 from .user import User
 from .vendor import Vendor
 from .warranty import Warranty
+from .webhook import Webhook
 
 __all__ = [
-    "ApiToken", "ColumnPreference", "CostLayer", "Customer", "Item", "Location", "SerialHistory", "SerialUnit",
-    "Settings", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
-    "User", "Vendor", "Warranty",
+    "ApiToken", "ColumnPreference", "CostLayer", "Customer", "Event", "EventDelivery", "Item", "Location",
+    "SerialHistory", "SerialUnit", "Settings", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
+    "User", "Vendor", "Warranty", "Webhook",
 ]

@@ -107,11 +107,18 @@ class AfterPostingSpec:
     """After a posting has committed: notifications that can no longer refuse it."""
 
     @hookspec
-    def transaction_posted(self, document):
-        """Called after a posting has committed; ``document`` is the saved ``Transaction``.
+    def transaction_posted(self, document, units, event_id):
+        """Called once the posting of ``document`` has committed, for notifications.
 
-        For notifications only: the posting can no longer be refused. An exception here
-        is logged, not raised.
+        :param document: the saved ``Transaction``
+        :param units: each unit it moved: ``{"serial_number", "item_id", "from": {"location_id",
+            "customer_id", "status"}, "to": {...}}``, as the webhooks' payload has them
+        :param event_id: the event's id; an implementation may be called more than once for one
+            event (delivery is at least once), so use it to recognise a repeat
+        The event is written with the posting and delivered to each implementation on its own,
+        right after the commit and by ``flask --app sos_serial events run``: an exception here is
+        logged and the call retried later with backoff; it never undoes the posting, and never
+        keeps another plugin from hearing of it.
         """
 
 

@@ -12,17 +12,20 @@ from flask_admin.theme import Bootstrap4Theme
 from sos_serial.extensions import db
 from sos_serial.models import (
     Customer,
+    EventDelivery,
     Item,
     Location,
     SerialHistory,
     SerialUnit,
     Vendor,
     Warranty,
+    Webhook,
 )
 from sos_serial.models.document_kind import INVENTORY, KINDS, PRODUCTION, PURCHASING, SALES
 from sos_serial.money import format_money
 
 from .dashboard import DashboardView
+from .event_delivery import EventDeliveryView
 from .item import ItemView
 from .named_record import NamedRecordView
 from .serial_history_report import SerialHistoryReportView
@@ -32,6 +35,7 @@ from .transaction import TransactionView
 from .warranty import WarrantyView
 from .warranty_expiring_report import WarrantyExpiringReportView
 from .warranty_lookup import WarrantyLookupView
+from .webhook import WebhookView
 
 # Templates and static files of the screens (the login page included).
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
@@ -39,6 +43,7 @@ ui = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 OPERATIONS = "Operations"
 REPORTS = "Reports"
 COMPANY = "Company"
+INTEGRATIONS = "Integrations"
 
 
 def init_admin(app, *, read_document, apply_settings) -> Admin:
@@ -78,4 +83,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
     admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", apply_settings=apply_settings))
+    admin.add_view(WebhookView(Webhook, db, name="Webhooks", category=INTEGRATIONS, endpoint="webhooks"))
+    admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,
+                                     endpoint="event_deliveries"))
     return admin

@@ -111,7 +111,7 @@ def _unexpected(exc: Exception):
 
 
 def init_app(app) -> None:
-    from . import items, master_data, openapi, serials, settings, transactions  # noqa: F401  (routes)
+    from . import items, master_data, openapi, serials, settings, transactions, webhooks  # noqa: F401  (routes)
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -23,11 +23,13 @@ from .schemas.serials import (
 )
 from .schemas.settings import Settings
 from .schemas.transactions import Transaction, TransactionInput, TransactionPage
+from .schemas.webhooks import DeliveryPage, RetryAnswer, Webhook, WebhookInput, WebhookPage
 
 REF = "#/components/schemas/{model}"
 
 
-# (path, method, summary, request body, answer, status, query). The answer is a shape, a list of one, or "html".
+# (path, method, summary, request body, answer, status, query). The answer is a shape, a list of one, "html",
+# or None for no content.
 PATHS = [
     ("/items", "get", "List items", None, ItemPage, 200, PageQuery),
     ("/items", "post", "Create an item", ItemInput, Item, 201, None),
@@ -54,6 +56,12 @@ PATHS = [
     ("/serials/{id}", "get", "One serial unit", None, SerialUnit, 200, None),
     ("/serials/{id}", "patch", "Correct warranty dates and notes", SerialUnitChange, SerialUnit, 200, None),
     ("/serials/{id}/history", "get", "The unit's history, oldest first", None, [HistoryEntry], 200, None),
+    ("/webhooks", "get", "List webhooks (administrators)", None, WebhookPage, 200, PageQuery),
+    ("/webhooks", "post", "Register a webhook (administrators)", WebhookInput, Webhook, 201, None),
+    ("/webhooks/{id}", "delete", "Remove a webhook and its deliveries", None, None, 204, None),
+    ("/webhooks/{id}/deliveries", "get", "The webhook's deliveries, newest first", None, DeliveryPage, 200,
+     PageQuery),
+    ("/webhooks/{id}/retry", "post", "Attempt every undelivered delivery again now", None, RetryAnswer, 202, None),
 ]
 PROBLEMS = ((400, "Malformed request"), (401, "Missing or bad token"), (403, "The role may not do this"),
             (404, "Unknown id"), (409, "Conflicts with the current state"), (422, "Invalid values"))
@@ -126,9 +134,13 @@ def _parameters(path: str, query) -> list[dict]:
 
 
 def _operation(path, summary, body, answer, status, query) -> dict:
-    media, schema = _answer(answer)
+    if answer is None:
+        answered = {"description": "No content"}
+    else:
+        media, schema = _answer(answer)
+        answered = {"description": "OK", "content": {media: {"schema": schema}}}
     operation = {"summary": summary, "parameters": _parameters(path, query), "responses": {
-        str(status): {"description": "OK", "content": {media: {"schema": schema}}},
+        str(status): answered,
         **{str(code): {"description": text, "content": {"application/problem+json": {"schema": _ref(Problem)}}}
            for code, text in PROBLEMS}}}
     if body is not None:
@@ -141,7 +153,7 @@ def _schemas() -> dict:
     for _path, _method, _summary, body, answer, _status, _query in PATHS:
         if body is not None:
             shapes.add(body)
-        if answer != "html":
+        if answer not in ("html", None):
             shapes.add(answer[0] if isinstance(answer, list) else answer)
     # Bodies are read (validation), answers written (serialization): each shape is documented as it is used.
     bodies = {body for _path, _method, _summary, body, *_ in PATHS if body is not None}

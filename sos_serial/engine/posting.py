@@ -20,6 +20,8 @@ from sos_serial.database.constraints import constraint_name
 from sos_serial.database.session_rules import rules_of
 from sos_serial.database.statements import one_of, rows_matching
 from sos_serial.database.trigger_switch import INSERT, UPDATE, Write, has_rewrite_rules, keys_checked_once
+from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due
+from sos_serial.engine.events import plugin_subscribers, record_transaction_posted
 from sos_serial.engine.limits import Limits
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
 from sos_serial.engine.serial_csv import CsvSerials, read_serials_csv
@@ -71,19 +73,25 @@ class UnitRow:
 def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS) -> Transaction:
     """Check and post ``request``; commit and return the saved document, or raise and write nothing.
 
-    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise.
+    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise. The posting's
+    event goes into the outbox in the same transaction, then is offered to its subscribers at once.
     """
+    rules = rules_of(session)
     with unit_of_work(session, _posting_conflict, posting=True):
         document = _Posting(session, request, user, limits).run()
-    _notify_posted(session, document)
+        # The event commits with the posting, or neither does.
+        event_id = record_transaction_posted(session, document, getattr(user, "id", None),
+                                             plugin_subscribers(rules)).id
+    _notify_posted(session, rules, event_id)
     return document
 
 
-def _notify_posted(session, document) -> None:
+def _notify_posted(session, rules, event_id: str) -> None:
     try:
-        rules_of(session).transaction_posted(document=document)
-    except Exception:  # the posting stands; a notification failure must not undo it
-        log.exception("A transaction_posted hook failed for %s", document.number)
+        deliver_due(session, rules, AFTER_COMMIT, event_id=event_id)
+    except Exception:  # the posting stands; what this attempt missed, the events worker delivers
+        session.rollback()
+        log.exception("Delivering event %s right after its posting failed; it stays in the outbox", event_id)
 
 
 def _posting_conflict(exc: IntegrityError) -> SerialInventoryError:

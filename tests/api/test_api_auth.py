@@ -99,6 +99,10 @@ def records(admin, world):
             "/vendors/": world.vendor}
 
 
+# Reads only administrators may make (API.md 1.1: webhooks are the administrator's).
+ADMIN_ONLY_READS = (f"{API}/webhooks",)
+
+
 def fill_ids(rule_text: str, ids: dict) -> str:
     def value(match):
         name = match.group(1)
@@ -113,11 +117,20 @@ def fill_ids(rule_text: str, ids: dict) -> str:
 @pytest.mark.parametrize("role", ["admin", "clerk", "support"])
 def test_every_role_reads_everything(app, api, records, role):
     client = api(role)
-    reads = [rule for method, rule in api_routes(app) if method == "GET"]
+    reads = [rule for method, rule in api_routes(app) if method == "GET" and not rule.startswith(ADMIN_ONLY_READS)]
     assert len(reads) >= 15
     for rule_text in reads:
         response = client.get(fill_ids(rule_text, records))
         assert response.status_code == 200, (role, rule_text, response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role", ["clerk", "support"])
+def test_only_administrators_read_the_webhooks(app, api, records, role):
+    hook = api("admin").ok("POST", "/webhooks", {"url": "https://example.com/h", "secret": "s",
+                                                  "events": ["transaction.posted"]}, status=201)
+    for rule_text in [rule for method, rule in api_routes(app) if method == "GET" and rule.startswith(ADMIN_ONLY_READS)]:
+        assert_problem(api(role).get(fill_ids(rule_text, {**records, "webhook_id": hook["id"]})), 403)
+        assert api("admin").get(fill_ids(rule_text, {**records, "webhook_id": hook["id"]})).status_code == 200
 
 
 def write_requests(world, records):

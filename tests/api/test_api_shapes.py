@@ -69,7 +69,10 @@ def documented_answer(document, path, method, status):
 
 @pytest.fixture
 def populated(admin, world):
-    """Every kind of record an answer can hold: units in stock, shipped, returned, built, added, edited."""
+    """Every kind of record an answer can hold: units in stock, shipped, returned, built, added, edited, and a
+    webhook whose deliveries failed (nothing listens on the discard port)."""
+    webhook = admin.ok("POST", "/webhooks", {"url": "http://127.0.0.1:9/hook", "secret": "s",
+                                             "events": ["transaction.posted"]}, status=201)
     receive(admin, world.clock, ["DOC-1", "DOC-2", "DOC-3"], world.main, unit_cost="100.10")
     receive_plain(admin, world.oil, 5, world.main)
     shipment = ship(admin, world.clock, ["DOC-2", "DOC-3"], world.main, world.acme)
@@ -81,12 +84,13 @@ def populated(admin, world):
                                           "customer_id": world.baker}, status=201)
     edited = admin.ok("GET", "/serials", query_string={"q": "DOC-1"})["items"][0]
     admin.ok("PATCH", f"/serials/{edited['id']}", {"notes": "checked", "warranty_start": "2026-01-01"})
-    return {"transaction": shipment["id"], "unit": edited["id"], "added": added["id"]}
+    return {"transaction": shipment["id"], "unit": edited["id"], "added": added["id"], "webhook": webhook["id"]}
 
 
 def test_every_key_every_endpoint_answers_with_is_documented(app, admin, world, populated, document):
     ids = {"items": world.clock, "locations": world.main, "customers": world.acme, "vendors": world.vendor,
-           "warranties": world.one_year, "transactions": populated["transaction"], "serials": populated["unit"]}
+           "warranties": world.one_year, "transactions": populated["transaction"], "serials": populated["unit"],
+           "webhooks": populated["webhook"]}
     calls = []
     for rule in app.url_map.iter_rules():
         # The packing list is a page, and openapi.json the document itself (checked above by the validator).
@@ -108,6 +112,9 @@ def test_every_key_every_endpoint_answers_with_is_documented(app, admin, world, 
         ("/serials", "post", "/serials", {"item_id": world.grandfather, "serial_number": "GF-9",
                                           "location_id": world.main, "unit_cost": 10}, 201),
         ("/serials/{id}", "patch", f"/serials/{populated['added']}", {"notes": "old stock"}, 200),
+        ("/webhooks", "post", "/webhooks", {"url": "https://example.com/h", "secret": "x",
+                                            "events": ["transaction.posted"]}, 201),
+        ("/webhooks/{id}/retry", "post", f"/webhooks/{populated['webhook']}/retry", None, 202),
     ]
     assert len(calls) >= 20
     for path, method, url, body, status in calls:

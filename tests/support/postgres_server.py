@@ -61,11 +61,21 @@ def start(directory: str | None = None) -> tuple[str, str]:
     port = _free_port()
     _run([str(bin_dir / "initdb"), "-D", f"{directory}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
           "--locale=C.UTF-8", "--no-sync"])
-    _run([str(bin_dir / "pg_ctl"), "-D", f"{directory}/data", "-l", f"{directory}/server.log",
-          "-o", f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c max_connections=200", "-w", "start"])
+    _serve(directory, port)
     Path(directory, "port").write_text(str(port))
     os.chmod(Path(directory, "port"), 0o644)
     return directory, f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+
+def _serve(directory: str, port: int) -> None:
+    _run([str(_bin_dir() / "pg_ctl"), "-D", f"{directory}/data", "-l", f"{directory}/server.log",
+          "-o", f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c max_connections=200", "-w", "start"])
+
+
+def restart(directory: str) -> None:
+    """Stop the server as a crash would (every connection dropped), then start it again on its port."""
+    _run([str(_bin_dir() / "pg_ctl"), "-D", f"{directory}/data", "-m", "immediate", "stop"])
+    _serve(directory, int(Path(directory, "port").read_text()))
 
 
 def stop(directory: str) -> None:

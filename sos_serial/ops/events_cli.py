@@ -1,0 +1,71 @@
+"""The events worker: `flask --app sos_serial events run` delivers the outbox until stopped.
+
+Run one or more beside the app processes (a systemd unit, a container); each claims its own
+deliveries, so several workers never send one delivery twice at the same time. A database that
+goes away (a restart, a failover) pauses the worker, which carries on once it is back.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import DBAPIError
+
+from sos_serial.engine.event_delivery import DeliverySettings, deliver_due, due_count, retry
+from sos_serial.extensions import db
+from sos_serial.plugins import EXTENSION_KEY
+
+log = logging.getLogger(__name__)
+events_cli = AppGroup("events", help="Deliver the events outbox to plugins and webhooks.")
+
+
+@events_cli.command("run")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              help="Seconds to wait when nothing is due.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a webhook receiver has to answer.")
+@click.option("--lease", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Seconds a claimed delivery stays this worker's; a worker that dies leaves it due after that.")
+def run(once: bool, interval: float, timeout: float, lease: float) -> None:
+    """Deliver due events, retrying failures with backoff, until stopped (Ctrl-C or SIGTERM)."""
+    settings = DeliverySettings(timeout=timeout, lease=timedelta(seconds=max(lease, timeout + 1)))
+    hook = current_app.extensions[EXTENSION_KEY].hook
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    totals = {"delivered": 0, "retrying": 0, "failed": 0}
+    while not stopping:
+        try:
+            report = deliver_due(db.session, hook, settings)
+        except DBAPIError as exc:
+            # The database went away: wait for it rather than exit, so a restart loses no worker.
+            db.session.rollback()
+            log.warning("The database is unavailable (%s); retrying in %.0f s", type(exc.orig).__name__, interval)
+            if once:
+                raise click.ClickException("The database is unavailable; nothing was delivered.") from None
+            time.sleep(interval)
+            continue
+        for outcome in totals:
+            totals[outcome] += len(getattr(report, outcome))
+        if report.attempted:
+            click.echo(f"Delivered {len(report.delivered)}, will retry {len(report.retrying)}, "
+                       f"gave up on {len(report.failed)}.")
+            continue  # more may be due right away
+        if once:
+            break
+        time.sleep(interval)
+    click.echo(f"Stopped: {totals['delivered']} delivered, {totals['retrying']} to retry, "
+               f"{totals['failed']} given up ({due_count(db.session)} due now).")
+
+
+@events_cli.command("retry")
+@click.option("--webhook", "webhook_id", type=int, help="Only this webhook's deliveries.")
+def retry_command(webhook_id: int | None) -> None:
+    """Make every undelivered delivery due again now (failed ones get a fresh set of attempts)."""
+    count = retry(db.session, webhook_id=webhook_id)
+    click.echo(f"{count} deliveries are due again.")
