@@ -4,7 +4,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-import sos_serial.engine.posting as posting_module
+import sos_serial.engine.posting.writes as posting_module
 from sos_serial.errors import Conflict, RuleFailed
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import (

@@ -1,0 +1,192 @@
+"""The checks of a posting, each a phase that collects every problem it finds and refuses once."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from sos_serial.engine.serial_csv import read_serials_csv
+from sos_serial.errors import Conflict, FieldError, InvalidInput
+from sos_serial.models import StockLevel
+from sos_serial.models.serial_unit import IN_STOCK, RENTED, serial_key
+
+from .context import PostingContext, UnitRow
+
+
+def check_size(ctx: PostingContext) -> None:
+    limit = ctx.limits.serials_per_document
+    total = 0
+    for line in ctx.req.lines:
+        given = len(line.serials or ())
+        if line.serials_csv is not None:
+            # Read the file to count it: its line breaks miscount headers, blank rows and CR line ends.
+            ctx.csv_files[line.index] = read_serials_csv(line.serials_csv, f"{line.field}.serials_csv")
+            given = max(given, len(ctx.csv_files[line.index].serials))
+        total += max(given, abs(line.quantity) if line.auto_serials else 0)
+    if total > limit:
+        raise InvalidInput(
+            f"This document carries {total:,} serial numbers; at most {limit:,} fit in one document. "
+            "Split it into several transactions.",
+            [FieldError("lines", f"At most {limit:,} serials per document.")],
+        )
+
+
+def check_lines(ctx: PostingContext) -> None:
+    problems = []
+    for line in ctx.req.lines:
+        item = ctx.item_of(line)
+        sources = [line.serials is not None, line.serials_csv is not None, line.auto_serials]
+        if not item.track_serials:
+            if any(sources):
+                problems.append(FieldError(f"{line.field}.serials",
+                                           f"{item.name} is not tracked by serial number; give only a quantity."))
+            continue
+        if sum(sources) > 1:
+            problems.append(FieldError(f"{line.field}.serials",
+                                       f"{item.name}: give typed serials, a CSV file or auto numbering, "
+                                       "not more than one."))
+        new = ctx.req.receives_new_serials(line)
+        if not new and (line.auto_serials or line.serials_csv is not None):
+            problems.append(FieldError(f"{line.field}.serials",
+                                       f"{item.name}: this line takes existing units; pick their serials."))
+        if line.auto_serials and not ctx.settings.auto_serial_enabled:
+            problems.append(FieldError(f"{line.field}.auto_serials",
+                                       "Automatic serial numbers are turned off in the purchasing settings."))
+    if problems:
+        raise InvalidInput("; ".join(p.message for p in problems), problems)
+
+
+def resolve_serials(ctx: PostingContext) -> None:
+    """Gather each tracked line's serials; list every line still short of them at once."""
+    prompts, mismatches = [], []
+    for line in ctx.req.lines:
+        item = ctx.item_of(line)
+        if not item.track_serials or line.auto_serials:
+            continue
+        needed = abs(line.quantity)
+        if line.serials_csv is not None:
+            parsed = ctx.csv_files[line.index]
+            if len(parsed.serials) != needed:
+                mismatches.append(FieldError(
+                    f"{line.field}.serials_csv",
+                    f"{item.name}: the file holds {len(parsed.serials)} serial numbers but the line's "
+                    f"quantity is {needed}."))
+            line.resolved_serials = [s.strip() for s in parsed.serials]
+            continue
+        given = [s.strip() for s in (line.serials or [])]
+        if len(given) < needed:
+            prompts.append(FieldError(
+                f"{line.field}.serials",
+                f"{item.name} needs {needed - len(given)} more serial number"
+                f"{'s' if needed - len(given) != 1 else ''} ({len(given)} of {needed} given)."))
+        elif len(given) > needed:
+            mismatches.append(FieldError(
+                f"{line.field}.serials",
+                f"{item.name}: {len(given)} serial numbers given for a quantity of {needed}."))
+        line.resolved_serials = given
+    if prompts or mismatches:
+        problems = prompts + mismatches
+        lead = ("Serial numbers are missing: " if prompts else "Serial counts do not match quantities: ")
+        raise InvalidInput(lead + " ".join(p.message for p in problems), problems)
+
+
+def validate_serial_text(ctx: PostingContext) -> None:
+    problems = []
+    for line in ctx.req.lines:
+        if not line.resolved_serials:
+            continue
+        try:
+            ctx.rules.validate_serial_numbers(item=ctx.item_of(line), serial_numbers=line.resolved_serials)
+        except InvalidInput as exc:
+            source = "auto_serials" if line.auto_serials else "serials"
+            problems.append(FieldError(f"{line.field}.{source}", exc.message))
+    if problems:
+        raise InvalidInput(" ".join(p.message for p in problems), problems)
+
+
+def check_repeats(ctx: PostingContext) -> None:
+    """A serial may appear once per item in a document."""
+    seen: dict[int, set[str]] = defaultdict(set)  # item id -> keys so far
+    repeats = []
+    for line in ctx.req.lines:
+        keys = ctx.keys.get(line.index) or [serial_key(s) for s in line.resolved_serials]
+        ctx.keys[line.index] = keys
+        item_keys, line_keys = seen[line.item_id], set(keys)
+        if len(line_keys) == len(keys) and item_keys.isdisjoint(line_keys):
+            item_keys |= line_keys  # no repeats: the common case, checked without a Python loop
+            continue
+        for serial, key in zip(line.resolved_serials, keys):
+            if key in item_keys:
+                repeats.append(FieldError(f"{line.field}.serials",
+                                          f"{serial} of {ctx.item_of(line).name} appears more than once."))
+            else:
+                item_keys.add(key)
+    if repeats:
+        raise Conflict("A serial number is repeated in this document: "
+                       + " ".join(p.message for p in repeats[:20]), repeats)
+
+
+def number_auto_serials(ctx: PostingContext) -> None:
+    for line in ctx.req.lines:
+        if not line.auto_serials:
+            continue
+        item = ctx.item_of(line)
+        serials = ctx.rules.next_serial_numbers(
+            session=ctx.session, item=item, count=line.quantity, settings=ctx.settings)
+        if serials is None or len(serials) != line.quantity:
+            raise InvalidInput(f"No serial numbers could be generated for {item.name}.")
+        line.resolved_serials = list(serials)
+        ctx.keys[line.index] = [serial_key(s) for s in serials]
+
+
+def check_units(ctx: PostingContext) -> None:
+    problems = []
+    for line in ctx.req.lines:
+        if not line.resolved_serials:
+            continue
+        item, units = ctx.item_of(line), ctx.units[line.item_id]
+        new = ctx.req.receives_new_serials(line)
+        for serial, key in zip(line.resolved_serials, ctx.keys[line.index]):
+            message = refusal(ctx, item, units.get(key), serial, new)
+            if message:
+                problems.append(FieldError(f"{line.field}.serials", message))
+    if problems:
+        shown = " ".join(p.message for p in problems[:20])
+        more = f" ({len(problems) - 20} more not shown.)" if len(problems) > 20 else ""
+        raise Conflict(shown + more, problems)
+
+
+def refusal(ctx: PostingContext, item, unit: UnitRow | None, serial: str, new: bool) -> str | None:
+    if new:
+        if unit is not None and unit.status in (IN_STOCK, RENTED):
+            return f"{unit.serial_number} of {item.name} already exists: it is {ctx.place(unit)}."
+        return None
+    if unit is None:
+        return f"{serial} of {item.name} is not in the inventory."
+    status, place_id, wanted = ctx.source()
+    here = unit.location_id if status == IN_STOCK else unit.customer_id
+    if unit.status != status or here != place_id:
+        return f"{unit.serial_number} of {item.name} is {ctx.place(unit)}, not {wanted}."
+    return None
+
+
+def check_plain_stock(ctx: PostingContext) -> None:
+    """Items tracked by quantity: an outbound line may not take more than is at the location."""
+    demand: dict[int, int] = defaultdict(int)
+    for line in ctx.req.lines:
+        item = ctx.item_of(line)
+        if not item.track_serials and ctx.req.stock_effect(line) <= 0:
+            demand[item.id] += abs(line.quantity)
+    problems = []
+    for item_id, needed in demand.items():
+        on_hand = ctx.session.scalar(select(StockLevel.quantity).where(
+            StockLevel.item_id == item_id, StockLevel.location_id == ctx.req.location_id)) or 0
+        if needed > on_hand:
+            item = ctx.items[item_id]
+            line = next(li for li in ctx.req.lines if li.item_id == item_id)
+            problems.append(FieldError(
+                f"{line.field}.quantity",
+                f"{item.name}: {needed} needed but only {on_hand} on hand at "
+                f"{ctx.parties['location_id'].name}."))
+    if problems:
+        raise Conflict(" ".join(p.message for p in problems), problems)

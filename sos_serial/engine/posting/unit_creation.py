@@ -1,0 +1,97 @@
+"""Adding one unit directly, at a location or as a historical unit at a customer, on the posting's stock functions."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sos_serial.database.session_rules import rules_of
+from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.engine.valuation import add_layer, change_item_stock
+from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
+from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit
+from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED, serial_key
+from sos_serial.money import to_money
+
+from .context import is_serial_taken
+
+
+def create_serial_unit(session, *, item_id, serial_number, location_id=None, customer_id=None, unit_cost=None,
+                       warranty_start=None, warranty_end=None, notes=None, user=None, on=None) -> SerialUnit:
+    """Add one unit directly: in stock at a location, or a historical unit at a customer (shipped).
+
+    The unit gets its first history row ("created"); a unit in stock adds to the item's
+    quantity and value like a one-unit receipt, through the posting's own stock functions.
+    """
+    from datetime import date as date_type
+
+    def conflict(exc: IntegrityError) -> SerialInventoryError:
+        if is_serial_taken(exc):
+            return Conflict(f"Serial {serial_number.strip()} already exists for this item.")
+        return Conflict("This unit conflicts with a record saved at the same moment; nothing was saved.")
+
+    with unit_of_work(session, conflict, posting=True):
+        unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
+                            warranty_start, warranty_end, notes, getattr(user, "id", None), on or date_type.today())
+    return unit
+
+
+def _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost, warranty_start,
+                 warranty_end_, notes, user_id, on) -> SerialUnit:
+    problems = []
+    item = session.scalars(select(Item).where(Item.id == item_id).with_for_update(of=Item)).one_or_none() \
+        if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    if item is None:
+        raise InvalidInput(f"There is no item with id {item_id}.", [FieldError("item_id", "Unknown item.")])
+    if not item.track_serials:
+        raise Conflict(f"{item.name} is not tracked by serial number; turn on Track serial numbers first.",
+                       [FieldError("item_id", "The item is not serial-tracked.")])
+    if (location_id is None) == (customer_id is None):
+        raise InvalidInput("A unit is added either at a location (in stock) or at a customer (a historical "
+                           "unit), so give exactly one of them.",
+                           [FieldError("location_id", "Give a location or a customer, not both.")])
+    place = session.get(Location, location_id) if location_id is not None else session.get(Customer, customer_id)
+    if place is None:
+        field = "location_id" if location_id is not None else "customer_id"
+        raise InvalidInput(f"There is no {field[:-3]} with id {location_id or customer_id}.",
+                           [FieldError(field, "Unknown record.")])
+    if not isinstance(serial_number, str):
+        raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
+    serial = serial_number.strip()
+    try:
+        rules_of(session).validate_serial_numbers(item=item, serial_numbers=[serial])
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
+    existing = session.scalars(select(SerialUnit).where(
+        SerialUnit.item_id == item.id, SerialUnit.serial_key == serial_key(serial))).one_or_none()
+    if existing is not None:
+        raise Conflict(f"{existing.serial_number} of {item.name} already exists: it is "
+                       f"{existing.status.replace('_', ' ')}"
+                       f"{' at ' + existing.place if existing.status in (IN_STOCK, SHIPPED, RENTED) else ''}.",
+                       [FieldError("serial_number", "Already exists for this item.")])
+    cost = item.cost
+    if unit_cost is not None:
+        try:
+            cost = to_money(unit_cost, "unit_cost")
+        except InvalidInput as exc:
+            problems.append(FieldError("unit_cost", exc.message))
+        else:
+            if cost < 0:
+                problems.append(FieldError("unit_cost", "A unit cost cannot be negative."))
+    if warranty_start and warranty_end_ and warranty_end_ < warranty_start:
+        problems.append(FieldError("warranty_end", "The warranty cannot end before it starts."))
+    if problems:
+        raise InvalidInput(problems[0].message, problems)
+    in_stock = location_id is not None
+    unit = SerialUnit(item=item, serial_number=serial, serial_key=serial_key(serial),
+                      status=IN_STOCK if in_stock else SHIPPED, location_id=location_id, customer_id=customer_id,
+                      unit_cost=cost, warranty_id=item.warranty_id, warranty_start=warranty_start,
+                      warranty_end=warranty_end_, notes=notes)
+    session.add(unit)
+    session.flush()
+    session.add(SerialHistory(serial_unit_id=unit.id, transaction_type="created", date=on, status=unit.status,
+                              location_id=location_id, customer_id=customer_id, user_id=user_id))
+    if in_stock:
+        add_layer(session, item.id, None, 1, cost)
+        change_item_stock(item, 1, cost)
+    session.flush()
+    return unit

@@ -1,0 +1,185 @@
+"""The writes of a posting: the document and its lines, units received and moved, stock, value and cost layers.
+
+The items' rows are locked by the loading (``loading.load_items``), so their figures change in place.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sos_serial.database.bulk_insert import bulk_insert
+from sos_serial.engine.posting_request import LineRequest
+from sos_serial.engine.valuation import add_layer, average_cost, change_item_stock, money, outbound_cost
+from sos_serial.engine.warranty_coverage import units_keeping_coverage
+from sos_serial.engine.warranty_dates import warranty_end
+from sos_serial.errors import Conflict
+from sos_serial.models import Location, SerialUnit, StockLevel, Transaction, TransactionLine
+from sos_serial.models.document_kind import CUSTOMER, OUTPUT
+from sos_serial.models.serial_unit import IN_STOCK
+from sos_serial.money import to_storage
+
+from .context import PostingContext
+from .statements import allocate_unit_ids, link, move, record, set_units
+
+
+def write(ctx: PostingContext) -> Transaction:
+    req = ctx.req
+    document = Transaction(type=req.type, date=req.date, vendor_id=req.vendor_id, customer_id=req.customer_id,
+                           location_id=req.location_id, to_location_id=req.to_location_id, memo=req.memo,
+                           created_by_id=ctx.user_id)
+    ctx.session.add(document)
+    lines = {}
+    for line in req.lines:
+        lines[line.index] = TransactionLine(transaction=document, line_no=line.index + 1, item_id=line.item_id,
+                                            quantity=line.quantity, role=line.role, unit_cost=line.unit_cost)
+        ctx.session.add(lines[line.index])
+    ctx.session.flush()
+    document.number = f"{ctx.kind.number_prefix}-{document.id:06d}"
+    # Inputs first: build and process outputs are costed from what the inputs consumed.
+    ordered = sorted(req.lines, key=req.stock_effect)
+    consumed = Decimal(0)
+    for line in (li for li in ordered if req.stock_effect(li) < 0):
+        lines[line.index].cost = cost = write_line(ctx, line, lines[line.index].id, document.id)
+        consumed += cost
+    if ctx.kind.line_roles:
+        cost_outputs(ctx, consumed, lines)
+    for line in (li for li in ordered if req.stock_effect(li) >= 0):
+        lines[line.index].cost = write_line(ctx, line, lines[line.index].id, document.id)
+    ctx.session.flush()
+    return document
+
+
+def cost_outputs(ctx: PostingContext, consumed: Decimal, lines) -> None:
+    """Outputs without a unit cost share the inputs' cost evenly, unit by unit."""
+    uncosted = [li for li in ctx.req.lines if li.role == OUTPUT and li.unit_cost is None]
+    units = sum(li.quantity for li in uncosted)
+    for line in uncosted:
+        line.unit_cost = lines[line.index].unit_cost = money(consumed / units)
+
+
+def write_line(ctx: PostingContext, line: LineRequest, line_id: int, document_id: int) -> Decimal:
+    item = ctx.item_of(line)
+    if not item.track_serials:
+        return write_plain_line(ctx, line, item, line_id)
+    if ctx.req.receives_new_serials(line):
+        return receive_units(ctx, line, item, line_id, document_id)
+    return move_units(ctx, line, item, line_id, document_id)
+
+
+def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal:
+    unit_cost = line.unit_cost if line.unit_cost is not None else item.cost
+    known = ctx.units[item.id]
+    fresh, returning = [], []
+    for serial, key in zip(line.resolved_serials, ctx.keys[line.index]):
+        (returning if key in known else fresh).append((serial, key))
+    ids = allocate_unit_ids(ctx, len(fresh))
+    cost = to_storage(unit_cost)
+    bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
+                [(unit_id, serial, key) for unit_id, (serial, key) in zip(ids, fresh)],
+                same={"item_id": item.id, "status": IN_STOCK, "location_id": ctx.req.location_id,
+                      "unit_cost": cost, "warranty_id": item.warranty_id})
+    returning_ids = [known[key].id for _, key in returning]
+    set_units(ctx, returning_ids, status=IN_STOCK, location_id=ctx.req.location_id, customer_id=None,
+                    unit_cost=unit_cost)
+    unit_ids = ids + returning_ids
+    record(ctx, unit_ids, line_id, document_id,
+                 {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None})
+    quantity = len(unit_ids)
+    value = money(unit_cost * quantity)
+    add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
+    change_item_stock(item, quantity, value)
+    return value
+
+
+def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal:
+    req = ctx.req
+    units = [ctx.units[item.id][key] for key in ctx.keys[line.index]]
+    unit_ids = [u.id for u in units]
+    costs = [u.unit_cost for u in units]
+    effect = req.stock_effect(line)
+    if not ctx.kind.moves_stock:
+        link(ctx, unit_ids, line_id)
+        return Decimal(0)
+    target = destination(ctx, line)
+    changes = dict(target)
+    if effect > 0 and line.unit_cost is not None:
+        changes["unit_cost"] = line.unit_cost
+        costs = [line.unit_cost] * len(units)
+    if ctx.kind.starts_warranty and item.warranty is not None:
+        # Units going back to the customer whose sale covers them keep that coverage.
+        keeping = units_keeping_coverage(ctx.session, unit_ids, req.customer_id)
+        move(ctx, [i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
+        changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
+                       warranty_end=warranty_end(req.date, item.warranty))
+        move(ctx, [i for i in unit_ids if i not in keeping], changes, line_id, document_id, target)
+    else:
+        move(ctx, unit_ids, changes, line_id, document_id, target)
+    if effect < 0:
+        cost = outbound_cost(ctx.session, item, len(units), ctx.settings, costs)
+        change_item_stock(item, -len(units), -cost)
+        return cost
+    if effect > 0:
+        value = money(sum(costs, Decimal(0)))
+        # A layer per cost: one at the rounded mean would leave value behind once FIFO takes them out.
+        for unit_cost, quantity in Counter(costs).items():
+            add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
+        change_item_stock(item, len(units), value)
+        return value
+    return money(sum(costs, Decimal(0)))  # a transfer moves value between locations
+
+
+def destination(ctx: PostingContext, line) -> dict:
+    """Where the units of an existing-unit line end up."""
+    party = ctx.kind.puts_at
+    place_id = getattr(ctx.req, party) if party else None
+    at_customer = party == CUSTOMER
+    return {"status": ctx.kind.status_after, "location_id": None if at_customer else place_id,
+            "customer_id": place_id if at_customer else None}
+
+
+def write_plain_line(ctx: PostingContext, line, item, line_id) -> Decimal:
+    req = ctx.req
+    quantity = abs(line.quantity)
+    effect = req.stock_effect(line)
+    if not ctx.kind.moves_stock:
+        return Decimal(0)
+    if effect <= 0:
+        take_plain(ctx, item, req.location_id, quantity)
+    if effect == 0:  # moved within stock, to another location
+        put_plain(ctx, item, getattr(req, ctx.kind.puts_at), quantity)
+        return average_cost(item, quantity)
+    if effect < 0:
+        cost = outbound_cost(ctx.session, item, quantity, ctx.settings, None)
+        change_item_stock(item, -quantity, -cost)
+        return cost
+    put_plain(ctx, item, req.location_id, quantity)
+    unit_cost = line.unit_cost
+    if unit_cost is None:
+        unit_cost = money(item.value / item.quantity_on_hand) if ctx.kind.returns_from_customer \
+            and item.quantity_on_hand else item.cost
+    value = money(unit_cost * quantity)
+    add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
+    change_item_stock(item, quantity, value)
+    return value
+
+
+def take_plain(ctx: PostingContext, item, location_id, quantity) -> None:
+    result = ctx.session.execute(
+        update(StockLevel)
+        .where(StockLevel.item_id == item.id, StockLevel.location_id == location_id,
+               StockLevel.quantity >= quantity)
+        .values(quantity=StockLevel.quantity - quantity).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(f"{item.name}: not enough on hand at {ctx.session.get(Location, location_id).name}.")
+
+
+def put_plain(ctx: PostingContext, item, location_id, quantity) -> None:
+    dialect = postgresql if ctx.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(StockLevel).values(item_id=item.id, location_id=location_id, quantity=quantity)
+    statement = statement.on_conflict_do_update(
+        index_elements=[StockLevel.item_id, StockLevel.location_id],
+        set_={"quantity": StockLevel.quantity + quantity})
+    ctx.session.execute(statement)
