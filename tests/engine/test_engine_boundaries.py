@@ -1,15 +1,12 @@
 """The engine runs without Flask: it imports none of it, and posts through a plain SQLAlchemy session."""
 from __future__ import annotations
 
-import ast
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-import sos_serial
 from sos_serial.api.schemas.transactions import read_document
 from sos_serial.database.connections import configure_engine
 from sos_serial.database.session_rules import bind_rules, rules_of
@@ -19,42 +16,6 @@ from sos_serial.errors import InvalidInput
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import Item, Location, SerialUnit, Settings
 from sos_serial.plugins import create_plugin_manager
-
-PACKAGE = Path(sos_serial.__file__).parent
-# Web code, and the host's modules that read the Flask app (its extensions, its plugin manager).
-WEB = ("flask", "flask_", "werkzeug", "sos_serial.extensions", "sos_serial.plugins", "sos_serial.views",
-       "sos_serial.api", "sos_serial.security")
-
-
-def imported_names(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            names.add(node.module)
-        elif isinstance(node, ast.Name) and node.id == "current_app":
-            names.add("current_app")
-    return names
-
-
-def web_imports(path: Path) -> list[str]:
-    return sorted(name for name in imported_names(path)
-                  if name == "current_app" or any(name == web or name.startswith(web if web.endswith("_")
-                                                                                  else web + ".")
-                                                  for web in WEB))
-
-
-@pytest.mark.parametrize("path", sorted((PACKAGE / "engine").glob("*.py")), ids=lambda p: p.name)
-def test_the_engine_imports_no_web_code(path):
-    assert web_imports(path) == []
-
-
-@pytest.mark.parametrize("path", sorted(p for p in (PACKAGE / "database").glob("*.py") if p.name != "__init__.py"),
-                         ids=lambda p: p.name)
-def test_the_database_adapters_import_no_web_code(path):
-    # database/__init__.py is the one place that binds them to the app (init_app).
-    assert web_imports(path) == []
 
 
 class Watching:

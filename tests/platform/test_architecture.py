@@ -115,6 +115,23 @@ def test_imports_run_one_way():
     assert _violations(MODULES) == []
 
 
+# The engine and the database adapters run on a plain SQLAlchemy session, without the app's extension
+# object; database/__init__.py is the one place that binds the adapters to an app.
+PLAIN_SESSION = ("sos_serial.engine", "sos_serial.database")
+
+
+@pytest.mark.parametrize("package", PLAIN_SESSION)
+def test_the_engine_and_the_adapters_need_no_app(package):
+    offending = sorted(
+        f"{module} imports {target}"
+        for module, path in MODULES.items()
+        if (module == package or module.startswith(package + ".")) and module != "sos_serial.database"
+        for target in _imports(module, path)
+        if target == "sos_serial.extensions" or target.startswith("sos_serial.extensions.")
+    )
+    assert offending == []
+
+
 @pytest.mark.parametrize("package", NO_WEB_CODE)
 def test_the_inner_layers_import_no_web_code(package):
     offending = sorted(
