@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +22,11 @@ from pydantic_core import PydanticCustomError
 
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
+from sos_serial.models.document_kind import KIND_CODES
 from sos_serial.money import format_money, to_money
+
+# A kind of document, as the kind table names them.
+DocumentType = Literal[KIND_CODES]  # type: ignore[valid-type]
 
 
 class Shape(BaseModel):

@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from sos_serial.limits import SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
-from sos_serial.models.document_kind import KIND_CODES
 from sos_serial.models.serial_unit import STATUSES
 
 from .common import (
     Answer,
     DateIn,
+    DocumentType,
     Id,
     MoneyIn,
     MoneyOut,
@@ -25,7 +25,6 @@ from .common import (
 )
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
-DocumentType = Literal[KIND_CODES]  # type: ignore[valid-type]
 
 
 class SerialUnitInput(Shape):

@@ -20,6 +20,7 @@ from sos_serial.models.document_kind import KIND_CODES, PARTY_FIELDS, ROLES
 from .common import (
     Answer,
     DateIn,
+    DocumentType,
     Id,
     MoneyIn,
     MoneyOut,
@@ -31,7 +32,6 @@ from .common import (
     summary,
 )
 
-DocumentType = Literal[KIND_CODES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 
