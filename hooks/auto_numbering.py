@@ -62,6 +62,10 @@ def _sequential_numbers(session, item, count, prefix, length, settings):
     return result
 
 
+# Up to this many possible numbers, the free ones are listed and drawn from directly.
+ENUMERABLE = 100_000
+
+
 def _random_numbers(session, item, count, prefix, length):
     space = 10**length
     used = session.scalar(select(SerialUnit.id).where(SerialUnit.item_id == item.id).limit(1)) is not None
@@ -69,6 +73,16 @@ def _random_numbers(session, item, count, prefix, length):
         # Drawing more than half the space at random would mostly collide: refuse with the reason.
         raise InvalidInput(f"{count} random serials of {length} digits for {item.name} would use up more "
                            f"than half of the {space:,} possible numbers. Increase the number length.")
+    if used and space <= ENUMERABLE:
+        # A small space may be mostly taken, where drawing blindly could miss the few free numbers for
+        # ever: draw from the list of free ones (one range read of the item's serials finds the taken).
+        taken = _taken_between(session, item, f"{prefix}{0:0{length}d}", f"{prefix}{space - 1:0{length}d}")
+        free = [n for n in range(space) if serial_key(f"{prefix}{n:0{length}d}") not in taken]
+        if len(free) < count:
+            raise InvalidInput(f"Only {len(free)} unused {length}-digit serials are left for {item.name}; "
+                               f"{count} were asked for. Increase the number length.")
+        return [f"{prefix}{n:0{length}d}" for n in secrets.SystemRandom().sample(free, count)]
+    # A large space: blind draws land unless it is nearly full, and then the refusal asks for a longer number.
     chosen: dict[str, str] = {}
     attempts = 0
     while len(chosen) < count:

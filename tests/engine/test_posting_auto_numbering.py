@@ -148,6 +148,17 @@ def test_random_numbers_never_collide_with_existing_serials(co):
     assert line_serials(lines_of(document)[0].id) == ["R5", "R6", "R7", "R8", "R9"]
 
 
+def test_random_numbering_finds_the_last_free_numbers_of_a_nearly_full_space(co):
+    taken = [f"N{n:02d}" for n in range(100) if n not in (3, 41, 59, 77, 98)]
+    receive(co.clock, taken, co.main)
+    set_settings(auto_serial_enabled=True, auto_serial_mode="random", auto_serial_prefix="N",
+                 auto_serial_length=2)
+    document = auto_receipt(co, 5)
+    assert sorted(line_serials(lines_of(document)[0].id)) == ["N03", "N41", "N59", "N77", "N98"]
+    with pytest.raises(InvalidInput, match="Only 0 unused 2-digit serials are left"):
+        auto_receipt(co, 1)
+
+
 def test_random_numbering_refuses_to_use_up_the_space(co):
     set_settings(auto_serial_enabled=True, auto_serial_mode="random", auto_serial_length=1)
     with pytest.raises(InvalidInput, match="Increase the number length"):
