@@ -55,6 +55,10 @@ class Item(db.Model):
         """Whether the item has automatic numbering of its own (a prefix), company switch or not."""
         return bool(self.auto_serial_prefix)
 
+    def numbers_automatically(self, settings) -> bool:
+        """Whether a line of this item may ask for automatic numbers: the company's switch, or its own prefix."""
+        return bool(settings.auto_serial_enabled) or self.numbers_itself
+
     def __str__(self) -> str:
         return self.name
 

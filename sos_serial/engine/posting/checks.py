@@ -49,7 +49,7 @@ def check_lines(ctx: PostingContext) -> None:
         if not new and (line.auto_serials or line.serials_csv is not None):
             problems.append(FieldError(f"{line.field}.serials",
                                        f"{item.name}: this line takes existing units; pick their serials."))
-        if line.auto_serials and not ctx.settings.auto_serial_enabled and not item.numbers_itself:
+        if line.auto_serials and not item.numbers_automatically(ctx.settings):
             problems.append(FieldError(f"{line.field}.auto_serials",
                                        "Automatic serial numbers are turned off in the purchasing settings, "
                                        f"and {item.name} has no numbering of its own."))
