@@ -1,6 +1,7 @@
-"""Automatic serial numbers from the purchasing settings: prefix + zero-padded number.
+"""Automatic serial numbers: prefix + zero-padded number, from the item's own numbering or the purchasing settings.
 
-Sequential mode starts at the next number, skips numbers the item already has, and moves
+An item with a prefix of its own numbers sequentially from its own length and next number, and
+its next number moves on as the company's does. Otherwise sequential mode starts at the next number, skips numbers the item already has, and moves
 the setting past the last number used; the posting holds the settings row locked while
 numbering, and the setting is saved only if the document posts. Random mode draws unused
 numbers with ``secrets``.
@@ -18,13 +19,27 @@ from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, serial_key
 
 @hookimpl(trylast=True)
 def next_serial_numbers(session, item, count, settings):
+    if item.numbers_itself:
+        # The item's row is locked by the posting, as the settings row is for the company's numbering.
+        length = item.auto_serial_length or settings.auto_serial_length
+        _check_fits(item.auto_serial_prefix, length, "the item's numbering")
+        serials, item.auto_serial_next_number = _sequential_numbers(
+            session, item, count, item.auto_serial_prefix, length, item.auto_serial_next_number or 1,
+            "the item's numbering")
+        return serials
     prefix, length = settings.auto_serial_prefix or "", settings.auto_serial_length
-    if len(prefix) + length > SERIAL_MAX_LENGTH:
-        raise InvalidInput(f"The prefix {prefix!r} and a {length}-digit number make serials longer than "
-                           f"{SERIAL_MAX_LENGTH} characters; shorten the prefix or the length.")
+    _check_fits(prefix, length, "the purchasing settings")
     if settings.auto_serial_mode == "random":
         return _random_numbers(session, item, count, prefix, length)
-    return _sequential_numbers(session, item, count, prefix, length, settings)
+    serials, settings.auto_serial_next_number = _sequential_numbers(
+        session, item, count, prefix, length, settings.auto_serial_next_number, "the purchasing settings")
+    return serials
+
+
+def _check_fits(prefix: str, length: int, where: str) -> None:
+    if len(prefix) + length > SERIAL_MAX_LENGTH:
+        raise InvalidInput(f"The prefix {prefix!r} and a {length}-digit number make serials longer than "
+                           f"{SERIAL_MAX_LENGTH} characters; shorten the prefix or the length in {where}.")
 
 
 def _taken(session, item, serials) -> set[str]:
@@ -43,9 +58,10 @@ def _taken_between(session, item, first: str, last: str) -> set[str]:
         SerialUnit.serial_key <= serial_key(last))))
 
 
-def _sequential_numbers(session, item, count, prefix, length, settings):
+def _sequential_numbers(session, item, count, prefix, length, start, where) -> tuple[list[str], int]:
+    """``count`` unused numbers from ``start`` on, and the next number after the last one used."""
     limit = 10**length
-    number, result = settings.auto_serial_next_number, []
+    number, result = start, []
     while len(result) < count:
         batch = []
         while len(batch) < (count - len(result)) and number < limit:
@@ -54,12 +70,10 @@ def _sequential_numbers(session, item, count, prefix, length, settings):
         if not batch:
             raise InvalidInput(
                 f"Automatic numbering for {item.name} has run out: {count} serials starting at "
-                f"{settings.auto_serial_next_number} need more than {length} digits. Increase the number "
-                "length in the purchasing settings.")
+                f"{start} need more than {length} digits. Increase the number length in {where}.")
         taken = _taken_between(session, item, batch[0], batch[-1])
         result.extend(batch if not taken else [s for s in batch if serial_key(s) not in taken])
-    settings.auto_serial_next_number = number
-    return result
+    return result, number
 
 
 # Up to this many possible numbers, the free ones are listed and drawn from directly.

@@ -6,7 +6,12 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
-from sos_serial.limits import ITEM_NAME_MAX_LENGTH, SKU_MAX_LENGTH
+from sos_serial.limits import (
+    AUTO_SERIAL_MAX_LENGTH,
+    AUTO_SERIAL_PREFIX_MAX_LENGTH,
+    ITEM_NAME_MAX_LENGTH,
+    SKU_MAX_LENGTH,
+)
 from sos_serial.money import Money
 
 from ._columns import created_at, name_column, updated_at
@@ -18,6 +23,9 @@ class Item(db.Model):
     __table_args__ = (
         CheckConstraint("quantity_on_hand >= 0", name="quantity_not_negative"),
         CheckConstraint("cost >= 0", name="cost_not_negative"),
+        CheckConstraint(f"auto_serial_length BETWEEN 1 AND {AUTO_SERIAL_MAX_LENGTH}",
+                        name="auto_serial_length_range"),
+        CheckConstraint("auto_serial_next_number >= 0", name="auto_serial_next_number_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,10 +39,25 @@ class Item(db.Model):
     # Kept by posting only: units (or pieces) in stock across all locations, and their value.
     quantity_on_hand: Mapped[int] = mapped_column(nullable=False, default=0, active_history=True)
     value: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), active_history=True)
+    # The item's own automatic numbering, used instead of the company's when it has a prefix
+    # (even with the company's switch off); a length or next number left empty falls back to
+    # the company's length and to 1. The posting moves the next number on, like the company's.
+    auto_serial_prefix: Mapped[str | None] = mapped_column(String(AUTO_SERIAL_PREFIX_MAX_LENGTH))
+    auto_serial_length: Mapped[int | None] = mapped_column()
+    auto_serial_next_number: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
     warranty: Mapped[Warranty | None] = relationship(lazy="joined")
+
+    @property
+    def numbers_itself(self) -> bool:
+        """Whether the item has automatic numbering of its own (a prefix), company switch or not."""
+        return bool(self.auto_serial_prefix)
+
+    def numbers_automatically(self, settings) -> bool:
+        """Whether a line of this item may ask for automatic numbers: the company's switch, or its own prefix."""
+        return bool(settings.auto_serial_enabled) or self.numbers_itself
 
     def __str__(self) -> str:
         return self.name

@@ -70,14 +70,22 @@ class ChangeCheckingSpec:
         """
 
     @hookspec
-    def validate_serial_numbers(self, item, serial_numbers):
-        """Check the serial numbers a clerk, a file or a scanner gives for ``item``.
+    def validate_serial_numbers(self, session, item, serial_numbers, document, line, new_serials):
+        """Check the serial numbers a clerk, a file, a scanner or the automatic numbering gives for ``item``.
 
         Called once per transaction line (and once for a unit added on its own), with every
-        serial of the line, so a rule can check a 100,000-unit receipt in one pass.
+        serial of the line, so a rule can check a 100,000-unit receipt in one pass. Automatic
+        numbers pass through here too, after they are made.
 
+        :param session: the SQLAlchemy session doing the save
         :param item: the ``Item`` the serials belong to
         :param serial_numbers: list of serials as they will be stored (already trimmed)
+        :param document: the ``PostingRequest`` being posted (its type, date and parties); None
+            for a unit added on its own
+        :param line: the ``LineRequest`` the serials belong to; None for a unit added on its own
+        :param new_serials: True when the serials are new units (a receipt, an automatic number, a
+            unit added on its own); False when they name existing units (a shipment, a transfer),
+            so a rule for new serials can let old units through
         Raise ``InvalidInput`` naming the offending serials to refuse; return None to allow.
         """
 
@@ -95,11 +103,15 @@ class NumberingSpec:
     """Numbering new units: serial numbers the clerk asked the system to make."""
 
     @hookspec(firstresult=True)
-    def next_serial_numbers(self, session, item, count, settings):
+    def next_serial_numbers(self, session, item, count, settings, date, document):
         """Return ``count`` new serial numbers for ``item``, or None to let the next plugin answer.
 
-        The first non-None answer wins; the built-in implementation numbers from the
-        purchasing settings and runs last. Raising refuses the posting, like a checking hook.
+        :param date: the document's date, for numbers that carry a year or a month
+        :param document: the ``PostingRequest`` being posted: its type, parties and lines
+        The first non-None answer wins; the built-in implementation numbers from the item's
+        own numbering when it has a prefix, else from the purchasing settings, and runs last.
+        The numbers pass through ``validate_serial_numbers`` afterwards. Raising refuses the
+        posting, like a checking hook.
         """
 
 

@@ -1,7 +1,8 @@
-"""Items: the Items list and the item form with its Track serial numbers switch."""
+"""Items: the Items list and the item form with its Track serial numbers switch and its own numbering."""
 from wtforms import DecimalField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
 from sos_serial.money import format_money
 
 from .secured_view import SecuredModelView
@@ -9,6 +10,17 @@ from .secured_view import SecuredModelView
 
 def _money(view, context, model, name):
     return format_money(getattr(model, name))
+
+
+def _trimmed_or_none(value):
+    # A blank prefix means "no numbering of its own", stored as none rather than as empty text.
+    value = value.strip() if isinstance(value, str) else value
+    return value or None
+
+
+def _printable(form, field):
+    if field.data and not field.data.isprintable():
+        raise ValidationError("The serial number prefix must be printable text (no tabs or line breaks).")
 
 
 class ItemView(SecuredModelView):
@@ -25,7 +37,8 @@ class ItemView(SecuredModelView):
     column_default_sort = "name"
     column_formatters = {"cost": _money, "value": _money}
     # Quantity and value are the posting's to keep: never on a form or inline edit.
-    form_columns = ("name", "sku", "description", "track_serials", "warranty", "cost")
+    form_columns = ("name", "sku", "description", "track_serials", "warranty", "cost",
+                    "auto_serial_prefix", "auto_serial_length", "auto_serial_next_number")
     form_args = {
         # WTForms shows an empty option's value ("__None") when its label is empty.
         "warranty": {"blank_text": "No warranty"},
@@ -39,6 +52,28 @@ class ItemView(SecuredModelView):
             "description": "Used by receipts that give no unit cost.",
             "validators": [Optional(), NumberRange(min=0, message="A cost cannot be negative.")],
             "places": None,
+        },
+        "auto_serial_prefix": {
+            "label": "Own serial number prefix",
+            "description": "Automatic serial numbers for this item: its own prefix, then a zero-padded number. "
+            "With a prefix, receipts of this item offer Auto serial/lot numbers even when automatic numbering "
+            "is off in the purchasing settings. Leave empty to number as the purchasing settings say.",
+            "filters": [_trimmed_or_none],
+            "validators": [Optional(), Length(max=AUTO_SERIAL_PREFIX_MAX_LENGTH, message=(
+                f"The serial number prefix can be at most {AUTO_SERIAL_PREFIX_MAX_LENGTH} characters.")),
+                _printable],
+        },
+        "auto_serial_length": {
+            "label": "Own number length",
+            "description": "Digits in the number part; empty: the purchasing settings' length.",
+            "validators": [Optional(), NumberRange(min=1, max=AUTO_SERIAL_MAX_LENGTH, message=(
+                f"The serial number length must be between 1 and {AUTO_SERIAL_MAX_LENGTH} digits."))],
+        },
+        "auto_serial_next_number": {
+            "label": "Own next number",
+            "description": "The next number this item's numbering gives; empty: 1. Posting moves it on.",
+            "validators": [Optional(), NumberRange(min=0, max=MAX_ID, message=(
+                "The next serial number cannot be negative."))],
         },
     }
     form_overrides = {"cost": DecimalField}

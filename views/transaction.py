@@ -16,7 +16,7 @@ from sos_serial.engine.queries import line_serials, pickable_units, picks_from
 from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
-from sos_serial.models import Customer, Item, Location, Transaction, Vendor
+from sos_serial.models import Customer, Item, Location, Settings, Transaction, Vendor
 from sos_serial.models.document_kind import CUSTOMER, document_kind
 from sos_serial.security.auth import can
 
@@ -91,7 +91,10 @@ class TransactionView(SecuredModelView):
         return self._render_form(TransactionInput.blank(self.kind, date.today().isoformat()))
 
     def _render_form(self, entry: TransactionInput):
-        items = db.session.execute(select(Item.id, Item.name, Item.track_serials).order_by(Item.name)).all()
+        # The Auto box is offered on a line only where the posting can number its item.
+        settings = Settings.current(db.session)
+        items = [(item.id, item.name, item.track_serials, item.numbers_automatically(settings))
+                 for item in db.session.scalars(select(Item).order_by(Item.name))]
         choices = {
             "vendor_id": db.session.execute(select(Vendor.id, Vendor.name).order_by(Vendor.name)).all(),
             "customer_id": db.session.execute(select(Customer.id, Customer.name).order_by(Customer.name)).all(),

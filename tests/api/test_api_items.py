@@ -1,7 +1,7 @@
 """Items through the API: create, read, change; tracking rules; money as decimal strings."""
 import pytest
 
-from tests.support.api import assert_problem, each_case, receive, receive_plain, set_settings, snapshot
+from tests.support.api import assert_problem, each_case, post_doc, receive, receive_plain, set_settings, snapshot
 
 ITEM_KEYS = {"id", "name", "sku", "track_serials", "warranty_id", "cost", "quantity_on_hand", "value"}
 
@@ -171,3 +171,36 @@ def test_item_figures_follow_postings(clerk, world):
     receive(clerk, world.clock, ["F-1", "F-2"], world.main, unit_cost="100.10")
     item = clerk.ok("GET", f"/items/{world.clock}")
     assert (item["quantity_on_hand"], item["value"]) == (2, "200.20")
+
+
+def test_an_items_own_numbering_is_written_and_read_back(clerk, world):
+    item = clerk.ok("POST", "/items", {"name": "Cuckoo Clock", "track_serials": True}, status=201)
+    assert (item["auto_serial_prefix"], item["auto_serial_length"], item["auto_serial_next_number"]) == (
+        None, None, None)
+    changed = clerk.ok("PATCH", f"/items/{item['id']}", {"auto_serial_prefix": " CK- ", "auto_serial_length": 4,
+                                                          "auto_serial_next_number": 20})
+    assert (changed["auto_serial_prefix"], changed["auto_serial_length"], changed["auto_serial_next_number"]) == (
+        "CK-", 4, 20)
+    assert clerk.ok("GET", f"/items/{item['id']}") == changed
+
+
+def test_a_line_of_an_item_with_its_own_prefix_takes_automatic_numbers_with_the_switch_off(clerk, world):
+    clerk.ok("PATCH", f"/items/{world.clock}", {"auto_serial_prefix": "ARM-", "auto_serial_length": 3})
+    document = post_doc(clerk, type="item_receipt", location_id=world.main,
+                        lines=[{"item_id": world.clock, "quantity": 2, "auto_serials": True}])
+    assert document["lines"][0]["serials"] == ["ARM-001", "ARM-002"]
+    assert clerk.ok("GET", f"/items/{world.clock}")["auto_serial_next_number"] == 3
+    refused = post_doc(clerk, 422, type="item_receipt", location_id=world.main,
+                       lines=[{"item_id": world.grandfather, "quantity": 1, "auto_serials": True}])
+    assert refused["errors"][0]["field"] == "lines[0].auto_serials"
+
+
+def test_bad_numbering_fields_are_a_422_naming_the_field_and_nothing_changes(app, clerk, world):
+    def check(field, value):
+        before = snapshot(app)
+        assert_problem(clerk.patch(f"/items/{world.clock}", {field: value}), 422, field)
+        assert snapshot(app) == before
+
+    each_case([("auto_serial_prefix", 12), ("auto_serial_prefix", "A\tB"), ("auto_serial_prefix", "P" * 33),
+               ("auto_serial_length", 0), ("auto_serial_length", 19), ("auto_serial_length", "four"),
+               ("auto_serial_next_number", -1), ("auto_serial_next_number", 1.5)], check)

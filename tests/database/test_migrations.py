@@ -1,7 +1,9 @@
 """Migrations build the schema on an empty database and match the models exactly."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from sos_serial.extensions import db
 
@@ -55,3 +57,13 @@ def test_place_indexes_leave_out_units_without_that_place(app):
     definitions = {name: (sql or "") for name, sql in rows}
     for name, condition in PARTIAL_INDEXES.items():
         assert condition.lower() in definitions[name].lower().replace("(", "").replace(")", ""), definitions[name]
+
+
+def test_an_items_own_numbering_is_kept_in_range_by_the_database(app):
+    with app.app_context():
+        checks = {c["name"] for c in inspect(db.engine).get_check_constraints("items")}
+        assert {"ck_items_auto_serial_length_range", "ck_items_auto_serial_next_number_not_negative"} <= checks
+        for column, value in (("auto_serial_length", 0), ("auto_serial_length", 19), ("auto_serial_next_number", -1)):
+            with db.engine.connect() as conn, pytest.raises(IntegrityError):
+                conn.exec_driver_sql(f"INSERT INTO items (name, track_serials, cost, quantity_on_hand, value, "
+                                     f"{column}) VALUES ('Bad numbering', false, 0, 0, 0, {value})")

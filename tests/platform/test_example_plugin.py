@@ -91,3 +91,21 @@ def test_plugin_refuses_serials_off_pattern_on_the_receipt_screen(plugin_app):
     assert "must look like CLK-\\d{4}; these do not: clock-9" in response.text
     with plugin_app.app_context():
         assert db.session.get(Item, plugin_app.config["TEST_ITEM"]).quantity_on_hand == 0
+
+
+def test_plugin_lets_units_received_before_the_rule_ship(plugin_app):
+    from sos_serial.models import Customer
+
+    with plugin_app.app_context():
+        db.session.add(Customer(name="Acme"))
+        db.session.commit()
+    patterns = plugin_app.config["SOS_SERIAL_PATTERNS"]
+    plugin_app.config["SOS_SERIAL_PATTERNS"] = {}  # before the rule was set up
+    assert _receipt(plugin_app, ["clock-1"]).status_code == 201
+    plugin_app.config["SOS_SERIAL_PATTERNS"] = patterns
+    assert _receipt(plugin_app, ["clock-2"]).status_code == 422
+    response = plugin_app.test_client().post(
+        "/api/v1/transactions", headers={"Authorization": f"Bearer {plugin_app.config['TEST_TOKEN']}"},
+        json={"type": "shipment", "date": "2026-01-06", "location_id": 1, "customer_id": 1, "lines": [
+            {"item_id": plugin_app.config["TEST_ITEM"], "quantity": 1, "serials": ["clock-1"]}]})
+    assert response.status_code == 201, response.json

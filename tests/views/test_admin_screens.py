@@ -163,3 +163,31 @@ def test_menu_has_the_places_for_the_whole_module(login):
     for label in ("Operations", "Inventory", "Items", "Serial inventory", "Reports", "Serial unit history",
                   "Settings", "Quick add"):
         assert label in html
+
+
+def test_the_item_form_sets_the_items_own_numbering(app, login):
+    client = login("clerk")
+    html = client.get("/admin/items/new/").text
+    assert "Own serial number prefix" in html and 'name="auto_serial_next_number"' in html
+    response = post_form(client, "/admin/items/new/", {
+        "name": "Cuckoo Clock", "track_serials": "y", "auto_serial_prefix": " CK- ", "auto_serial_length": "4",
+        "auto_serial_next_number": "12"})
+    assert "Record was successfully created." in response.text
+    post_form(client, "/admin/items/new/", {"name": "Pendulum", "auto_serial_prefix": "  "})
+    with app.app_context():
+        cuckoo = db.session.query(Item).filter_by(name="Cuckoo Clock").one()
+        assert (cuckoo.auto_serial_prefix, cuckoo.auto_serial_length, cuckoo.auto_serial_next_number) == ("CK-", 4, 12)
+        pendulum = db.session.query(Item).filter_by(name="Pendulum").one()
+        assert (pendulum.auto_serial_prefix, pendulum.auto_serial_length) == (None, None)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("auto_serial_length", "19", "between 1 and 18 digits"),
+    ("auto_serial_next_number", "-1", "cannot be negative"),
+    ("auto_serial_prefix", "P" * 33, "at most 32 characters"),
+])
+def test_the_item_form_refuses_bad_numbering_and_saves_nothing(app, login, field, value, message):
+    response = post_form(login("clerk"), "/admin/items/new/", {"name": "Bad Numbering", field: value})
+    assert message in response.text
+    with app.app_context():
+        assert db.session.query(Item).filter_by(name="Bad Numbering").count() == 0

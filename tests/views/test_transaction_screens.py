@@ -6,7 +6,7 @@ import pytest
 from sos_serial.api.schemas.transactions import read_document
 from sos_serial.engine.posting import post_transaction
 from sos_serial.extensions import db
-from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction
+from sos_serial.models import Customer, Item, Location, SerialUnit, Settings, Transaction
 from tests.support.web import csrf_token_from
 
 
@@ -141,3 +141,44 @@ def test_units_moved_by_the_screen_are_recorded(app, login, stocked):
     with app.app_context():
         moved = db.session.query(SerialUnit).filter(SerialUnit.serial_key.in_(["clk-1", "clk-2"])).all()
         assert {u.location_id for u in moved} == {stocked["showroom"]}
+
+
+def _auto_numbering_by_item(html: str) -> dict[str, str]:
+    """Each item option's name and what the server says of its automatic numbering."""
+    options = re.findall(r'<option value="\d+" data-tracked="\w+"\s+data-auto-numbering="(\w+)"\s*[^>]*>([^<(]+)',
+                         html)
+    return {name.strip(): numbered for numbered, name in options}
+
+
+def test_the_entry_form_marks_the_items_that_can_be_numbered_automatically(app, login, stocked):
+    client = login("clerk")
+    with app.app_context():
+        Settings.current(db.session).auto_serial_enabled = False
+        db.session.commit()
+    numbered = _auto_numbering_by_item(client.get("/admin/item_receipts/new/").text)
+    assert numbered["Armenian Mantel Clock"] == "no" and numbered["Clock Oil 10 ml"] == "no"
+    with app.app_context():
+        db.session.get(Item, stocked["clock"]).auto_serial_prefix = "ARM-"
+        db.session.commit()
+    numbered = _auto_numbering_by_item(client.get("/admin/item_receipts/new/").text)
+    assert numbered["Armenian Mantel Clock"] == "yes" and numbered["Clock Oil 10 ml"] == "no"
+    with app.app_context():
+        Settings.current(db.session).auto_serial_enabled = True
+        db.session.commit()
+    numbered = _auto_numbering_by_item(client.get("/admin/item_receipts/new/").text)
+    assert set(numbered.values()) == {"yes"}
+
+
+def test_a_receipt_screen_line_numbers_an_item_with_its_own_prefix(app, login, stocked):
+    client = login("clerk")
+    with app.app_context():
+        Settings.current(db.session).auto_serial_enabled = False
+        db.session.get(Item, stocked["clock"]).auto_serial_prefix = "ARM-"
+        db.session.commit()
+    response = post_form(client, "/admin/item_receipts/new/", {
+        "date": "2026-01-07", "location_id": str(stocked["warehouse"]), "lines-0-item_id": str(stocked["clock"]),
+        "lines-0-quantity": "2", "lines-0-auto_serials": "y"})
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        made = db.session.query(SerialUnit.serial_number).filter(SerialUnit.serial_number.like("ARM-%")).all()
+        assert sorted(s for (s,) in made) == ["ARM-000001", "ARM-000002"]

@@ -29,6 +29,13 @@
     return !!option && option.dataset.tracked === "yes";
   }
 
+  // Whether the posting can number this line's item: the server says so on the item's option.
+  function canNumber(row) {
+    var select = row.querySelector(".line-item");
+    var option = select.options[select.selectedIndex];
+    return !!option && option.dataset.autoNumbering === "yes";
+  }
+
   function receivesNewSerials(row) {
     if (newSerials === "always") { return true; }
     if (newSerials === "positive_quantity") { return lineQuantity(row) > 0; }
@@ -76,7 +83,11 @@
     tools.style.display = tracked && inbound ? "" : "none";
     if (!tracked) { updateCount(row); return; }
     if (inbound) {
-      var auto = row.querySelector(".line-auto").checked;
+      var autoBox = row.querySelector(".line-auto");
+      var numbered = canNumber(row);
+      row.querySelector(".auto-serials").style.display = numbered ? "" : "none";
+      if (!numbered) { autoBox.checked = false; }
+      var auto = autoBox.checked;
       var csv = row.querySelector(".line-csv").value;
       if (auto) { updateCount(row); return; }
       if (csv) {
@@ -88,7 +99,8 @@
         return;
       }
       if (quantity > maxFields) {
-        message.textContent = "For more than " + maxFields + " units, upload a CSV file or use Auto serial/lot numbers.";
+        message.textContent = "For more than " + maxFields + " units, upload a CSV file" +
+          (numbered ? " or use Auto serial/lot numbers." : ".");
         updateCount(row);
         return;
       }

@@ -5,9 +5,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from sos_serial.limits import ITEM_NAME_MAX_LENGTH, SKU_MAX_LENGTH, TEXT_MAX_LENGTH
+from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, ITEM_NAME_MAX_LENGTH, MAX_ID, SKU_MAX_LENGTH, TEXT_MAX_LENGTH
 
-from .common import Answer, Id, MoneyIn, MoneyOut, Page, RecordId, Shape, one_message, text
+from .common import Answer, Id, MoneyIn, MoneyOut, Page, RecordId, Shape, messages, one_message, text
+from .settings import Prefix
+
+OWN_NUMBERING = ("the item's own automatic numbering, used instead of the purchasing settings' (even with "
+                 "their switch off) when it has a prefix")
 
 
 class ItemChange(Shape):
@@ -19,6 +23,15 @@ class ItemChange(Shape):
     track_serials: Annotated[bool, one_message("Must be true or false.")] = None
     warranty_id: RecordId | None = None
     cost: MoneyIn = None
+    auto_serial_prefix: Prefix | None = Field(None, description=f"{OWN_NUMBERING}; empty or null: none of its own")
+    auto_serial_length: Annotated[int, Field(ge=1, le=AUTO_SERIAL_MAX_LENGTH), one_message(
+        f"The serial number length must be between 1 and {AUTO_SERIAL_MAX_LENGTH} digits.")] | None = Field(
+        None, description="digits of the item's number part, zero-padded; null: the purchasing settings' length")
+    auto_serial_next_number: Annotated[int, Field(ge=0, le=MAX_ID), messages(
+        "auto_serial_next_number must be a whole number.",
+        greater_than_equal="The next serial number cannot be negative.",
+        less_than_equal=f"The next serial number can be at most {MAX_ID:,}.")] | None = Field(
+        None, description="the item's next sequential number, moved on by each posting; null: 1")
 
     def given(self) -> dict:
         """The fields the client sent, with their values as read."""
@@ -41,6 +54,9 @@ class Item(Answer):
     cost: MoneyOut
     quantity_on_hand: int = Field(description="units in stock, counted by postings only")
     value: MoneyOut = Field(description="the on-hand inventory value")
+    auto_serial_prefix: str | None = Field(None, description=OWN_NUMBERING)
+    auto_serial_length: int | None = None
+    auto_serial_next_number: int | None = None
 
 
 class ItemPage(Page[Item]):

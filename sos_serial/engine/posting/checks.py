@@ -49,9 +49,10 @@ def check_lines(ctx: PostingContext) -> None:
         if not new and (line.auto_serials or line.serials_csv is not None):
             problems.append(FieldError(f"{line.field}.serials",
                                        f"{item.name}: this line takes existing units; pick their serials."))
-        if line.auto_serials and not ctx.settings.auto_serial_enabled:
+        if line.auto_serials and not item.numbers_automatically(ctx.settings):
             problems.append(FieldError(f"{line.field}.auto_serials",
-                                       "Automatic serial numbers are turned off in the purchasing settings."))
+                                       "Automatic serial numbers are turned off in the purchasing settings, "
+                                       f"and {item.name} has no numbering of its own."))
     if problems:
         raise InvalidInput("; ".join(p.message for p in problems), problems)
 
@@ -96,7 +97,9 @@ def validate_serial_text(ctx: PostingContext) -> None:
         if not line.resolved_serials:
             continue
         try:
-            ctx.rules.validate_serial_numbers(item=ctx.item_of(line), serial_numbers=line.resolved_serials)
+            ctx.rules.validate_serial_numbers(
+                session=ctx.session, item=ctx.item_of(line), serial_numbers=line.resolved_serials,
+                document=ctx.req, line=line, new_serials=ctx.req.receives_new_serials(line))
         except InvalidInput as exc:
             source = "auto_serials" if line.auto_serials else "serials"
             problems.append(FieldError(f"{line.field}.{source}", exc.message))
@@ -132,7 +135,8 @@ def number_auto_serials(ctx: PostingContext) -> None:
             continue
         item = ctx.item_of(line)
         serials = ctx.rules.next_serial_numbers(
-            session=ctx.session, item=item, count=line.quantity, settings=ctx.settings)
+            session=ctx.session, item=item, count=line.quantity, settings=ctx.settings, date=ctx.req.date,
+            document=ctx.req)
         if serials is None or len(serials) != line.quantity:
             raise InvalidInput(f"No serial numbers could be generated for {item.name}.")
         line.resolved_serials = list(serials)

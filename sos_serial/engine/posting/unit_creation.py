@@ -58,7 +58,8 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
         raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
     serial = serial_number.strip()
     try:
-        rules_of(session).validate_serial_numbers(item=item, serial_numbers=[serial])
+        rules_of(session).validate_serial_numbers(session=session, item=item, serial_numbers=[serial], document=None,
+                                                  line=None, new_serials=True)
     except InvalidInput as exc:
         raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
     existing = session.scalars(select(SerialUnit).where(

@@ -21,9 +21,10 @@ def _patterns() -> dict[str, str]:
 
 
 @hookimpl
-def validate_serial_numbers(item, serial_numbers):
+def validate_serial_numbers(item, serial_numbers, new_serials):
+    # Only new serials must follow the pattern: units received before the rule may still ship.
     pattern = _patterns().get(item.name)
-    if pattern is None:
+    if pattern is None or not new_serials:
         return
     compiled = re.compile(pattern)
     wrong = [s for s in serial_numbers if not compiled.fullmatch(s)]
