@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-26 11:13:09.867661
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import sos_serial.money
-
 
 # revision identifiers, used by Alembic.
 revision = '0001_initial'

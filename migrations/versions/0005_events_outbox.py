@@ -5,9 +5,8 @@ Revises: 0004_partial_place_indexes
 Create Date: 2026-12-01
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_events_outbox'
