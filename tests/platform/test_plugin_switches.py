@@ -115,3 +115,11 @@ def test_a_process_reads_the_switches_at_most_once_per_interval(make_app):
     assert switching.test_cli_runner().invoke(args=["plugins", "disable", LATE]).exit_code == 0
     serving.test_client().get("/login")
     assert save_an_item(serving) == ["early", "plain", "late"]
+
+
+def test_the_events_worker_notices_a_switch_made_elsewhere(make_app):
+    switching, worker = make_app(), make_app(SOS_SERIAL_PLUGIN_SWITCH_SECONDS=0)
+    assert switching.test_cli_runner().invoke(args=["plugins", "disable", LATE]).exit_code == 0
+    result = worker.test_cli_runner().invoke(args=["events", "run", "--once"])
+    assert result.exit_code == 0, result.output
+    assert not worker.extensions[EXTENSION_KEY].has_plugin(LATE)
