@@ -48,11 +48,12 @@ def call_order(manager: PluginManager, hook_name: str) -> list[HookCall]:
 
 def describe_plugins(manager: PluginManager) -> list[PluginInfo]:
     """Every plugin loaded, switched off ones included, in the order they were registered."""
-    distributions = {manager.get_name(plugin): dist for plugin, dist in manager.list_plugin_distinfo()}
+    # By the plugin object: a switched-off plugin is unregistered, so the manager has no name for it.
+    distributions = {id(plugin): dist for plugin, dist in manager.list_plugin_distinfo()}
     hook_names = [name for name in vars(manager.hook) if not name.startswith("_")]
     described = []
     for name, plugin in manager.loaded.items():
-        dist = distributions.get(name)
+        dist = distributions.get(id(plugin))
         switched_off = name in manager.switched_off
         hooks = {} if switched_off else {
             hook: call_order(manager, hook) for hook in hook_names
