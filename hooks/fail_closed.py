@@ -1,16 +1,19 @@
 """A rule that crashes refuses the save: it never lets a write through unchecked.
 
 Wraps every checking and numbering hook. A rule's own refusal (one of sos_serial.errors) passes
-through as it is; any other exception is logged and turned into ``RuleFailed``, whose message
-tells the clerk that nothing was saved and what failed, while the posting rolls back.
+through as it is; any other exception is logged with the plugin that raised it, the hook, the
+full traceback and a short incident id, and turned into ``RuleFailed``. The clerk and the API
+client see only that nothing was saved and the incident id: the exception's own text may carry
+SQL, its parameters or other data that is not theirs to read.
 """
 import logging
+import secrets
+import traceback
 
 from sos_serial.errors import RuleFailed, SerialInventoryError
 from sos_serial.hookspecs import hookimpl
 
 log = logging.getLogger(__name__)
-
 
 def _refuse_on_fault(hook_name: str):
     """The body of each wrapper below: run the other implementations, and turn a crash into a refusal."""
@@ -19,10 +22,29 @@ def _refuse_on_fault(hook_name: str):
     except SerialInventoryError:
         raise
     except Exception as exc:
-        log.exception("The %s rule crashed; the save is refused", hook_name)
+        incident = secrets.token_hex(4)
+        plugin, function = culprit(exc)
+        log.error("Incident %s: the plugin '%s' crashed in the hook %s (%s); the save is refused.\n%s",
+                  incident, plugin, hook_name, function,
+                  "".join(traceback.format_exception(exc)).rstrip())
         raise RuleFailed(
-            f"A rule could not finish checking this save ({hook_name}: {type(exc).__name__}: {exc}). "
-            "Nothing was saved. Please tell your administrator.") from exc
+            "A rule could not finish checking this save, so nothing was saved. "
+            f"Tell your administrator incident {incident}.", incident=incident) from exc
+
+
+def culprit(exc: BaseException) -> tuple[str, str]:
+    """The module of the plugin whose implementation raised ``exc``, and the function's name.
+
+    pluggy does not say which implementation raised, so read the traceback: the first frame
+    below the hook machinery is the implementation pluggy called (a module plugin's function,
+    or a method of a plugin object, named by its class's module).
+    """
+    for frame, _line in traceback.walk_tb(exc.__traceback__):
+        module = frame.f_globals.get("__name__", "?")
+        if module.split(".")[0] == "pluggy" or module == __name__:
+            continue
+        return module, frame.f_code.co_qualname
+    return "unknown", "unknown"
 
 
 # One wrapper per hook, written out: a new checking hook needs its line here (a test holds that).

@@ -14,6 +14,7 @@ from .event import Event
 from .event_delivery import EventDelivery
 from .item import Item
 from .location import Location
+from .plugin_switch import PluginSwitch
 from .serial_history import SerialHistory
 from .serial_unit import SerialUnit
 from .settings import Settings
@@ -27,7 +28,7 @@ from .warranty import Warranty
 from .webhook import Webhook
 
 __all__ = [
-    "ApiToken", "ColumnPreference", "CostLayer", "Customer", "Event", "EventDelivery", "Item", "Location",
+    "ApiToken", "ColumnPreference", "CostLayer", "Customer", "Event", "EventDelivery", "Item", "Location", "PluginSwitch",
     "SerialHistory", "SerialUnit", "Settings", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
     "User", "Vendor", "Warranty", "Webhook",
 ]

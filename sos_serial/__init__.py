@@ -34,8 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    plugins.init_app(app)
+    # The database's connections are configured first: the plugins read their switches through one.
     database.init_app(app)
+    plugins.init_app(app)
 
     security.init_app(app)
     ops.init_app(app)

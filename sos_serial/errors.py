@@ -65,3 +65,8 @@ class RuleFailed(SerialInventoryError):
 
     status = 500
     title = "A rule failed"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None, *, incident: str | None = None):
+        super().__init__(message, errors)
+        # The id the log's entry carries, with the plugin, the hook and the traceback.
+        self.incident = incident

@@ -28,6 +28,7 @@ from .dashboard import DashboardView
 from .event_delivery import EventDeliveryView
 from .item import ItemView
 from .named_record import NamedRecordView
+from .plugin import PluginView
 from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
@@ -86,4 +87,5 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(WebhookView(Webhook, db, name="Webhooks", category=INTEGRATIONS, endpoint="webhooks"))
     admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,
                                      endpoint="event_deliveries"))
+    admin.add_view(PluginView(name="Plugins", category=INTEGRATIONS, endpoint="plugins"))
     return admin

@@ -176,13 +176,18 @@ def test_tracking_cannot_stop_while_units_are_in_stock(session, stock):
         session.commit()
 
 
-def test_a_crashing_plugin_fails_the_write_closed(app_config, stock_free_app_factory):
+def test_a_crashing_plugin_fails_the_write_closed(app_config, stock_free_app_factory, caplog):
     app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=["tests.support.crashing_plugin"]))
     with app.app_context():
         db.session.add(Item(name="Anything"))
-        with pytest.raises(RuleFailed, match="validate_item_change: RuntimeError: plugin fault") as failed:
+        with pytest.raises(RuleFailed, match="incident [0-9a-f]{8}") as failed:
             db.session.commit()
-        assert "Nothing was saved" in failed.value.message and failed.value.status == 500
+        assert "nothing was saved" in failed.value.message and failed.value.status == 500
+        assert "plugin fault" not in failed.value.message
+        # The log names the plugin and the hook, with the traceback, under the same incident id.
+        logged = "\n".join(r.getMessage() for r in caplog.records if failed.value.incident in r.getMessage())
+        assert "'tests.support.crashing_plugin'" in logged and "validate_item_change" in logged
+        assert "RuntimeError: plugin fault while checking Anything" in logged
         db.session.rollback()
         assert db.session.scalar(select(Item).where(Item.name == "Anything")) is None
 

@@ -109,3 +109,18 @@ def test_plugin_lets_units_received_before_the_rule_ship(plugin_app):
         json={"type": "shipment", "date": "2026-01-06", "location_id": 1, "customer_id": 1, "lines": [
             {"item_id": plugin_app.config["TEST_ITEM"], "quantity": 1, "serials": ["clock-1"]}]})
     assert response.status_code == 201, response.json
+
+
+def test_an_installed_plugin_is_listed_with_its_distribution_and_can_be_switched_off(plugin_app):
+    runner = plugin_app.test_cli_runner()
+    listed = runner.invoke(args=["plugins", "list"]).output
+    assert "serial_pattern  [third-party, on]  sos_serial_pattern  (sos-serial-pattern 1.0.0)" in listed
+    assert "    validate_serial_numbers: fail_closed (wrapper, tryfirst) -> " in listed
+    assert runner.invoke(args=["plugins", "disable", "serial_pattern"]).exit_code == 0
+    listed = runner.invoke(args=["plugins", "list"]).output
+    assert "serial_pattern  [third-party, switched off]  sos_serial_pattern  (sos-serial-pattern 1.0.0)" in listed
+    # Switched off, its rule no longer refuses serials off the pattern.
+    response = _receipt(plugin_app, ["clock-1"])
+    assert response.status_code == 201, response.json
+    assert runner.invoke(args=["plugins", "enable", "serial_pattern"]).exit_code == 0
+    assert _receipt(plugin_app, ["clock-2"]).status_code == 422

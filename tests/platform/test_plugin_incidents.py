@@ -1,0 +1,75 @@
+"""A crashing plugin: the log names it with an incident id; the clerk and the API client see only that id."""
+import re
+
+import pytest
+
+from sos_serial.extensions import db
+from sos_serial.hookspecs import hookimpl
+from sos_serial.models import ApiToken, Item, Location, User
+from tests.support.web import PASSWORD, csrf_token_from
+
+RAW = "SELECT secret_price FROM vendors WHERE id = %(id)s [parameters: {'id': 42}]"
+TOLD = re.compile(r"A rule could not finish checking this save, so nothing was saved\. "
+                  r"Tell your administrator incident ([0-9a-f]{8})\.")
+
+
+class CrashingSerialRule:
+    """A third-party rule whose serial check fails with a database error's text."""
+
+    @hookimpl
+    def validate_serial_numbers(self, item, serial_numbers):
+        raise RuntimeError(RAW)
+
+
+@pytest.fixture
+def crash_app(app_config, stock_free_app_factory, password_hash):
+    app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=[CrashingSerialRule()]))
+    with app.app_context():
+        clock = Item(name="Mantel Clock", track_serials=True)
+        db.session.add_all([clock, Location(name="Main Warehouse")])
+        user = User(username="clerk", role="clerk", password_hash=password_hash)
+        record, token = ApiToken.issue(user)
+        db.session.add_all([user, record])
+        db.session.commit()
+        app.config["TEST_TOKEN"], app.config["TEST_ITEM"] = token, clock.id
+    return app
+
+
+def _logged(caplog, incident: str) -> str:
+    return "\n".join(r.getMessage() for r in caplog.records if incident in r.getMessage())
+
+
+def _nothing_received(app) -> None:
+    with app.app_context():
+        assert db.session.get(Item, app.config["TEST_ITEM"]).quantity_on_hand == 0
+
+
+def test_the_api_client_is_told_the_incident_and_the_log_names_the_plugin(crash_app, caplog):
+    response = crash_app.test_client().post(
+        "/api/v1/transactions", headers={"Authorization": f"Bearer {crash_app.config['TEST_TOKEN']}"},
+        json={"type": "item_receipt", "date": "2026-01-05", "location_id": 1,
+              "lines": [{"item_id": crash_app.config["TEST_ITEM"], "quantity": 1, "serials": ["CLK-1"]}]})
+    assert response.status_code == 500
+    told = TOLD.fullmatch(response.json["detail"])
+    assert told, response.json["detail"]
+    assert "secret_price" not in response.text and "parameters" not in response.text
+    logged = _logged(caplog, told.group(1))
+    assert "the plugin 'tests.platform.test_plugin_incidents' crashed in the hook validate_serial_numbers" in logged
+    assert "CrashingSerialRule.validate_serial_numbers" in logged
+    assert "Traceback (most recent call last)" in logged and RAW in logged
+    _nothing_received(crash_app)
+
+
+def test_the_clerk_is_told_the_incident_on_the_receipt_screen(crash_app, caplog):
+    client = crash_app.test_client()
+    form = client.get("/login")
+    client.post("/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": csrf_token_from(form.text)})
+    page = client.get("/admin/item_receipts/new/")
+    response = client.post("/admin/item_receipts/new/", data={
+        "csrf_token": csrf_token_from(page.text), "date": "2026-01-05", "location_id": "1",
+        "lines-0-item_id": str(crash_app.config["TEST_ITEM"]), "lines-0-quantity": "1", "lines-0-serials": ["CLK-1"]})
+    told = TOLD.search(response.text)
+    assert told, response.text
+    assert "secret_price" not in response.text and "parameters" not in response.text
+    assert "CrashingSerialRule" in _logged(caplog, told.group(1))
+    _nothing_received(crash_app)
