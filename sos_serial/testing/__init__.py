@@ -30,9 +30,15 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from flask import current_app
+from sqlalchemy import select
 
 from sos_serial import create_app
+from sos_serial.api.schemas.transactions import read_document
+from sos_serial.engine.limits import LIMITS_KEY
+from sos_serial.engine.posting import post_transaction
 from sos_serial.extensions import db
+from sos_serial.models import Customer, Item, Location, SerialUnit, User
 from sos_serial.testing.api import API, ApiClient, issue_token
 from sos_serial.testing.databases import driver_url, empty_postgres, migrate, new_postgres_database
 from sos_serial.testing_switch import POSTGRES_ENV
@@ -177,37 +183,25 @@ class Factories:
         return record
 
     def location(self, name: str | None = None, **fields):
-        from sos_serial.models import Location
-
         return self._add(Location(name=name or f"Location {self._next()}", **fields))
 
     def customer(self, name: str | None = None, **fields):
-        from sos_serial.models import Customer
-
         return self._add(Customer(name=name or f"Customer {self._next()}", **fields))
 
     def item(self, name: str | None = None, *, tracked: bool = True, cost="10.00", **fields):
         """A serial-tracked item by default; ``tracked=False`` for a plain, quantity-only one."""
-        from sos_serial.models import Item
-
         number = self._next()
         fields.setdefault("sku", f"KIT-{number:04d}")
         return self._add(Item(name=name or f"Item {number}", track_serials=tracked, cost=Decimal(str(cost)),
                               **fields))
 
     def user(self, role: str = "clerk", username: str | None = None):
-        from sos_serial.models import User
-
         user = User(username=username or f"{role}-user-{self._next()}", role=role)
         user.password_hash = "not-a-usable-hash"  # signs in only with a token the test issues
         return self._add(user)
 
     def unit(self, item=None, serial: str | None = None, location=None, *, date: str = DATE):
         """A serial unit in stock, received at ``location`` by an item receipt; returns the SerialUnit."""
-        from sqlalchemy import select
-
-        from sos_serial.models import SerialUnit
-
         item = item or self.item()
         location = location or self.location()
         serial = serial or f"KIT-SN-{self._next():06d}"
@@ -225,12 +219,6 @@ def sos_post(sos_session):
     problem raises as it would answer 400/422; a refused posting raises the engine's error
     (``InvalidInput``, ``Conflict``) with the clerk's message.
     """
-    from flask import current_app
-
-    from sos_serial.api.schemas.transactions import read_document
-    from sos_serial.engine.limits import LIMITS_KEY
-    from sos_serial.engine.posting import post_transaction
-
     def post(user=None, **document):
         document.setdefault("date", DATE)
         return post_transaction(sos_session, read_document(document), user, current_app.extensions[LIMITS_KEY])
