@@ -12,17 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from sos_serial import create_app
 from sos_serial.extensions import db
 from sos_serial.models import User
-from tests.support import postgres_server
+from sos_serial.testing import postgres_server
+from sos_serial.testing.databases import driver_url, empty_postgres, migrate, new_postgres_database
 from tests.support.web import PASSWORD, csrf_token_from
 from tests.support.world import Company, make_company
 
@@ -61,20 +59,11 @@ def db_backend(request) -> str:
     return request.config.getoption("--db")
 
 
-def _migrate(url: str) -> None:
-    import flask_migrate
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate"})
-    with app.app_context():
-        flask_migrate.upgrade()
-        db.engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_admin_url():
     url = os.environ.get("SOS_SERIAL_TEST_POSTGRES_URL")
     if url:
-        yield url.replace("postgresql://", "postgresql+psycopg://", 1)
+        yield driver_url(url)
         return
     directory, url = postgres_server.start()
     try:
@@ -89,33 +78,19 @@ def migrated_database(db_backend, tmp_path_factory, request):
     if db_backend == "sqlite":
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
         url = f"sqlite:///{path}"
-        _migrate(url)
+        migrate(url)
         yield url
         return
-    with _new_postgres_database(request.getfixturevalue("postgres_admin_url"), "sos_serial_test") as url:
-        _migrate(url)
+    with new_postgres_database(request.getfixturevalue("postgres_admin_url"), "sos_serial_test") as url:
+        migrate(url)
         yield url
 
 
 @pytest.fixture
 def empty_postgres_database(postgres_admin_url):
     """The URL of a PostgreSQL database that nothing has migrated yet, dropped after the test."""
-    with _new_postgres_database(postgres_admin_url, "sos_serial_empty") as url:
+    with new_postgres_database(postgres_admin_url, "sos_serial_empty") as url:
         yield url
-
-
-@contextmanager
-def _new_postgres_database(admin_url: str, prefix: str):
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # One app per database URL for the whole run: building the admin's routes costs more than most
@@ -141,7 +116,7 @@ def database_url(db_backend, migrated_database, live_database_path):
         return
     yield migrated_database
     _dispose(migrated_database)
-    _empty_postgres(migrated_database)
+    empty_postgres(migrated_database)
 
 
 def _dispose(url: str) -> None:
@@ -150,19 +125,6 @@ def _dispose(url: str) -> None:
         with shared.app_context():
             db.session.remove()
             db.engine.dispose()
-
-
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
-        # TRUNCATE fires no row triggers, so the append-only history can be emptied between tests.
-        # A connection a test left open would make TRUNCATE wait for ever: fail instead.
-        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture

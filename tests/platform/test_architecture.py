@@ -17,6 +17,8 @@ MAPPED_FOLDERS = ("models", "views", "hooks", "fixtures", "migrations")
 # Top to bottom: a layer may import the layers below it, never one above. Packages on one line are
 # siblings that must not import each other either.
 LAYERS = (
+    # The testing kit builds apps and posts documents for a plugin's tests, as a caller from outside does.
+    ("sos_serial.testing",),
     ("sos_serial.ops",),
     # The demo company is written in the API's JSON shape and read by its schema.
     ("sos_serial.fixtures",),

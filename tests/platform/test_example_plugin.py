@@ -11,7 +11,7 @@ from sos_serial.models import Item, Location, User
 from sos_serial.models.api_token import ApiToken
 from sos_serial.plugins import EXTENSION_KEY
 
-PLUGIN_SOURCE = Path(__file__).parent / "example_plugin"
+PLUGIN_SOURCE = Path(__file__).resolve().parents[2] / "examples" / "sos_serial_pattern"
 
 
 # Runs before the package is put on sys.path below (tests run in file order).

@@ -5,7 +5,6 @@ outside the checkout, and run from another folder through ``flask --app sos_seri
 """
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,22 +19,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MAPPED = ("models", "views", "hooks", "fixtures", "migrations")
 SOURCE_FOLDERS = ("sos_serial", *MAPPED)
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    # Built from a copy of the source alone: setuptools reuses a build/ folder it finds, and a module
-    # deleted from the tree would live on there and be packed again.
-    source = tmp_path_factory.mktemp("build-src") / "sos-serial"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "instance", "test-artifacts", ".hypothesis"))
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out), str(source)],
-        check=True, capture_output=True, cwd=source,
-    )
-    (path,) = out.glob("*.whl")
-    return path
 
 
 def test_wheel_holds_only_the_sos_serial_package(wheel):

@@ -2,73 +2,20 @@
 
 The fixtures that use these (``tokens``, ``api``, ``admin``, ``clerk``, ``support``,
 ``anonymous`` and the ``world`` of tests/support/world.py) are in tests/api/conftest.py.
-Tokens are issued with ``ApiToken.issue``, as ``flask users token NAME`` does (one test in
-test_api_auth.py goes through that very command).
+The client and ``issue_token`` are the testing kit's (sos_serial/testing/api.py), which plugin
+authors use too. Tokens are issued with ``ApiToken.issue``, as ``flask users token NAME`` does (one
+test in test_api_auth.py goes through that very command).
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from sos_serial.extensions import db
-from sos_serial.models import ApiToken, SerialUnit, User
+from sos_serial.models import SerialUnit
+from sos_serial.testing.api import API, ApiClient, issue_token
 from tests.support.world import DATE, every_row, line
 
-API = "/api/v1"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
-_NO_BODY = object()
-
-
-class ApiClient:
-    """The Flask test client, speaking JSON to /api/v1 with one user's bearer token."""
-
-    def __init__(self, client, token: str | None, role: str | None = None):
-        self.client = client
-        self.token = token
-        self.role = role
-
-    def request(self, method: str, path: str, json=_NO_BODY, *, data=None, headers=None, query_string=None):
-        all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        all_headers.update(headers or {})
-        kwargs = {"method": method, "headers": all_headers, "query_string": query_string}
-        if json is not _NO_BODY:
-            kwargs["json"] = json
-        elif data is not None:
-            kwargs["data"] = data
-        return self.client.open(API + path, **kwargs)
-
-    def get(self, path, **kwargs):
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path, json=_NO_BODY, **kwargs):
-        return self.request("POST", path, json, **kwargs)
-
-    def patch(self, path, json=_NO_BODY, **kwargs):
-        return self.request("PATCH", path, json, **kwargs)
-
-    def ok(self, method: str, path: str, json=_NO_BODY, status: int = 200, **kwargs):
-        """Send a request that must succeed with ``status``; return the JSON answer."""
-        response = self.request(method, path, json, **kwargs)
-        assert response.status_code == status, (method, path, response.status_code, response.get_data(as_text=True))
-        return response.get_json()
-
-
-def _add_user(username: str, role: str) -> User:
-    user = User(username=username, role=role)
-    user.password_hash = "not-a-usable-hash"  # API tests never sign in with a password; hashing is slow
-    db.session.add(user)
-    return user
-
-
-def issue_token(app, username: str, role: str | None = None) -> str:
-    """A fresh API token for ``username``, creating the user first when ``role`` is given."""
-    with app.app_context():
-        user = _add_user(username, role) if role else db.session.scalars(
-            select(User).filter_by(username=username)).one()
-        record, token = ApiToken.issue(user)
-        db.session.add(record)
-        db.session.commit()
-        db.session.remove()
-    return token
 
 
 # ---------------------------------------------------------------------------- answers

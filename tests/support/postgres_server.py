@@ -1,87 +1,25 @@
-"""A throwaway PostgreSQL server for the test suite, started as RECIPES describe.
+"""The throwaway PostgreSQL server as the suite and .ci/run know it; the server itself lives in the testing kit.
 
-Used by the pytest fixtures (as tests.support.postgres_server) when SOS_SERIAL_TEST_POSTGRES_URL is not set,
-and by .ci/run as a script:
     python tests/support/postgres_server.py start DIR   -> prints the server's URL
     python tests/support/postgres_server.py stop DIR
+
+.ci/run calls this with the system Python before anything is installed, so the kit's module is
+loaded from its file (it needs only the standard library), not through the sos_serial package.
 """
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
+import importlib.util
 import sys
-import tempfile
 from pathlib import Path
 
+_SOURCE = Path(__file__).resolve().parents[2] / "sos_serial" / "testing" / "postgres_server.py"
+_spec = importlib.util.spec_from_file_location("_sos_serial_postgres_server", _SOURCE)
+_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_server)
 
-class PostgresUnavailable(RuntimeError):
-    pass
+PostgresUnavailable, restart, start, stop = _server.PostgresUnavailable, _server.restart, _server.start, _server.stop
 
-
-def _bin_dir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-    if candidates:
-        return Path(candidates[0]).parent
-    initdb = shutil.which("initdb")
-    if initdb:
-        return Path(initdb).parent
-    raise PostgresUnavailable(
-        "The PostgreSQL server is not installed (no initdb found). Install it with "
-        "`apt-get install -y postgresql`, or set SOS_SERIAL_TEST_POSTGRES_URL to a server you run."
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _run(args, cwd="/"):
-    # initdb and postgres refuse to run as root: run them as the postgres user.
-    if os.geteuid() == 0:
-        args = ["runuser", "-u", "postgres", "--", *args]
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise PostgresUnavailable(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def start(directory: str | None = None) -> tuple[str, str]:
-    """Start a server in a new directory; return (directory, admin URL of database 'postgres')."""
-    bin_dir = _bin_dir()
-    directory = directory or tempfile.mkdtemp(prefix="sos-serial-pg-")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        shutil.chown(directory, "postgres", "postgres")
-    os.chmod(directory, 0o700)
-    port = _free_port()
-    _run([str(bin_dir / "initdb"), "-D", f"{directory}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
-          "--locale=C.UTF-8", "--no-sync"])
-    _serve(directory, port)
-    Path(directory, "port").write_text(str(port))
-    os.chmod(Path(directory, "port"), 0o644)
-    return directory, f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-
-
-def _serve(directory: str, port: int) -> None:
-    _run([str(_bin_dir() / "pg_ctl"), "-D", f"{directory}/data", "-l", f"{directory}/server.log",
-          "-o", f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c max_connections=200", "-w", "start"])
-
-
-def restart(directory: str) -> None:
-    """Stop the server as a crash would (every connection dropped), then start it again on its port."""
-    _run([str(_bin_dir() / "pg_ctl"), "-D", f"{directory}/data", "-m", "immediate", "stop"])
-    _serve(directory, int(Path(directory, "port").read_text()))
-
-
-def stop(directory: str) -> None:
-    _run([str(_bin_dir() / "pg_ctl"), "-D", f"{directory}/data", "-m", "immediate", "stop"])
-    shutil.rmtree(directory, ignore_errors=True)
-
+__all__ = ["PostgresUnavailable", "restart", "start", "stop"]
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] not in ("start", "stop"):
