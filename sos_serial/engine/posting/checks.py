@@ -167,7 +167,7 @@ def refusal(ctx: PostingContext, item, unit: UnitRow | None, serial: str, new: b
         return None
     if unit is None:
         return f"{serial} of {item.name} is not in the inventory."
-    status, place_id, wanted = ctx.source()
+    status, place_id, wanted = ctx.source
     here = unit.location_id if status == IN_STOCK else unit.customer_id
     if unit.status != status or here != place_id:
         return f"{unit.serial_number} of {item.name} is {ctx.place(unit)}, not {wanted}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
 
@@ -50,8 +51,11 @@ class PostingContext:
     def item_of(self, line: LineRequest) -> Item:
         return self.items[line.item_id]
 
+    @cached_property
     def source(self) -> tuple[str, int, str]:
-        """Where this document takes existing units from: (status, place id, in words)."""
+        """Where this document takes existing units from: (status, place id, in words).
+
+        The same for every unit of the document, so worked out once (after the parties are loaded)."""
         status, party = self.kind.takes_status, self.kind.takes_from
         return status, getattr(self.req, party), self._SOURCE_WORDS[status].format(self.parties[party].name)
 

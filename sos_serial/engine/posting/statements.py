@@ -69,12 +69,12 @@ def move(ctx: PostingContext, unit_ids, changes: dict, line_id: int, document_id
     links, history = TransactionLineSerial.__table__, SerialHistory.__table__
     if ctx.session.get_bind().dialect.name != "postgresql" or \
             has_rewrite_rules(ctx.session, (SerialUnit.__table__, links, history)):
-        set_units(ctx, unit_ids, expected=ctx.source()[:2], **changes)
+        set_units(ctx, unit_ids, expected=ctx.source[:2], **changes)
         record(ctx, unit_ids, line_id, document_id, target)
         return
     # One statement: the moved units feed their line links and history on the server
     # (WITH … UPDATE … RETURNING), instead of coming back to be sent out again twice.
-    moved = unit_update(ctx, unit_ids, ctx.source()[:2], changes).returning(SerialUnit.id).cte("moved")
+    moved = unit_update(ctx, unit_ids, ctx.source[:2], changes).returning(SerialUnit.id).cte("moved")
     linked = insert(links).from_select(["line_id", "serial_unit_id"],
                                        select(bound(links.c.line_id, line_id), moved.c.id),
                                        include_defaults=False).cte("linked")
