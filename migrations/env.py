@@ -34,9 +34,23 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copying it and dropping the old one, which SQLite's foreign
+            # keys refuse while other tables point at its rows. The pragma takes effect only outside a
+            # transaction, so it is set on the driver's connection before the migration's one begins;
+            # every key is checked again before the migration commits.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"The migration would leave rows pointing at nothing: {broken[:10]}")
+        if sqlite:
+            # Never hand this connection back with its keys off: the pool opens a new one instead.
+            connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -67,3 +67,39 @@ def test_an_items_own_numbering_is_kept_in_range_by_the_database(app):
             with db.engine.connect() as conn, pytest.raises(IntegrityError):
                 conn.exec_driver_sql(f"INSERT INTO items (name, track_serials, cost, quantity_on_hand, value, "
                                      f"{column}) VALUES ('Bad numbering', false, 0, 0, 0, {value})")
+
+
+def test_upgrade_keeps_a_database_in_use(app_config, stock_free_app_factory, empty_database_url):
+    """An existing company's database migrates to the head with its rows: tables SQLite rebuilds (batch
+    mode) are copied while other tables point at their rows, and every key still holds afterwards."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    app = stock_free_app_factory({**app_config, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0005_events_outbox")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO locations (id, name, created_at) VALUES (1, 'Main', CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO items (id, name, track_serials, cost, quantity_on_hand, value, created_at, "
+                              "updated_at) VALUES (1, 'Clock', true, 0, 1, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO serial_units (id, item_id, serial_number, serial_key, status, location_id, "
+                              "unit_cost, version, created_at, updated_at) VALUES (1, 1, 'CLK-1', 'clk-1', 'in_stock', "
+                              "1, 0, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO serial_history (serial_unit_id, transaction_type, date, status, "
+                              "location_id, recorded_at) VALUES (1, 'created', '2026-01-05', 'in_stock', 1, "
+                              "CURRENT_TIMESTAMP)"))
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == _head(app)
+            assert conn.exec_driver_sql("SELECT name, quantity_on_hand FROM items").all() == [("Clock", 1)]
+            assert conn.exec_driver_sql("SELECT serial_number FROM serial_units").scalars().all() == ["CLK-1"]
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.fixture
+def empty_database_url(db_backend, tmp_path, request):
+    if db_backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'in-use.sqlite3'}"
+    return request.getfixturevalue("empty_postgres_database")
