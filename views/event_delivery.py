@@ -1,12 +1,12 @@
 """Event deliveries: what each plugin and webhook has been sent, what failed and why, and retrying."""
 from __future__ import annotations
 
-from flask import current_app, flash
+from flask import flash
 from flask_admin.actions import action
 
 from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due, retry
 from sos_serial.extensions import db
-from sos_serial.plugins import EXTENSION_KEY
+from sos_serial.plugins import hook
 
 from .secured_view import SecuredModelView
 
@@ -33,7 +33,7 @@ class EventDeliveryView(SecuredModelView):
     @action("retry", "Retry now", "Attempt the selected undelivered deliveries again now?")
     def retry_selected(self, ids) -> None:
         count = retry(db.session, delivery_ids=[int(i) for i in ids])
-        report = deliver_due(db.session, current_app.extensions[EXTENSION_KEY].hook, AFTER_COMMIT)
+        report = deliver_due(db.session, hook(), AFTER_COMMIT)
         flash(f"{count} deliveries attempted again: {len(report.delivered)} delivered, "
               f"{len(report.retrying) + len(report.failed)} still failing (the events worker keeps retrying).",
               "success" if not report.retrying and not report.failed else "warning")

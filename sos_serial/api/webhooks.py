@@ -1,5 +1,5 @@
 """Webhooks: administrators register URLs to be sent each posted transaction, and follow their deliveries."""
-from flask import current_app, jsonify
+from flask import jsonify
 from sqlalchemy import func, select
 
 from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due, retry
@@ -7,7 +7,7 @@ from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db
 from sos_serial.models import Event, EventDelivery
 from sos_serial.models import Webhook as WebhookRecord
-from sos_serial.plugins import EXTENSION_KEY
+from sos_serial.plugins import hook
 
 from . import bp, require
 from .reading import body, query
@@ -65,6 +65,6 @@ def retry_webhook(webhook_id):
     require("manage_settings")
     db.get_or_404(WebhookRecord, webhook_id)
     retried = retry(db.session, webhook_id=webhook_id)
-    report = deliver_due(db.session, current_app.extensions[EXTENSION_KEY].hook, AFTER_COMMIT, webhook_id=webhook_id)
+    report = deliver_due(db.session, hook(), AFTER_COMMIT, webhook_id=webhook_id)
     return jsonify(RetryAnswer.of({"retried": retried, "delivered": len(report.delivered),
                                    "failing": len(report.retrying) + len(report.failed)})), 202

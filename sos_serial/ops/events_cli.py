@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from sos_serial.engine.event_delivery import DeliverySettings, deliver_due, due_count, retry
 from sos_serial.extensions import db
-from sos_serial.plugins import EXTENSION_KEY, SWITCH_WATCH_KEY
+from sos_serial.plugins import SWITCH_WATCH_KEY, hook
 
 log = logging.getLogger(__name__)
 events_cli = AppGroup("events", help="Deliver the events outbox to plugins and webhooks.")
@@ -35,7 +35,7 @@ events_cli = AppGroup("events", help="Deliver the events outbox to plugins and w
 def run(once: bool, interval: float, timeout: float, lease: float) -> None:
     """Deliver due events, retrying failures with backoff, until stopped (Ctrl-C or SIGTERM)."""
     settings = DeliverySettings(timeout=timeout, lease=timedelta(seconds=max(lease, timeout + 1)))
-    hook = current_app.extensions[EXTENSION_KEY].hook
+    rules = hook()
     # A plugin an administrator switches off meanwhile is noticed as a request would notice it.
     switches = current_app.extensions[SWITCH_WATCH_KEY]
     stopping = []
@@ -44,7 +44,7 @@ def run(once: bool, interval: float, timeout: float, lease: float) -> None:
     while not stopping:
         try:
             switches.refresh()
-            report = deliver_due(db.session, hook, settings)
+            report = deliver_due(db.session, rules, settings)
         except DBAPIError as exc:
             # The database went away: wait for it rather than exit, so a restart loses no worker.
             db.session.rollback()
