@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from sos_serial.extensions import db
-from sos_serial.models import Item, Location, User
-from sos_serial.models.api_token import ApiToken
+from sos_serial.models import Item
 from sos_serial.plugins import EXTENSION_KEY
 
 PLUGIN_SOURCE = Path(__file__).resolve().parents[2] / "examples" / "sos_serial_pattern"
@@ -35,17 +34,8 @@ def installed_plugin(tmp_path_factory):
 
 
 @pytest.fixture
-def plugin_app(installed_plugin, app_config, stock_free_app_factory, password_hash):
-    app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PATTERNS={"Armenian Mantel Clock": r"CLK-\d{4}"}))
-    with app.app_context():
-        clock = Item(name="Armenian Mantel Clock", track_serials=True)
-        db.session.add_all([clock, Location(name="Main Warehouse")])
-        user = User(username="clerk", role="clerk", password_hash=password_hash)
-        record, token = ApiToken.issue(user)
-        db.session.add_all([user, record])
-        db.session.commit()
-        app.config["TEST_TOKEN"], app.config["TEST_ITEM"] = token, clock.id
-    return app
+def plugin_app(installed_plugin, clerk_app):
+    return clerk_app("Armenian Mantel Clock", SOS_SERIAL_PATTERNS={"Armenian Mantel Clock": r"CLK-\d{4}"})
 
 
 def test_plugin_loads_from_the_entry_point_group(plugin_app):

@@ -5,7 +5,7 @@ import pytest
 
 from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
-from sos_serial.models import ApiToken, Item, Location, User
+from sos_serial.models import Item
 from tests.support.web import PASSWORD, csrf_token_from
 
 RAW = "SELECT secret_price FROM vendors WHERE id = %(id)s [parameters: {'id': 42}]"
@@ -22,17 +22,8 @@ class CrashingSerialRule:
 
 
 @pytest.fixture
-def crash_app(app_config, stock_free_app_factory, password_hash):
-    app = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=[CrashingSerialRule()]))
-    with app.app_context():
-        clock = Item(name="Mantel Clock", track_serials=True)
-        db.session.add_all([clock, Location(name="Main Warehouse")])
-        user = User(username="clerk", role="clerk", password_hash=password_hash)
-        record, token = ApiToken.issue(user)
-        db.session.add_all([user, record])
-        db.session.commit()
-        app.config["TEST_TOKEN"], app.config["TEST_ITEM"] = token, clock.id
-    return app
+def crash_app(clerk_app):
+    return clerk_app("Mantel Clock", SOS_SERIAL_PLUGINS=[CrashingSerialRule()])
 
 
 def _logged(caplog, incident: str) -> str:
