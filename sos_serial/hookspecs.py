@@ -12,7 +12,10 @@ a message written for the clerk; returning None means "no objection". Any other 
 is treated as a fault and refuses the save too: the module fails closed.
 
 The hooks are grouped by the stage of a save they belong to: checking a change before it is
-written, numbering new units, and hearing about a posting after it has committed.
+written, numbering new units, and hearing about a posting after it has committed. One more
+group, ``ExtendingSpec``, is called once when the app starts: what a plugin adds to the module
+(screens, permissions, API routes, custom fields, migrations), declared with the records of
+``sos_serial.declarations``.
 """
 import pluggy
 
@@ -134,5 +137,47 @@ class AfterPostingSpec:
         """
 
 
+class ExtendingSpec:
+    """What a plugin adds to the module, asked once when the app starts; each hook returns a list.
+
+    Declarations are read from the plugins switched on at start-up: switching a plugin off or
+    on changes its screens, routes and fields at the next start.
+    """
+
+    @hookspec
+    def permissions(self):
+        """Return the ``Permission`` records the plugin's screens and routes require.
+
+        Each names the roles that hold it; the module's own rights cannot be redeclared.
+        """
+
+    @hookspec
+    def admin_views(self):
+        """Return admin views to add to the screens, built on ``sos_serial.views.SecuredBaseView``
+        or ``SecuredModelView`` (so a page needs a signed-in user with its ``read_right``).
+
+        A view's ``category`` may be one of the module's menus (``sos_serial.views.INVENTORY``,
+        ``REPORTS``, ``COMPANY``, ``INTEGRATIONS``...) or a new one. Return new instances on each
+        call: every app built gets its own.
+        """
+
+    @hookspec
+    def api_routes(self):
+        """Return the ``ApiRoute`` records the plugin adds under ``/api/v1``."""
+
+    @hookspec
+    def custom_fields(self):
+        """Return the ``CustomField`` records the plugin adds to items, customers, vendors,
+        locations, transactions and serial units."""
+
+    @hookspec
+    def migration_folders(self):
+        """Return the folders of the plugin's own Alembic revisions (paths as strings).
+
+        Its revisions form their own branch (``branch_labels``, ``depends_on`` a module revision);
+        ``flask --app sos_serial db upgrade`` runs them with the module's.
+        """
+
+
 # Every stage, in the order a save meets them; the plugin manager registers each of them.
-STAGES = (ChangeCheckingSpec, NumberingSpec, AfterPostingSpec)
+STAGES = (ChangeCheckingSpec, NumberingSpec, AfterPostingSpec, ExtendingSpec)

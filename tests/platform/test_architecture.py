@@ -31,7 +31,7 @@ LAYERS = (
 )
 # The base every layer may use; it imports none of the layers.
 BASE = ("sos_serial.errors", "sos_serial.hookspecs", "sos_serial.money", "sos_serial.extensions", "sos_serial.limits",
-        "sos_serial.config")
+        "sos_serial.config", "sos_serial.declarations")
 # The app factory (sos_serial/__init__.py) and the migrations wire everything and are left out.
 NO_WEB_CODE = ("sos_serial.engine", "sos_serial.hooks", "sos_serial.models", "sos_serial.database")
 WEB_PACKAGES = ("flask", "flask_admin", "flask_login", "flask_wtf", "werkzeug", "wtforms")

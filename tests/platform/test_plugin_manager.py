@@ -49,6 +49,7 @@ def test_the_specs_are_grouped_by_stage_and_every_hook_is_in_one_stage():
          "validate_serial_numbers", "validate_transaction"],
         ["next_serial_numbers"],
         ["transaction_posted"],
+        ["permissions", "admin_views", "api_routes", "custom_fields", "migration_folders"],
     ]
     for stage, stage_names in zip(STAGES, names):
         assert stage.__doc__ and all(getattr(stage, name).__doc__ for name in stage_names)
