@@ -123,8 +123,9 @@ class TransactionView(SecuredModelView):
             return jsonify([])
         found = pickable_units(db.session, item_id, kind=kind, q=request.args.get("q"),
                                exact=bool(request.args.get("exact")), limit=PICKER_LIMIT,
+                               serials_only=True,
                                **{"customer_id" if party == CUSTOMER else "location_id": int(place)})
-        return jsonify([{"id": unit.id, "serial_number": unit.serial_number} for unit in found.units])
+        return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in found.units])
 
     @expose("/serial-check/", methods=("POST",))
     def serial_check(self):
