@@ -65,9 +65,12 @@ def add_plugin_routes(app) -> None:
             _require_own_name(plugin, model, names, what)
         endpoint = re.sub(r"\W", "_", plugin) + f"_{index}"
         blueprint.add_url_rule(route.rule, endpoint, _endpoint(plugin, route, shape), methods=[method])
+        # A route without a response model answers None with no content: documented so.
+        status = 204 if route.response is None and route.status == 200 else route.status
+        variables = tuple((name, "int" if converter == "int" else "string")
+                          for converter, name in VARIABLE.findall(route.rule))
         documented.append((VARIABLE.sub(r"{\2}", route.rule), method.lower(), route.summary, shape, route.response,
-                           route.status, None, tuple((name, "int" if converter == "int" else "string")
-                                                     for converter, name in VARIABLE.findall(route.rule))))
+                           status, None, variables))
         note_declaration(app, plugin, f"route {method} /api/v1{route.rule} (needs {route.right})")
     app.register_blueprint(blueprint)
     app.extensions[PLUGIN_PATHS_KEY] = tuple(documented)
@@ -120,7 +123,7 @@ def _endpoint(plugin: str, route: ApiRoute, shape):
         if shape is not None:
             arguments["body"] = body(shape, "The request")
         try:
-            result = route.view(**arguments)
+            return _answer(route, route.view(**arguments))
         except ANSWERED:
             raise
         except Exception as exc:
@@ -132,14 +135,18 @@ def _endpoint(plugin: str, route: ApiRoute, shape):
                       "".join(traceback.format_exception(exc)).rstrip())
             return problem(500, "Internal error", "Something went wrong on the server; nothing was saved. "
                            f"Tell your administrator incident {incident}.")
-        if result is None:
-            return "", 204
-        if route.response is not None:
-            model = result if isinstance(result, route.response) else route.response.model_validate(result)
-            result = model.model_dump(mode="json")
-        elif isinstance(result, BaseModel):
-            result = result.model_dump(mode="json")
-        return jsonify(result), route.status
 
     answer.__name__ = getattr(route.view, "__name__", "plugin_route")
     return answer
+
+
+def _answer(route: ApiRoute, result):
+    """The view's answer as JSON with the route's status; an answer its ``response`` refuses is the plugin's fault."""
+    if result is None:
+        return "", 204
+    if route.response is not None:
+        model = result if isinstance(result, route.response) else route.response.model_validate(result)
+        result = model.model_dump(mode="json")
+    elif isinstance(result, BaseModel):
+        result = result.model_dump(mode="json")
+    return jsonify(result), route.status

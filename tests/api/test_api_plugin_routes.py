@@ -5,10 +5,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from sos_serial.declarations import ApiRoute
 from sos_serial.extensions import db
+from sos_serial.hookspecs import hookimpl
 from sos_serial.models import Location
 from tests.support import screens_plugin
-from tests.support.api import assert_problem
+from tests.support.api import ApiClient, assert_problem, issue_token
 
 AUDIT = "/acme/items/{}/audit"
 SHELVES = "/acme/shelves"
@@ -100,3 +102,30 @@ def test_the_document_is_valid_openapi_and_another_app_without_the_plugin_lists_
     plain = stock_free_app_factory(dict(app_config)).test_client().get("/api/v1/openapi.json").get_json()
     assert not [path for path in plain["paths"] if path.startswith("/acme")]
     assert "ShelfInput" not in plain["components"]["schemas"]
+
+
+class Answering:
+    """Routes answering with a dict read through the response model, with nothing, and with what the model refuses."""
+
+    @hookimpl
+    def api_routes(self):
+        return [
+            ApiRoute(rule="/extra/<name>", method="GET", view=lambda name: {"item_id": 7, "name": name,
+                                                                            "track_serials": False},
+                     right="read", summary="A dict answer", response=screens_plugin.ItemAudit),
+            ApiRoute(rule="/extra", method="DELETE", view=lambda: None, right="read", summary="No content"),
+            ApiRoute(rule="/extra/broken/answer", method="PUT", view=lambda: {"item_id": "seven"}, right="read",
+                     summary="An answer its model refuses", response=screens_plugin.ItemAudit),
+        ]
+
+
+def test_a_dict_answer_is_read_through_the_model_and_none_is_no_content(app_config, stock_free_app_factory):
+    extra = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=[Answering()]))
+    client = ApiClient(extra.test_client(), issue_token(extra, "reader", "support"))
+    assert client.ok("GET", "/extra/clock") == {"item_id": 7, "name": "clock", "track_serials": False}
+    gone = client.request("DELETE", "/extra")
+    assert gone.status_code == 204 and gone.get_data() == b""
+    assert "incident" in assert_problem(client.request("PUT", "/extra/broken/answer"), 500)["detail"]
+    document = client.ok("GET", "/openapi.json")
+    assert document["paths"]["/extra/{name}"]["get"]["parameters"][0]["schema"] == {"type": "string"}
+    assert document["paths"]["/extra"]["delete"]["responses"]["204"] == {"description": "No content"}
