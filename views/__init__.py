@@ -1,4 +1,8 @@
-"""The admin screens, on Flask-Admin: presentation only (imported as sos_serial.views)."""
+"""The admin screens, on Flask-Admin: presentation only (imported as sos_serial.views).
+
+What a plugin's screens import from here: the secured base views and the menu names. A plugin
+returns its views from the ``admin_views`` hook; they join the menu after the module's own.
+"""
 if __name__ != "sos_serial.views":
     raise ImportError(
         f"This package must be imported as 'sos_serial.views', not as '{__name__}'. "
@@ -29,6 +33,8 @@ from .event_delivery import EventDeliveryView
 from .item import ItemView
 from .named_record import NamedRecordView
 from .plugin import PluginView
+from .plugin_views import add_plugin_views
+from .secured_view import SecuredBaseView, SecuredModelView, SecuredView
 from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
@@ -41,10 +47,14 @@ from .webhook import WebhookView
 # Templates and static files of the screens (the login page included).
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
 
+# The module's menus. INVENTORY, PURCHASING, SALES, PRODUCTION and REPORTS sit under OPERATIONS.
 OPERATIONS = "Operations"
 REPORTS = "Reports"
 COMPANY = "Company"
 INTEGRATIONS = "Integrations"
+
+__all__ = ["COMPANY", "INTEGRATIONS", "INVENTORY", "OPERATIONS", "PRODUCTION", "PURCHASING", "REPORTS", "SALES",
+           "SecuredBaseView", "SecuredModelView", "SecuredView", "init_admin"]
 
 
 def init_admin(app, *, read_document, apply_settings) -> Admin:
@@ -88,4 +98,5 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,
                                      endpoint="event_deliveries"))
     admin.add_view(PluginView(name="Plugins", category=INTEGRATIONS, endpoint="plugins"))
+    add_plugin_views(admin, app)
     return admin

@@ -12,6 +12,7 @@ from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.plugins import EXTENSION_KEY
 from sos_serial.plugins.catalog import describe_plugins
+from sos_serial.plugins.declared import declarations_of
 from sos_serial.plugins.switches import switch_off, switch_on
 
 from .secured_view import SecuredBaseView
@@ -31,7 +32,9 @@ class PluginView(SecuredBaseView):
         plugins = describe_plugins(manager)
         forms = {p.name: PluginSwitchForm(name=p.name, state="on" if p.switched_off else "off")
                  for p in plugins if not p.builtin}
-        return self.render("sos/plugins.html", plugins=plugins, forms=forms)
+        # What each plugin declared when this app started: its permissions, screens and routes.
+        declarations = {p.name: declarations_of(current_app, p.name) for p in plugins}
+        return self.render("sos/plugins.html", plugins=plugins, forms=forms, declarations=declarations)
 
     @expose("/switch", methods=("POST",))
     def switch(self):

@@ -1,7 +1,14 @@
-"""Base admin views: sign-in and role rights on every page, and refusals shown for the clerk."""
+"""Base admin views: sign-in and role rights on every page, and refusals shown for the clerk.
+
+The public base of every screen, the module's and the plugins' (``sos_serial.views`` exports it):
+a plugin's view must be built on ``SecuredBaseView`` or ``SecuredModelView``, or the app refuses
+to start, since Flask-Admin's own views are open to anyone.
+"""
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView
@@ -19,9 +26,20 @@ log = logging.getLogger(__name__)
 
 
 class SecuredView:
-    """Mixin: a page that needs a signed-in user holding ``read_right``."""
+    """Mixin: a page that needs a signed-in user holding ``read_right``.
+
+    Someone not signed in is sent to the login page; a user whose role lacks the right gets a 403,
+    and the menu does not show them the entry. ``read_right`` is one of the module's rights
+    (``"read"``, ``"manage_settings"``...) or one a plugin declares with a ``Permission``.
+
+    ``template_folder``: a folder of Jinja templates, relative to the file the view class is
+    defined in (``"templates"``), searched after the app's own. A plugin's page extends the
+    module's layout with ``{% extends 'admin/master.html' %}`` and names its templates under a
+    folder of its own (``acme/audit.html``), since every folder shares one search path.
+    """
 
     read_right = "read"
+    template_folder: str | None = None
 
     def is_accessible(self) -> bool:
         return can(current_user, self.read_right)
@@ -31,13 +49,33 @@ class SecuredView:
             return redirect(url_for("auth.login", next=request.full_path))
         abort(403)
 
+    def create_blueprint(self, admin):
+        blueprint = super().create_blueprint(admin)
+        if self.template_folder is not None:
+            # Flask searches every blueprint's template folder after the app's: the view's own folder
+            # joins that search path, read from beside the class's module (its package when installed).
+            here = Path(sys.modules[type(self).__module__].__file__).parent
+            blueprint.template_folder = str(here / self.template_folder)
+        return blueprint
+
 
 class SecuredBaseView(SecuredView, BaseView):
-    """A custom admin page."""
+    """A custom admin page, for a signed-in user whose role holds ``read_right``.
+
+    Write its pages with Flask-Admin's ``@expose("/")`` and ``self.render(template, ...)``; give
+    ``name``, ``category`` (one of this package's menu names, or a new one) and ``endpoint`` when
+    making the instance. Check any further right inside a page with
+    ``sos_serial.security.auth.can(current_user, right)``.
+    """
 
 
 class SecuredModelView(SecuredView, ModelView):
-    """A model list with create/edit/delete allowed per role right; None allows no one."""
+    """A model list with create/edit/delete allowed per role right; None allows no one.
+
+    ``read_right`` opens the list; ``create_right``, ``edit_right`` and ``delete_right`` (each a
+    right, or None for no one) allow the forms and deletes. Saves run in the module's unit of work
+    and pass the module's rules; a refusal is shown to the clerk in the rule's own words.
+    """
 
     create_right: str | None = "edit_master"
     edit_right: str | None = "edit_master"

@@ -1,4 +1,8 @@
-"""The JSON API, version 1 (API.md): token auth, problem+json errors, and the endpoint modules."""
+"""The JSON API, version 1 (API.md): token auth, problem+json errors, and the endpoint modules.
+
+For a plugin's routes: ``Shape`` (a request body: exact JSON types, unknown fields refused) and
+``Answer`` (a response read from a record's attributes) to build its pydantic models on.
+"""
 from __future__ import annotations
 
 import logging
@@ -17,6 +21,8 @@ from sos_serial.errors import (
 from sos_serial.extensions import csrf, db
 from sos_serial.limits import MAX_ID
 from sos_serial.security.auth import can, user_for_token
+
+from .schemas.common import Answer, Shape
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -110,13 +116,30 @@ def _unexpected(exc: Exception):
     return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
 
 
+def api_blueprint(name: str) -> Blueprint:
+    """Another blueprint under /api/v1 answering the API's way: the bearer token, the id range check and
+    problem+json for every error. The plugins' routes are served by one, made per app: ``bp`` is shared
+    by every app, and Flask takes no new rules on a blueprint once it is registered."""
+    blueprint = Blueprint(name, __name__, url_prefix=bp.url_prefix)
+    blueprint.before_request(authenticate)
+    blueprint.before_request(ids_in_range)
+    for error, handler in ((SerialInventoryError, _domain_error), (IntegrityError, _integrity_error),
+                           (HTTPException, _http_error), (DataError, _out_of_range), (OverflowError, _out_of_range),
+                           (Exception, _unexpected)):
+        blueprint.register_error_handler(error, handler)
+    csrf.exempt(blueprint)
+    return blueprint
+
+
 def init_app(app) -> None:
     from . import items, master_data, openapi, serials, settings, transactions, webhooks  # noqa: F401  (routes)
+    from .plugin_routes import add_plugin_routes
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    add_plugin_routes(app)
     app.register_error_handler(404, _routing_error)
     app.register_error_handler(405, _routing_error)
 
 
-__all__ = ["bp", "problem", "require", "Conflict", "init_app"]
+__all__ = ["Answer", "Conflict", "Shape", "api_blueprint", "bp", "init_app", "problem", "require"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import jsonify
+from flask import current_app, jsonify
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from sos_serial.limits import MAX_ID
@@ -63,6 +63,10 @@ PATHS = [
      PageQuery),
     ("/webhooks/{id}/retry", "post", "Attempt every undelivered delivery again now", None, RetryAnswer, 202, None),
 ]
+# app.extensions key: the plugins' routes of that app, as PATHS entries, each with its path variables last
+# ((name, "int" | "string"), ...). The document is made once per set of routes, so one app's plugins
+# never show in another app's document.
+PLUGIN_PATHS_KEY = "sos_serial.api_plugin_paths"
 PROBLEMS = ((400, "Malformed request"), (401, "Missing or bad token"), (403, "The role may not do this"),
             (404, "Unknown id"), (409, "Conflicts with the current state"), (422, "Invalid values"))
 
@@ -110,11 +114,14 @@ def _answer(answer) -> tuple[str, dict]:
     return "application/json", _ref(answer)
 
 
-def _parameters(path: str, query) -> list[dict]:
+def _parameters(path: str, query, variables=()) -> list[dict]:
     parameters = []
-    if "{id}" in path:
+    if "{id}" in path and not variables:
         parameters.append({"name": "id", "in": "path", "required": True,
                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}})
+    for name, kind in variables:
+        schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID} if kind == "int" else {"type": "string"}
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if query is not None:
         schema = query.model_json_schema(schema_generator=OpenApiSchema)
         for name, field in schema["properties"].items():
@@ -133,13 +140,13 @@ def _parameters(path: str, query) -> list[dict]:
     return parameters
 
 
-def _operation(path, summary, body, answer, status, query) -> dict:
+def _operation(path, summary, body, answer, status, query, variables=()) -> dict:
     if answer is None:
         answered = {"description": "No content"}
     else:
         media, schema = _answer(answer)
         answered = {"description": "OK", "content": {media: {"schema": schema}}}
-    operation = {"summary": summary, "parameters": _parameters(path, query), "responses": {
+    operation = {"summary": summary, "parameters": _parameters(path, query, variables), "responses": {
         str(status): answered,
         **{str(code): {"description": text, "content": {"application/problem+json": {"schema": _ref(Problem)}}}
            for code, text in PROBLEMS}}}
@@ -148,15 +155,15 @@ def _operation(path, summary, body, answer, status, query) -> dict:
     return operation
 
 
-def _schemas() -> dict:
+def _schemas(paths) -> dict:
     shapes = {Problem}
-    for _path, _method, _summary, body, answer, _status, _query in PATHS:
+    for _path, _method, _summary, body, answer, _status, _query, *_variables in paths:
         if body is not None:
             shapes.add(body)
         if answer not in ("html", None):
             shapes.add(answer[0] if isinstance(answer, list) else answer)
     # Bodies are read (validation), answers written (serialization): each shape is documented as it is used.
-    bodies = {body for _path, _method, _summary, body, *_ in PATHS if body is not None}
+    bodies = {body for _path, _method, _summary, body, *_ in paths if body is not None}
     keyed = [(shape, "validation" if shape in bodies else "serialization")
              for shape in sorted(shapes, key=lambda shape: shape.__name__)]
     _, top = models_json_schema(keyed, ref_template=REF, schema_generator=OpenApiSchema)
@@ -164,10 +171,18 @@ def _schemas() -> dict:
 
 
 @cache
-def document() -> dict:
+def shape_names() -> frozenset[str]:
+    """The names the module's shapes take in the document's components (a plugin's must differ)."""
+    return frozenset(_schemas(PATHS))
+
+
+@cache
+def document(plugin_paths: tuple = ()) -> dict:
+    """The document of the module's routes and ``plugin_paths`` (the entries of one app's plugins)."""
     paths: dict[str, dict] = {}
-    for path, method, summary, body, answer, status, query in PATHS:
-        paths.setdefault(path, {})[method] = _operation(path, summary, body, answer, status, query)
+    for path, method, summary, body, answer, status, query, *variables in (*PATHS, *plugin_paths):
+        paths.setdefault(path, {})[method] = _operation(path, summary, body, answer, status, query,
+                                                        variables[0] if variables else ())
     paths["/openapi.json"] = {"get": {"summary": "This OpenAPI document; needs no token", "parameters": [],
                                       "security": [], "responses": {"200": {"description": "OK", "content": {
                                           "application/json": {"schema": {"type": "object"}}}}}}}
@@ -177,11 +192,12 @@ def document() -> dict:
                  "description": "Serial-number inventory: items, serial units, warranties and transactions."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": _schemas()},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                       "schemas": _schemas((*PATHS, *plugin_paths))},
         "paths": paths,
     }
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    return jsonify(document(current_app.extensions.get(PLUGIN_PATHS_KEY, ())))

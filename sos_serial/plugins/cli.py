@@ -9,6 +9,7 @@ from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 
 from .catalog import describe_plugins
+from .declared import declarations_of
 from .manager import EXTENSION_KEY
 from .switches import switch_off, switch_on
 
@@ -17,13 +18,16 @@ plugins_cli = AppGroup("plugins", help="List the loaded plugins and switch third
 
 @plugins_cli.command("list")
 def list_plugins() -> None:
-    """Every plugin: where it came from, whether it is on, and for each of its hooks the order of the calls."""
+    """Every plugin: where it came from, whether it is on, for each of its hooks the order of the calls, and
+    what it declared at start-up (permissions, screens, routes)."""
     for plugin in describe_plugins(current_app.extensions[EXTENSION_KEY]):
         source = f"{plugin.distribution} {plugin.version}" if plugin.distribution else "given in SOS_SERIAL_PLUGINS"
         state = "switched off" if plugin.switched_off else "on"
         click.echo(f"{plugin.name}  [{plugin.origin}, {state}]  {plugin.module}  ({source})")
         for hook, calls in plugin.hooks.items():
             click.echo(f"    {hook}: " + " -> ".join(call.label for call in calls))
+        for line in declarations_of(current_app, plugin.name):
+            click.echo(f"    declares {line}")
 
 
 @plugins_cli.command("disable")

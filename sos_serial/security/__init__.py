@@ -1,9 +1,13 @@
-"""Who may do what: sign-in, API tokens, role rights, and the users command."""
+"""Who may do what: sign-in, API tokens, role rights (the module's and the plugins'), and the users command."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from . import auth, users_cli
+    from sos_serial.plugins import EXTENSION_KEY
+
+    from . import auth, plugin_rights, users_cli
 
     auth.init_app(app)
+    # The plugins are loaded and switched by now: their rights join the roles' before any screen asks.
+    plugin_rights.init_plugin_rights(app, app.extensions[EXTENSION_KEY])
     app.cli.add_command(users_cli.users_cli)

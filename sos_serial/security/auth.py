@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, has_app_context, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -15,18 +15,29 @@ from sos_serial.models.api_token import token_digest
 from sos_serial.models.user import ADMIN, CLERK, SUPPORT
 
 # What each role may do. The screens and the API both ask through can().
+# The module's own rights; the rights plugins declare are held per app (security/plugin_rights.py).
 RIGHTS = {
     ADMIN: {"read", "edit_master", "post", "create_serial", "edit_serial", "edit_warranty_dates",
             "manage_settings", "manage_warranties", "manage_users"},
     CLERK: {"read", "edit_master", "post", "create_serial", "edit_serial", "edit_warranty_dates"},
     SUPPORT: {"read", "edit_warranty_dates"},
 }
+MODULE_RIGHTS = frozenset().union(*RIGHTS.values())
+# app.extensions key: each role's rights from the plugins' Permission records, built at start-up.
+PLUGIN_RIGHTS_KEY = "sos_serial.plugin_rights"
 
 bp = Blueprint("auth", __name__)
 
 
 def can(user, right: str) -> bool:
-    return bool(user and user.is_authenticated and right in RIGHTS.get(user.role, ()))
+    """Whether ``user`` is signed in and their role holds ``right``: one of the module's, or one a plugin
+    of the current app declared."""
+    if not (user and user.is_authenticated):
+        return False
+    if right in RIGHTS.get(user.role, ()):
+        return True
+    granted = current_app.extensions.get(PLUGIN_RIGHTS_KEY, {}) if has_app_context() else {}
+    return right in granted.get(user.role, ())
 
 
 @login_manager.user_loader
