@@ -147,6 +147,10 @@ def init_app(app) -> None:
     # Another process may switch a plugin off or on: notice it within the interval.
     app.before_request(watch.refresh)
     app.cli.add_command(plugins_cli)
+    # Each plugin's migrations join the module's in `flask db`.
+    from .migrations import init_app as init_migrations
+
+    init_migrations(app)
 
 
 def hook():

@@ -10,13 +10,17 @@ from sos_serial import create_app
 from sos_serial.extensions import db
 
 
-def migrate(url: str) -> None:
-    """Bring the database at ``url`` to the newest schema, as `flask db upgrade` does."""
+def migrate(url: str, plugins=()) -> None:
+    """Bring the database at ``url`` to the newest schema, as `flask db upgrade` does: the module's
+    migrations, those of the installed plugins, and those of the plugin objects in ``plugins``."""
     import flask_migrate
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate"})
+    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate"}
+    if plugins:
+        config["SOS_SERIAL_PLUGINS"] = list(plugins)
+    app = create_app(config)
     with app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
         db.engine.dispose()
 
 

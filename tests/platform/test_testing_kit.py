@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "sos_serial_pattern"
+EXAMPLE = ROOT / "examples" / "sos-serial-acme"
 
 A_TEST_OF_THE_KIT = '''
 import pytest
@@ -87,7 +87,7 @@ def test_an_unrelated_run_is_left_alone_and_the_kit_comes_when_asked(tmp_path):
 @pytest.fixture(scope="module")
 def example_wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("example-wheel")
-    source = tmp_path_factory.mktemp("example-src") / "sos-serial-pattern"
+    source = tmp_path_factory.mktemp("example-src") / "sos-serial-acme"
     shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out), str(source)],
                    check=True, capture_output=True, cwd=source)
@@ -109,12 +109,12 @@ def plugin_author_venv(wheel, example_wheel, tmp_path_factory):
 
 def test_the_example_plugins_tests_pass_with_the_installed_kit(plugin_author_venv, db_backend, tmp_path, request):
     # Only the tests and their settings are copied: the plugin and the kit come from the environment.
-    workdir = tmp_path / "sos-serial-pattern"
+    workdir = tmp_path / "sos-serial-acme"
     workdir.mkdir()
     shutil.copytree(EXAMPLE / "tests", workdir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(EXAMPLE / "pyproject.toml", workdir)
     where = subprocess.run([str(plugin_author_venv), "-c",
-                            "import sos_serial, sos_serial_pattern; print(sos_serial.__file__, sos_serial_pattern.__file__)"],
+                            "import sos_serial, sos_serial_acme; print(sos_serial.__file__, sos_serial_acme.__file__)"],
                            cwd=workdir, env=_env(), capture_output=True, text=True)
     assert where.returncode == 0, where.stderr
     assert where.stdout.count("site-packages") == 2 and str(ROOT) not in where.stdout

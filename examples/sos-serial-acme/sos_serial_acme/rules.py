@@ -1,29 +1,16 @@
-"""Example plugin: serial numbers of chosen items must match a pattern.
-
-Configure it in the app's config (or the environment):
-    SOS_SERIAL_PATTERNS = {"Armenian Mantel Clock": r"CLK-\\d{4}"}
-"""
-import json
-import os
+"""Task 1, a serial rule: new serials of chosen items must match a pattern (ACME_SERIAL_PATTERNS)."""
 import re
-
-from flask import current_app
 
 from sos_serial.errors import InvalidInput
 from sos_serial.hookspecs import hookimpl
 
-
-def _patterns() -> dict[str, str]:
-    configured = current_app.config.get("SOS_SERIAL_PATTERNS")
-    if configured is None:
-        configured = json.loads(os.environ.get("SOS_SERIAL_PATTERNS", "{}"))
-    return configured
+from .settings import setting
 
 
 @hookimpl
 def validate_serial_numbers(item, serial_numbers, new_serials):
     # Only new serials must follow the pattern: units received before the rule may still ship.
-    pattern = _patterns().get(item.name)
+    pattern = setting("ACME_SERIAL_PATTERNS").get(item.name)
     if pattern is None or not new_serials:
         return
     compiled = re.compile(pattern)

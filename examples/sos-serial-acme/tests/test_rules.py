@@ -1,6 +1,6 @@
-"""The pattern rule, tested with sos-serial's testing kit alone: refused and allowed serials, by API and engine."""
+"""Task 1, the serial rule, tested with sos-serial's testing kit alone: refused and allowed serials, by API and engine."""
 import pytest
-import sos_serial_pattern
+import sos_serial_acme
 
 from sos_serial.errors import InvalidInput
 from sos_serial.plugins import EXTENSION_KEY
@@ -10,7 +10,7 @@ PATTERNS = {"Armenian Mantel Clock": r"CLK-\d{4}"}
 
 # Each test's app has the plugin registered as an object and the patterns in its settings, whether
 # or not the package is installed; installed, it also loads from the entry point (registered once).
-pytestmark = pytest.mark.sos_serial_app(plugins=[sos_serial_pattern], SOS_SERIAL_PATTERNS=PATTERNS)
+pytestmark = pytest.mark.sos_serial_app(plugins=[sos_serial_acme], ACME_SERIAL_PATTERNS=PATTERNS)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _receipt(item, location, serials) -> dict:
 
 def test_the_rule_is_registered(sos_app):
     names = {name for name, _ in sos_app.extensions[EXTENSION_KEY].list_name_plugin()}
-    assert sos_app.extensions[EXTENSION_KEY].is_registered(sos_serial_pattern)
+    assert sos_app.extensions[EXTENSION_KEY].is_registered(sos_serial_acme)
     assert "serial_unit_locks" in names  # the module's own rules load beside it
 
 
