@@ -17,6 +17,7 @@ empties it after each test and drops it at the end.
                      request wrote once its own transaction ends: commit or rollback)
     sos_client       the app's Flask test client
     sos_api          ``sos_api(role="clerk")``: an ApiClient with a fresh user's bearer token
+    sos_web          ``sos_web(role="clerk")``: a test client signed in to the screens as a fresh user
     sos_make         factories: ``item``, ``location``, ``customer``, ``unit``, ``user``
     sos_post         ``sos_post(type=..., lines=[...], ...)``: a document in the API's JSON shape,
                      posted through the engine's one path; returns the posted Transaction
@@ -25,13 +26,16 @@ empties it after each test and drops it at the end.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from decimal import Decimal
 
 import pytest
 from flask import current_app
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from sos_serial import create_app
 from sos_serial.api.schemas.transactions import read_document
@@ -46,6 +50,7 @@ from sos_serial.testing_switch import POSTGRES_ENV
 __all__ = ["API", "ApiClient", "Factories", "issue_token"]
 
 DATE = "2026-01-05"
+WEB_PASSWORD = "the testing kit's password"
 
 
 def pytest_configure(config):
@@ -160,6 +165,43 @@ def sos_api(sos_app):
     def make(role: str = "clerk", username: str | None = None) -> ApiClient:
         name = username or f"{role}-{next(counter)}"
         return ApiClient(sos_app.test_client(), issue_token(sos_app, name, role), role, own_context=True)
+
+    return make
+
+
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as a browser's does: a
+    request made while the test holds the app's context open (sos_session) would otherwise share the
+    test's session, its transaction, and what that transaction has not yet seen."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def sos_web(sos_app):
+    """``sos_web(role="clerk", username=None)``: a Flask test client signed in through the login form (its
+    CSRF token included) as a new user of that role, for testing a plugin's screens and permissions."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(role: str = "clerk", username: str | None = None):
+        name = username or f"web-{role}-{next(counter)}"
+        with sos_app.app_context():
+            user = User(username=name, role=role)
+            # One cheap hash: the kit signs in, it does not test password storage.
+            user.password_hash = generate_password_hash(WEB_PASSWORD, method="pbkdf2:sha256:1")
+            db.session.add(user)
+            db.session.commit()
+            db.session.remove()
+        client = OwnContextClient(sos_app, sos_app.response_class, use_cookies=True)
+        page = client.get("/login").get_data(as_text=True)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        answer = client.post("/login", data={"username": name, "password": WEB_PASSWORD,
+                                             **({"csrf_token": found.group(1)} if found else {})})
+        if answer.status_code != 302:
+            raise RuntimeError(f"The kit could not sign in as {name} ({answer.status_code}).")
+        return client
 
     return make
 

@@ -2,6 +2,7 @@
 from pydantic import BaseModel
 
 from sos_serial.declarations import ApiRoute
+from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
 
 from .notifications import logged_postings
@@ -21,8 +22,6 @@ class PostingLog(BaseModel):
 
 
 def list_postings() -> PostingLog:
-    from sos_serial.extensions import db
-
     with db.engine.connect() as connection:
         return PostingLog(postings=logged_postings(connection))
 
