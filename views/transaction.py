@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
@@ -79,7 +80,8 @@ class TransactionView(SecuredModelView):
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
                 document = post_transaction(db.session, self.read_document(entry.as_request(self.kind)),
-                                            current_user, current_app.extensions[LIMITS_KEY])
+                                            current_user, current_app.extensions[LIMITS_KEY],
+                                            fields=current_app.extensions[CUSTOM_FIELDS_KEY])
             except SerialInventoryError as exc:
                 entry.attach_errors(exc.errors)
                 if not exc.errors:

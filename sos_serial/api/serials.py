@@ -10,7 +10,7 @@ from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
 
 from . import bp, require
-from .reading import body, json_object, query
+from .reading import body, custom_fields, json_object, query
 from .schemas.common import page_of, read
 from .schemas.serials import HistoryEntry, SerialQuery, SerialUnitChange, SerialUnitInput
 from .schemas.serials import SerialUnit as SerialUnitAnswer
@@ -41,7 +41,7 @@ def get_serial(unit_id):
 def add_serial():
     require("create_serial")
     new = body(SerialUnitInput, "The serial unit")
-    unit = create_serial_unit(db.session, user=g.api_user, **new.model_dump())
+    unit = create_serial_unit(db.session, user=g.api_user, fields=custom_fields(), **new.model_dump())
     return jsonify(SerialUnitAnswer.of(unit)), 201
 
 
@@ -50,10 +50,14 @@ def change_serial(unit_id):
     require("edit_warranty_dates")
     db.get_or_404(SerialUnit, unit_id)
     data = json_object()
+    if "custom_fields" in data:
+        # Support corrects warranty dates and notes only; custom fields are the clerk's.
+        require("edit_serial")
     # A locked field refuses the whole request first, whatever else it holds: nothing in it is applied.
     refuse_locked(data)
     change = read(SerialUnitChange, data, "The correction")
-    unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=change.version)
+    unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=change.version,
+                            fields=custom_fields())
     return jsonify(SerialUnitAnswer.of(unit))
 
 

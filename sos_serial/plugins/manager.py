@@ -145,8 +145,13 @@ def init_app(app) -> None:
         watch = app.extensions[SWITCH_WATCH_KEY] = SwitchWatch(
             manager, db.engine, float(app.config.get("SOS_SERIAL_PLUGIN_SWITCH_SECONDS", 2.0)))
         watch.refresh()
-    # Declarations are read from the plugins switched on now; a wrong one stops the app here.
-    init_custom_fields(app, manager)
+        # Declarations are read from the plugins switched on now; a wrong one stops the app here,
+        # without leaving the connection that read the switches open.
+        try:
+            init_custom_fields(app, manager)
+        except Exception:
+            db.engine.dispose()
+            raise
     # Another process may switch a plugin off or on: notice it within the interval.
     app.before_request(watch.refresh)
     app.cli.add_command(plugins_cli)
