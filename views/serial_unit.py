@@ -261,7 +261,7 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
         events = [{
             "date": row.date, "event": event_label(row), "document": names.document_link(row),
             "status": status_label(row), "place": names.place(row), "user": names.user(row),
-            "changes": change_lines(row),
+            "changes": change_lines(row, labels={f"custom_fields.{f.name}": f.label for f in self.declared_fields}),
         } for row in rows]
         return self.render("sos/serial_unit_history.html", unit=unit, events=events,
                            status=STATUS_LABELS.get(unit.status, unit.status),

@@ -21,6 +21,7 @@ from sos_serial.models import Customer, Item, Location, Settings, Transaction, V
 from sos_serial.models.document_kind import CUSTOMER, document_kind
 from sos_serial.security.auth import can
 
+from .custom_fields import shown
 from .secured_view import SecuredModelView
 from .transaction_form import TransactionInput
 
@@ -154,7 +155,11 @@ class TransactionView(SecuredModelView):
     def details_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
         serials = line_serials(db.session, [line.id for line in document.lines])
-        return self.render("sos/transaction_details.html", document=document, serials=serials)
+        # The document's custom fields with values, labelled as their plugins declared them.
+        stored = document.custom_fields or {}
+        custom = [(field.label, shown(field, stored[field.name]))
+                  for field in current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction") if field.name in stored]
+        return self.render("sos/transaction_details.html", document=document, serials=serials, custom_fields=custom)
 
     @expose("/packing-list/")
     def packing_list_view(self):

@@ -155,3 +155,14 @@ def test_an_item_field_is_checked_by_the_engine_on_save(fields_app, co, sign_in)
     from sos_serial.models import Item
     assert in_app(fields_app, lambda: db.session.get(Item, co.clock).custom_fields) == \
         {"shelf_life_days": 365, "origin": "AM"}
+
+
+def test_a_transactions_fields_are_shown_on_its_page(fields_app, co, sign_in):
+    from tests.support.world import post
+
+    def posted():
+        return post(type="item_receipt", location_id=co.main, custom_fields={"carrier": "UPS", "reference": "PO-9"},
+                    lines=[{"item_id": co.clock, "quantity": 1, "serials": ["CLK-9"]}]).id
+    document_id = in_app(fields_app, posted)
+    html = sign_in("clerk").get(f"/admin/transactions/details/?id={document_id}").text
+    assert re.search(r"Carrier</dt>\s*<dd[^>]*>UPS</dd>", html) and re.search(r"Reference</dt>\s*<dd[^>]*>PO-9<", html)
