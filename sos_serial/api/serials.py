@@ -1,7 +1,8 @@
 """Serial units: search, read, add one directly, correct warranty dates and notes, and history."""
-from flask import g, jsonify
+from flask import g, jsonify, request
 from sqlalchemy import func, select
 
+from sos_serial.engine.custom_fields import equals_condition, filter_value
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.queries import unit_history
 from sos_serial.engine.serial_search import prefix_conditions
@@ -25,6 +26,13 @@ def list_serials():
                                                          (SerialUnit.customer_id, asked.customer_id),
                                                          (SerialUnit.status, asked.status)) if value is not None]
     conditions.extend(prefix_conditions(asked.q))
+    # ?custom_fields.NAME=value: units whose custom field holds that value.
+    dialect = db.session.get_bind().dialect.name
+    for key, text in request.args.items():
+        if key.startswith("custom_fields."):
+            name = key.removeprefix("custom_fields.")
+            value = filter_value(custom_fields(), "serial_unit", name, text)
+            conditions.append(equals_condition(SerialUnit.custom_fields, name, value, dialect))
     total = db.session.scalar(select(func.count(SerialUnit.id)).where(*conditions))
     order = SerialUnit.serial_key if asked.q else SerialUnit.id
     units = db.session.scalars(select(SerialUnit).where(*conditions).order_by(order)

@@ -8,9 +8,13 @@ own fields and a serial unit's direct edits.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import date
+
+from sqlalchemy import and_, cast, literal, text
+from sqlalchemy.dialects.postgresql import JSONB
 
 from sos_serial.declarations import FIELD_MODELS, FIELD_TYPES, CustomField
 from sos_serial.errors import Conflict, FieldError, InvalidInput
@@ -180,3 +184,41 @@ def _stored_value(field: CustomField, value):
     if len(value) > CUSTOM_FIELD_TEXT_MAX_LENGTH:
         raise ValueError(f"Can be at most {CUSTOM_FIELD_TEXT_MAX_LENGTH:,} characters.")
     return value or None
+
+
+def filter_value(fields: CustomFields, model: str, name: str, given: str):
+    """A query string's value for the custom field ``name`` as it is stored, or a 422 naming the field."""
+    field = fields.get(model, name)
+    where = f"custom_fields.{name}"
+    if field is None:
+        raise InvalidInput(f"A {MODEL_LABELS[model]} has no custom field {name}.", [FieldError(where, "Unknown field.")])
+    value = given
+    if field.type == "boolean":
+        value = {"true": True, "false": False}.get(given.strip().lower(), given)
+    elif field.type == "number":
+        try:
+            value = float(given) if any(c in given for c in ".eE") else int(given)
+        except ValueError:
+            pass
+    try:
+        stored = _stored_value(field, value)
+    except ValueError as exc:
+        raise InvalidInput(f"The filter on {field.label}: {exc}", [FieldError(where, str(exc))]) from None
+    return stored
+
+
+def equals_condition(column, name: str, value, dialect: str):
+    """SQL for "the custom field ``name`` holds ``value``".
+
+    On PostgreSQL a JSONB containment, which the GIN index answers (on serial units with the
+    index's own predicate, so the partial index is used); elsewhere the value read from the JSON.
+    """
+    if dialect == "postgresql":
+        contains = column.op("@>")(cast(literal(json.dumps({name: value})), JSONB))
+        return and_(contains, text(f"{column.table.name}.custom_fields <> '{{}}'::jsonb"))
+    element = column[name]
+    if isinstance(value, bool):
+        return element.as_boolean() == value
+    if isinstance(value, (int, float)):
+        return element.as_float() == value
+    return element.as_string() == value

@@ -158,3 +158,21 @@ def test_the_openapi_document_lists_the_apps_fields(fields_app, clerk, app):
 
 def test_records_written_before_have_an_empty_object(fields_app, co, clerk):
     assert stored(fields_app, Vendor, co.vendor) == {}
+
+
+def test_serials_are_filtered_by_a_custom_field(fields_app, co, clerk):
+    first = add_unit(clerk, co, "CF-1", calibrated_on="2026-01-02")
+    add_unit(clerk, co, "CF-2", inspector="Narek")
+    post_doc(clerk, type="item_receipt", location_id=co.main, lines=[line(co.clock, 1, serials=["PLAIN"])])
+
+    def serials(**query):
+        return [u["serial_number"] for u in clerk.ok("GET", "/serials", query_string=query)["items"]]
+
+    assert serials(**{"custom_fields.inspector": "Narek"}) == ["CF-2"]
+    assert serials(**{"custom_fields.inspector": "Ani"}) == ["CF-1"]
+    assert serials(**{"custom_fields.calibrated_on": "2026-01-02", "item_id": co.clock}) == ["CF-1"]
+    assert clerk.ok("GET", "/serials", query_string={"custom_fields.inspector": "Ani"})["total"] == 1
+    assert first["serial_number"] == "CF-1"
+    assert_problem(clerk.get("/serials", query_string={"custom_fields.colour": "red"}), 422, "custom_fields.colour")
+    assert_problem(clerk.get("/serials", query_string={"custom_fields.calibrated_on": "soon"}), 422,
+                   "custom_fields.calibrated_on")

@@ -112,7 +112,11 @@ def _no_filter_if_empty(value):
 
 
 class SerialQuery(PageQuery):
-    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers."""
+    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers.
+
+    Besides these, ``custom_fields.NAME=value`` keeps the units whose custom field NAME holds the value
+    (true/false for a flag, a number, YYYY-MM-DD, a choice or the exact text).
+    """
 
     item_id: query_number() = None
     status: Annotated[Status | None, BeforeValidator(_no_filter_if_empty)] = None
