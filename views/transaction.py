@@ -80,7 +80,8 @@ class TransactionView(SecuredModelView):
         if request.method == "POST":
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
-                document = post_transaction(db.session, self.read_document(entry.as_request(self.kind)),
+                declared = current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction")
+                document = post_transaction(db.session, self.read_document(entry.as_request(self.kind, declared)),
                                             current_user, current_app.extensions[LIMITS_KEY],
                                             fields=current_app.extensions[CUSTOM_FIELDS_KEY])
             except SerialInventoryError as exc:
@@ -106,6 +107,7 @@ class TransactionView(SecuredModelView):
         choices["to_location_id"] = choices["location_id"]
         return self.render("sos/transaction_form.html", kind=document_kind(self.kind), entry=entry, items=items,
                            choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
+                           custom_fields=current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction"),
                            options_url=url_for(".serial_options"), check_url=url_for(".serial_check"))
 
     @expose("/serial-options/")

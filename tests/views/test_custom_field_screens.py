@@ -166,3 +166,23 @@ def test_a_transactions_fields_are_shown_on_its_page(fields_app, co, sign_in):
     document_id = in_app(fields_app, posted)
     html = sign_in("clerk").get(f"/admin/transactions/details/?id={document_id}").text
     assert re.search(r"Carrier</dt>\s*<dd[^>]*>UPS</dd>", html) and re.search(r"Reference</dt>\s*<dd[^>]*>PO-9<", html)
+
+
+def test_a_transactions_fields_are_typed_on_its_entry_form(fields_app, co, sign_in):
+    from sos_serial.models import Transaction
+
+    client = sign_in("clerk")
+    url = "/admin/item_receipts/new/"
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    assert '<select class="form-control" id="cf_carrier"' in page.text and 'id="cf_reference"' in page.text
+    data = {"csrf_token": csrf_token_from(page.text), "date": "2026-01-05", "location_id": str(co.main),
+            "vendor_id": str(co.vendor), "cf_carrier": "DHL", "cf_reference": "PO-4",
+            "lines-0-item_id": str(co.oil), "lines-0-quantity": "2"}
+    answer = client.post(url, data=data, follow_redirects=True)
+    assert answer.status_code == 200, answer.text
+    stored = in_app(fields_app, lambda: [t.custom_fields for t in db.session.scalars(select(Transaction))])
+    assert {"carrier": "DHL", "reference": "PO-4"} in stored
+    refused = client.post(url, data={**data, "cf_carrier": "FedEx"})
+    assert refused.status_code == 422 and "Must be one of DHL, UPS" in refused.text
+    assert 'id="cf_reference" name="cf_reference" value="PO-4"' in refused.text
