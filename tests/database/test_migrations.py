@@ -131,3 +131,19 @@ def test_custom_fields_migrate_up_and_down_with_rows(app_config, stock_free_app_
             assert "custom_fields" not in {c["name"] for c in inspect(conn).get_columns("customers")}
             assert conn.exec_driver_sql("SELECT name FROM customers").scalars().all() == ["Ada"]
         flask_migrate.upgrade()
+
+
+@pytest.mark.postgresql_only
+def test_a_filter_on_a_units_custom_field_is_answered_by_the_partial_gin_index(app):
+    from sqlalchemy import select
+
+    from sos_serial.engine.custom_fields import equals_condition
+    from sos_serial.models import SerialUnit
+
+    query = select(SerialUnit.id).where(equals_condition(SerialUnit.custom_fields, "inspector", "Ani", "postgresql"))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
+    assert "ix_serial_units_custom_fields" in plan, plan
