@@ -14,7 +14,9 @@ from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 
-EDITABLE = ("warranty_start", "warranty_end", "notes", "custom_fields")
+# The unit's own columns a direct edit may change, then the plugins' custom fields.
+EDITABLE_COLUMNS = ("warranty_start", "warranty_end", "notes")
+EDITABLE = (*EDITABLE_COLUMNS, "custom_fields")
 # The locked fields a client can name (serial_key is derived from serial_number, never sent).
 LOCKED = tuple(name for name in LOCKED_FIELD_LABELS if name != "serial_key")
 NOTES_MAX = TEXT_MAX_LENGTH
@@ -82,7 +84,7 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
                 if stored.get(name) != custom.get(name):
                     recorded[f"custom_fields.{name}"] = [stored.get(name), custom.get(name)]
             unit.custom_fields = custom
-        for name in EDITABLE[:-1]:
+        for name in EDITABLE_COLUMNS:
             if name in changes and changes[name] != getattr(unit, name):
                 recorded[name] = [_as_json(getattr(unit, name)), _as_json(changes[name])]
                 setattr(unit, name, changes[name])
