@@ -5,6 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from sos_serial.models._columns import built_on
+
 config = context.config
 if config.config_file_name is not None:
     # Keep the application's loggers working after a migration runs in-process.
@@ -41,6 +43,7 @@ def run_migrations_online() -> None:
             # transaction, so it is set on the driver's connection before the migration's one begins;
             # every key is checked again before the migration commits.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        conf_args.setdefault("include_object", built_on(connection.dialect.name))
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

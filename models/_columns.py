@@ -1,7 +1,8 @@
 """Column helpers shared by the models."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, String, func, text
+from sqlalchemy import JSON, DateTime, Index, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sos_serial.limits import NAME_MAX_LENGTH
@@ -33,6 +34,36 @@ def in_list(column: str, values) -> str:
 def only_where(condition: str) -> dict:
     """Keyword arguments making an ``Index`` partial, the same on PostgreSQL and SQLite."""
     return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
+
+
+# A plugin's custom fields of a record: {name: value}, JSONB on PostgreSQL so they can be filtered through an index.
+CustomFieldValues = JSON().with_variant(JSONB(), "postgresql")
+
+
+def custom_fields() -> Mapped[dict]:
+    """The record's custom fields, ``{}`` when it has none.
+
+    The server default fills in rows written by bulk inserts (a receipt's new units), which
+    name only the columns they set, at no cost per row.
+    """
+    return mapped_column(CustomFieldValues, nullable=False, default=dict, server_default=text("'{}'"))
+
+
+def custom_fields_index(table: str, **where) -> Index:
+    """A GIN index over a table's custom fields, on PostgreSQL only (SQLite has no index that serves JSON filters)."""
+    return Index(f"ix_{table}_custom_fields", "custom_fields", postgresql_using="gin", **where).ddl_if(
+        dialect="postgresql")
+
+
+def built_on(dialect_name: str):
+    """Alembic's ``include_object`` for one database: leaves out what the models build on another only
+    (the GIN indexes above), so comparing models and migrations on SQLite does not ask for them."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        return only is None or only.dialect is None or only.dialect == dialect_name
+
+    return include_object
 
 
 class NamedRecord:

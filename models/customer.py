@@ -4,10 +4,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sos_serial.extensions import db
 
-from ._columns import NamedRecord
+from ._columns import NamedRecord, custom_fields, custom_fields_index
 
 
 class Customer(NamedRecord, db.Model):
     __tablename__ = "customers"
+    __table_args__ = (custom_fields_index("customers"),)
 
     notes: Mapped[str | None] = mapped_column(Text)
+    custom_fields: Mapped[dict] = custom_fields()

@@ -14,7 +14,7 @@ from sos_serial.limits import (
 )
 from sos_serial.money import Money
 
-from ._columns import created_at, name_column, updated_at
+from ._columns import created_at, custom_fields, custom_fields_index, name_column, updated_at
 from .warranty import Warranty
 
 
@@ -26,6 +26,7 @@ class Item(db.Model):
         CheckConstraint(f"auto_serial_length BETWEEN 1 AND {AUTO_SERIAL_MAX_LENGTH}",
                         name="auto_serial_length_range"),
         CheckConstraint("auto_serial_next_number >= 0", name="auto_serial_next_number_not_negative"),
+        custom_fields_index("items"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,7 @@ class Item(db.Model):
     auto_serial_prefix: Mapped[str | None] = mapped_column(String(AUTO_SERIAL_PREFIX_MAX_LENGTH))
     auto_serial_length: Mapped[int | None] = mapped_column()
     auto_serial_next_number: Mapped[int | None] = mapped_column()
+    custom_fields: Mapped[dict] = custom_fields()
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

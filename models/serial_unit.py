@@ -2,14 +2,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
 from sos_serial.limits import SERIAL_MAX_LENGTH
 from sos_serial.money import Money
 
-from ._columns import created_at, in_list, only_where, updated_at
+from ._columns import created_at, custom_fields, custom_fields_index, in_list, only_where, updated_at
 from .customer import Customer
 from .item import Item
 from .location import Location
@@ -38,6 +38,9 @@ LOCKED_FIELD_LABELS = {
     "customer_id": "customer",
     "unit_cost": "cost",
 }
+
+# The units the custom-field index holds; a filter on custom fields repeats it so PostgreSQL uses the index.
+UNITS_WITH_CUSTOM_FIELDS = "custom_fields <> '{}'::jsonb"
 
 # The key a serial is compared by: case-insensitive, ordered byte-wise on PostgreSQL too,
 # so a prefix search is an index range scan on either database.
@@ -75,6 +78,8 @@ class SerialUnit(db.Model):
         Index("ix_serial_units_customer", "customer_id", "status", **only_where("customer_id IS NOT NULL")),
         Index("ix_serial_units_location", "location_id", "status", **only_where("location_id IS NOT NULL")),
         Index("ix_serial_units_warranty_end", "warranty_end", **only_where("warranty_end IS NOT NULL")),
+        # Partial too: a receipt's new units carry no custom fields and are not written into it.
+        custom_fields_index("serial_units", postgresql_where=text(UNITS_WITH_CUSTOM_FIELDS)),
     )
 
     # active_history: a change records the stored value it replaces, even on an expired
@@ -91,6 +96,7 @@ class SerialUnit(db.Model):
     warranty_start: Mapped[date | None] = mapped_column(Date, active_history=True)
     warranty_end: Mapped[date | None] = mapped_column(Date, active_history=True)
     notes: Mapped[str | None] = mapped_column(Text, active_history=True)
+    custom_fields: Mapped[dict] = custom_fields()
     # Optimistic version: a correction made from a stale page is refused, not merged.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     created_at: Mapped[datetime] = created_at()

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
 
-from ._columns import created_at, in_list
+from ._columns import created_at, custom_fields, custom_fields_index, in_list
 from .customer import Customer
 from .document_kind import KIND_CODES, DocumentKind, document_kind, is_document_kind
 from .location import Location
@@ -18,6 +18,7 @@ class Transaction(db.Model):
     __table_args__ = (
         CheckConstraint(in_list("type", KIND_CODES), name="type_known"),
         Index("ix_transactions_type_date", "type", "date"),
+        custom_fields_index("transactions"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +30,7 @@ class Transaction(db.Model):
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"))
     memo: Mapped[str | None] = mapped_column(Text)
+    custom_fields: Mapped[dict] = custom_fields()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at()
 

@@ -17,6 +17,7 @@ ITEM_NAME_MAX_LENGTH = 200
 SKU_MAX_LENGTH = 64
 SERIAL_MAX_LENGTH = 64
 TEXT_MAX_LENGTH = 10_000  # notes, descriptions, warranty terms
+CUSTOM_FIELD_TEXT_MAX_LENGTH = 1_000  # a plugin's text field: a line or a short paragraph, kept in the row
 
 # Automatic serial numbers: the prefix, and the digits of the number part.
 AUTO_SERIAL_PREFIX_MAX_LENGTH = 32

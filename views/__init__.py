@@ -13,6 +13,7 @@ from flask import Blueprint
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.extensions import db
 from sos_serial.models import (
     Customer,
@@ -71,9 +72,11 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_category(OPERATIONS)
     for category in (INVENTORY, PURCHASING, SALES, PRODUCTION, REPORTS):
         admin.add_sub_category(category, OPERATIONS)
-    admin.add_view(ItemView(Item, db, name="Items", category=INVENTORY, endpoint="items"))
+    fields = app.extensions[CUSTOM_FIELDS_KEY]
+    admin.add_view(ItemView(Item, db, name="Items", category=INVENTORY, endpoint="items", custom_fields=fields))
     admin.add_view(
-        SerialUnitView(SerialUnit, db, name="Serial inventory", category=INVENTORY, endpoint="serial_inventory")
+        SerialUnitView(SerialUnit, db, name="Serial inventory", category=INVENTORY, endpoint="serial_inventory",
+                       custom_fields=fields)
     )
     admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
     # One list and entry screen per kind of document, in the kinds' menu order.
@@ -90,9 +93,12 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(WarrantyExpiringReportView(name="Warranties expiring", category=REPORTS,
                                               endpoint="warranties_expiring"))
     admin.add_view(WarrantyLookupView(name="Warranty lookup", endpoint="warranty_lookup"))
-    admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations"))
-    admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers"))
-    admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors"))
+    admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations",
+                                   custom_fields=fields))
+    admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers",
+                                   custom_fields=fields))
+    admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors",
+                                   custom_fields=fields))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", apply_settings=apply_settings))
     admin.add_view(WebhookView(Webhook, db, name="Webhooks", category=INTEGRATIONS, endpoint="webhooks"))
     admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,

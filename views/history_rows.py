@@ -23,11 +23,14 @@ def status_label(row) -> str:
     return STATUS_LABELS.get(row.status, row.status)
 
 
-def change_lines(row, arrow: str = "→") -> list[str]:
-    """One line per field a manual edit changed: "Warranty end: 2027-01-31 → 2027-03-31"."""
+def change_lines(row, arrow: str = "→", labels: dict | None = None) -> list[str]:
+    """One line per field a manual edit changed: "Warranty end: 2027-01-31 → 2027-03-31".
+
+    ``labels`` names custom fields ("custom_fields.inspector": "Inspector"); one not given is shown by its name.
+    """
     lines = []
     for name, (old, new) in (row.changes or {}).items():
-        label = CHANGED_FIELD_LABELS.get(name, name)
+        label = CHANGED_FIELD_LABELS.get(name) or (labels or {}).get(name) or name.removeprefix("custom_fields.")
         lines.append(f"{label}: {_shown(old)} {arrow} {_shown(new)}")
     return lines
 

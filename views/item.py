@@ -5,6 +5,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
 from sos_serial.money import format_money
 
+from .custom_fields import CustomFieldsView
 from .secured_view import SecuredModelView
 
 
@@ -23,7 +24,7 @@ def _printable(form, field):
         raise ValidationError("The serial number prefix must be printable text (no tabs or line breaks).")
 
 
-class ItemView(SecuredModelView):
+class ItemView(CustomFieldsView, SecuredModelView):
     column_list = ("name", "sku", "track_serials", "warranty", "cost", "quantity_on_hand", "value")
     column_labels = {
         "sku": "SKU",

@@ -1,8 +1,9 @@
 """Locations, customers and vendors: master records known by a unique name."""
+from .custom_fields import CustomFieldsView
 from .secured_view import SecuredModelView
 
 
-class NamedRecordView(SecuredModelView):
+class NamedRecordView(CustomFieldsView, SecuredModelView):
     column_list = ("name", "notes", "created_at")
     column_labels = {"created_at": "Added"}
     column_searchable_list = ("name",)

@@ -35,9 +35,11 @@ from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
 from sos_serial.money import format_money
+from sos_serial.security.auth import can
 
 from .column_chooser import ColumnChooser
 from .csv_export import SafeCsvExport
+from .custom_fields import PREFIX, CustomFieldsView
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .list_filters import (
     DateAfterFilter,
@@ -114,6 +116,8 @@ def show_refusal(form, exc: SerialInventoryError, field_names: dict | None = Non
     flash(exc.message, "error")
     for problem in exc.errors:
         name = (field_names or {}).get(problem.field, problem.field)
+        if name.startswith("custom_fields."):
+            name = PREFIX + name.removeprefix("custom_fields.")
         if name in form and form[name].widget.input_type != "hidden":
             form[name].errors = [*form[name].errors, problem.message]
         elif len(exc.errors) > 1:
@@ -133,7 +137,7 @@ def _unit_cost(view, context, model, name):
     return format_money(model.unit_cost)
 
 
-class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
+class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
     # Adding a unit and correcting its warranty go through the posting and edit rules.
     create_right = "create_serial"
     edit_right = "edit_warranty_dates"
@@ -193,10 +197,10 @@ class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelVi
 
     # ---- add one unit ------------------------------------------------------------------------
     def get_create_form(self):
-        return SerialUnitCreateForm
+        return self.with_custom_inputs(SerialUnitCreateForm, editing=False)
 
     def get_edit_form(self):
-        return SerialUnitEditForm
+        return self.with_custom_inputs(SerialUnitEditForm, editing=True)
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -218,7 +222,9 @@ class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelVi
         else:
             values["location_id"] = form.location.data
         try:
-            return create_serial_unit(db.session, user=current_user._get_current_object(), **values)
+            return create_serial_unit(db.session, user=current_user._get_current_object(),
+                                      custom_fields=self.custom_values(form), fields=self.custom_fields_declared,
+                                      **values)
         except SerialInventoryError as exc:
             show_refusal(form, exc, CREATE_FIELDS)
             return False
@@ -233,9 +239,12 @@ class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelVi
         # Whatever else was posted goes to the rule too, which refuses it by name.
         changes.update({name: request.form.get(name) for name in request.form
                         if name not in form and name not in FORM_MACHINERY})
+        if self.declared_fields and can(current_user, "edit_serial"):
+            # Support corrects warranty dates and notes only; custom fields are the clerk's.
+            changes["custom_fields"] = self.custom_values(form)
         try:
             edit_serial_unit(db.session, model.id, changes, user=current_user._get_current_object(),
-                             expected_version=form.version.data)
+                             expected_version=form.version.data, fields=self.custom_fields_declared)
         except SerialInventoryError as exc:
             show_refusal(form, exc)
             return False
@@ -252,7 +261,7 @@ class SerialUnitView(ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelVi
         events = [{
             "date": row.date, "event": event_label(row), "document": names.document_link(row),
             "status": status_label(row), "place": names.place(row), "user": names.user(row),
-            "changes": change_lines(row),
+            "changes": change_lines(row, labels={f"custom_fields.{f.name}": f.label for f in self.declared_fields}),
         } for row in rows]
         return self.render("sos/serial_unit_history.html", unit=unit, events=events,
                            status=STATUS_LABELS.get(unit.status, unit.status),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
@@ -20,6 +21,7 @@ from sos_serial.models import Customer, Item, Location, Settings, Transaction, V
 from sos_serial.models.document_kind import CUSTOMER, document_kind
 from sos_serial.security.auth import can
 
+from .custom_fields import shown
 from .secured_view import SecuredModelView
 from .transaction_form import TransactionInput
 
@@ -78,8 +80,10 @@ class TransactionView(SecuredModelView):
         if request.method == "POST":
             entry = TransactionInput.from_form(self.kind, request.form)
             try:
-                document = post_transaction(db.session, self.read_document(entry.as_request(self.kind)),
-                                            current_user, current_app.extensions[LIMITS_KEY])
+                declared = current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction")
+                document = post_transaction(db.session, self.read_document(entry.as_request(self.kind, declared)),
+                                            current_user, current_app.extensions[LIMITS_KEY],
+                                            fields=current_app.extensions[CUSTOM_FIELDS_KEY])
             except SerialInventoryError as exc:
                 entry.attach_errors(exc.errors)
                 if not exc.errors:
@@ -103,6 +107,7 @@ class TransactionView(SecuredModelView):
         choices["to_location_id"] = choices["location_id"]
         return self.render("sos/transaction_form.html", kind=document_kind(self.kind), entry=entry, items=items,
                            choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
+                           custom_fields=current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction"),
                            options_url=url_for(".serial_options"), check_url=url_for(".serial_check"))
 
     @expose("/serial-options/")
@@ -153,7 +158,11 @@ class TransactionView(SecuredModelView):
     def details_view(self):
         document = db.get_or_404(Transaction, request.args.get("id", type=int))
         serials = line_serials(db.session, [line.id for line in document.lines])
-        return self.render("sos/transaction_details.html", document=document, serials=serials)
+        # The document's custom fields with values, labelled as their plugins declared them.
+        stored = document.custom_fields or {}
+        custom = [(field.label, shown(field, stored[field.name]))
+                  for field in current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction") if field.name in stored]
+        return self.render("sos/transaction_details.html", document=document, serials=serials, custom_fields=custom)
 
     @expose("/packing-list/")
     def packing_list_view(self):

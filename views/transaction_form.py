@@ -35,6 +35,8 @@ class TransactionInput:
     memo: str
     lines: list[LineInput]
     errors: list[str] = field(default_factory=list)
+    # The document's custom fields as typed, by name (inputs named cf_NAME).
+    custom: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def blank(cls, kind: str, today: str) -> "TransactionInput":
@@ -61,11 +63,17 @@ class TransactionInput:
         ordered = [lines[i] for i in sorted(lines) if lines[i].item_id or lines[i].quantity]
         return cls(date=form.get("date", "").strip(),
                    header={name: form.get(name, "").strip() for name, _ in document_kind(kind).header_fields},
-                   memo=form.get("memo", "").strip(), lines=ordered or [LineInput()])
+                   memo=form.get("memo", "").strip(), lines=ordered or [LineInput()],
+                   custom={key.removeprefix("cf_"): form.get(key, "").strip() for key in form if key.startswith("cf_")})
 
-    def as_request(self, kind: str) -> dict:
-        """The API's JSON shape, for the view's read_document; unreadable numbers pass through to be refused."""
+    def as_request(self, kind: str, custom_fields=()) -> dict:
+        """The API's JSON shape, for the view's read_document; unreadable numbers pass through to be refused.
+
+        ``custom_fields`` are the document's declared fields: each typed value is sent in its JSON type.
+        """
         data = {"type": kind, "date": self.date, "memo": self.memo or None, "lines": []}
+        if custom_fields:
+            data["custom_fields"] = {f.name: _custom_value(f, self.custom.get(f.name, "")) for f in custom_fields}
         for name, value in self.header.items():
             data[name] = _number(value) if value else None
         for line in self.lines:
@@ -92,6 +100,20 @@ class TransactionInput:
                 self.lines[int(match.group(1))].errors.append(problem.message)
             else:
                 self.errors.append(problem.message)
+
+
+def _custom_value(declared, text: str):
+    """A custom field's input as the posting takes it: a ticked box is true, empty is none."""
+    if declared.type == "boolean":
+        return bool(text)
+    if not text:
+        return None
+    if declared.type == "number":
+        try:
+            return float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            return text
+    return text
 
 
 def _number(text: str):

@@ -2,6 +2,7 @@
 from flask import jsonify
 from sqlalchemy import func, select
 
+from sos_serial.engine.custom_fields import check_custom_fields
 from sos_serial.engine.queries import pickable_units
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput
@@ -9,7 +10,7 @@ from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, Warranty
 
 from . import bp, require
-from .reading import json_object, query
+from .reading import custom_fields, json_object, query
 from .schemas.common import PageQuery, page_of, read
 from .schemas.items import Item as ItemAnswer
 from .schemas.items import ItemChange, ItemInput
@@ -20,6 +21,10 @@ POSTING_ONLY = ("quantity_on_hand", "value", "id")
 
 def _apply(item: Item, change: ItemChange) -> None:
     given = change.given()
+    if "custom_fields" in given or item.id is None:
+        record = f"Item {item.name}" if item.id is not None else f"The new item {given.get('name', '')}".rstrip()
+        given["custom_fields"] = check_custom_fields(custom_fields(), "item", record, given.get("custom_fields"),
+                                                     stored=item.custom_fields, creating=item.id is None)
     if "warranty_id" in given and given["warranty_id"] is not None \
             and db.session.get(Warranty, given["warranty_id"]) is None:
         raise InvalidInput(f"There is no warranty with id {given['warranty_id']}.",

@@ -2,17 +2,20 @@
 from flask import jsonify
 from sqlalchemy import func, select
 
+from sos_serial.engine.custom_fields import check_custom_fields
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Location, Vendor, Warranty
 
 from . import bp, require
-from .reading import body, query
+from .reading import body, custom_fields, query
 from .schemas.common import page_of
-from .schemas.master_data import Named, NamedInput, WarrantyInput
+from .schemas.master_data import Named, NamedChange, NamedInput, WarrantyInput
 from .schemas.master_data import Warranty as WarrantyAnswer
 
 NAMED = {"locations": Location, "customers": Customer, "vendors": Vendor}
+# The model each collection's custom fields are declared on.
+FIELD_MODEL = {"locations": "location", "customers": "customer", "vendors": "vendor"}
 
 
 def _list(model, answer):
@@ -25,10 +28,27 @@ def _list(model, answer):
 def _register_named(collection, model):
     def create():
         require("edit_master")
-        record = model(**body(NamedInput, f"The {model.__name__.lower()}").model_dump())
+        given = body(NamedInput, f"The {model.__name__.lower()}").model_dump()
+        given["custom_fields"] = check_custom_fields(
+            custom_fields(), FIELD_MODEL[collection], f"The new {model.__name__.lower()} {given['name']}",
+            given["custom_fields"], creating=True)
+        record = model(**given)
         with unit_of_work(db.session):
             db.session.add(record)
         return jsonify(Named.of(record)), 201
+
+    def change(record_id):
+        require("edit_master")
+        with unit_of_work(db.session):
+            record = db.get_or_404(model, record_id)
+            given = body(NamedChange, f"The {model.__name__.lower()}").given()
+            if "custom_fields" in given:
+                given["custom_fields"] = check_custom_fields(
+                    custom_fields(), FIELD_MODEL[collection], f"{model.__name__} {record.name}",
+                    given["custom_fields"], stored=record.custom_fields)
+            for name, value in given.items():
+                setattr(record, name, value)
+        return jsonify(Named.of(record))
 
     def read(record_id):
         return jsonify(Named.of(db.get_or_404(model, record_id)))
@@ -39,6 +59,7 @@ def _register_named(collection, model):
     bp.add_url_rule(f"/{collection}", f"create_{collection}", create, methods=["POST"])
     bp.add_url_rule(f"/{collection}", f"list_{collection}", listing, methods=["GET"])
     bp.add_url_rule(f"/{collection}/<int:record_id>", f"get_{collection}", read, methods=["GET"])
+    bp.add_url_rule(f"/{collection}/<int:record_id>", f"change_{collection}", change, methods=["PATCH"])
 
 
 for _collection, _model in NAMED.items():

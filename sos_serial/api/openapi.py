@@ -11,7 +11,7 @@ from sos_serial.limits import MAX_ID
 from . import bp
 from .schemas.common import PageQuery, Problem
 from .schemas.items import Item, ItemChange, ItemInput, ItemPage
-from .schemas.master_data import Named, NamedInput, NamedPage, Warranty, WarrantyInput, WarrantyPage
+from .schemas.master_data import Named, NamedChange, NamedInput, NamedPage, Warranty, WarrantyInput, WarrantyPage
 from .schemas.serials import (
     AvailableSerialsQuery,
     HistoryEntry,
@@ -40,7 +40,8 @@ PATHS = [
     *[entry for collection in ("locations", "customers", "vendors") for entry in (
         (f"/{collection}", "get", f"List {collection}", None, NamedPage, 200, PageQuery),
         (f"/{collection}", "post", f"Add a {collection[:-1]}", NamedInput, Named, 201, None),
-        (f"/{collection}/{{id}}", "get", f"One {collection[:-1]}", None, Named, 200, None))],
+        (f"/{collection}/{{id}}", "get", f"One {collection[:-1]}", None, Named, 200, None),
+        (f"/{collection}/{{id}}", "patch", f"Change a {collection[:-1]}", NamedChange, Named, 200, None))],
     ("/warranties", "get", "List warranties", None, WarrantyPage, 200, PageQuery),
     ("/warranties", "post", "Define a warranty", WarrantyInput, Warranty, 201, None),
     ("/warranties/{id}", "get", "One warranty", None, Warranty, 200, None),
@@ -198,6 +199,60 @@ def document(plugin_paths: tuple = ()) -> dict:
     }
 
 
+# The model whose custom fields each shape carries; the shapes shared by locations, customers and vendors
+# keep an open object, their fields listed in its description.
+CUSTOM_FIELD_SHAPES = {"Item": "item", "ItemInput": "item", "ItemChange": "item", "SerialUnit": "serial_unit",
+                       "SerialUnitInput": "serial_unit", "SerialUnitChange": "serial_unit",
+                       "Transaction": "transaction", "TransactionSummary": "transaction",
+                       "TransactionInput": "transaction"}
+SHARED_SHAPES = ("Named", "NamedInput", "NamedChange")
+ANSWERS = ("Item", "SerialUnit", "Transaction", "TransactionSummary")
+
+
+def field_schema(field, limit: int) -> dict:
+    """One declared custom field as JSON Schema."""
+    schema = {"text": {"type": "string", "maxLength": limit}, "number": {"type": "number"},
+              "date": {"type": "string", "format": "date"}, "boolean": {"type": "boolean"},
+              "choice": {"type": "string", "enum": list(field.choices)}}[field.type]
+    words = field.label + (" (required)" if field.required else "") + (" (locked)" if field.locked else "")
+    return {**schema, "description": f"{words}{': ' + field.description if field.description else ''}"}
+
+
+def with_custom_fields(doc: dict, fields) -> dict:
+    """``doc`` with each shape's ``custom_fields`` listing the app's declared fields by name.
+
+    The object stays open (``additionalProperties``): the values of a plugin since switched off stay
+    in the records and are answered as they were stored.
+    """
+    from copy import deepcopy
+
+    from sos_serial.limits import CUSTOM_FIELD_TEXT_MAX_LENGTH
+
+    doc = deepcopy(doc)
+    schemas = doc["components"]["schemas"]
+    for name, model in CUSTOM_FIELD_SHAPES.items():
+        prop = schemas.get(name, {}).get("properties", {}).get("custom_fields")
+        if prop is None or not fields.of(model):
+            continue
+        declared = {f.name: field_schema(f, CUSTOM_FIELD_TEXT_MAX_LENGTH) for f in fields.of(model)}
+        if name not in ANSWERS:
+            # In a request body, null clears a field.
+            declared = {key: {**schema, "type": [schema["type"], "null"],
+                              **({"enum": [*schema["enum"], None]} if "enum" in schema else {})}
+                        for key, schema in declared.items()}
+        # Still open to other names: a plugin switched off leaves its values in the records.
+        prop["properties"] = declared
+    listed = "; ".join(f"{model}s: " + ", ".join(f"{f.name} ({f.type})" for f in fields.of(model))
+                       for model in ("location", "customer", "vendor") if fields.of(model))
+    for name in SHARED_SHAPES:
+        prop = schemas.get(name, {}).get("properties", {}).get("custom_fields")
+        if prop is not None and listed:
+            prop["description"] = f"{prop.get('description', '')}. Declared here: {listed}"
+    return doc
+
+
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document(current_app.extensions.get(PLUGIN_PATHS_KEY, ())))
+    from .reading import custom_fields
+
+    return jsonify(with_custom_fields(document(current_app.extensions.get(PLUGIN_PATHS_KEY, ())), custom_fields()))

@@ -1,8 +1,9 @@
 """A request's JSON body and query string, read into the shapes declared in sos_serial/api/schemas."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY, CustomFields
 from sos_serial.engine.posting_request import MalformedRequest
 
 from .schemas.common import PageQuery, read, refuse_nul_characters
@@ -21,6 +22,11 @@ def json_object() -> dict:
 def body(shape, what: str):
     """The body read as ``shape``; ``what`` names it in the refusal ("An item")."""
     return read(shape, json_object(), what)
+
+
+def custom_fields() -> CustomFields:
+    """The app's custom fields, for the engine to check values against."""
+    return current_app.extensions[CUSTOM_FIELDS_KEY]
 
 
 def query(shape: type[PageQuery] = PageQuery):

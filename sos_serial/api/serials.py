@@ -1,7 +1,8 @@
 """Serial units: search, read, add one directly, correct warranty dates and notes, and history."""
-from flask import g, jsonify
+from flask import g, jsonify, request
 from sqlalchemy import func, select
 
+from sos_serial.engine.custom_fields import equals_condition, filter_value
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.queries import unit_history
 from sos_serial.engine.serial_search import prefix_conditions
@@ -10,7 +11,7 @@ from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
 
 from . import bp, require
-from .reading import body, json_object, query
+from .reading import body, custom_fields, json_object, query
 from .schemas.common import page_of, read
 from .schemas.serials import HistoryEntry, SerialQuery, SerialUnitChange, SerialUnitInput
 from .schemas.serials import SerialUnit as SerialUnitAnswer
@@ -25,6 +26,13 @@ def list_serials():
                                                          (SerialUnit.customer_id, asked.customer_id),
                                                          (SerialUnit.status, asked.status)) if value is not None]
     conditions.extend(prefix_conditions(asked.q))
+    # ?custom_fields.NAME=value: units whose custom field holds that value.
+    dialect = db.session.get_bind().dialect.name
+    for key, text in request.args.items():
+        if key.startswith("custom_fields."):
+            name = key.removeprefix("custom_fields.")
+            value = filter_value(custom_fields(), "serial_unit", name, text)
+            conditions.append(equals_condition(SerialUnit.custom_fields, name, value, dialect))
     total = db.session.scalar(select(func.count(SerialUnit.id)).where(*conditions))
     order = SerialUnit.serial_key if asked.q else SerialUnit.id
     units = db.session.scalars(select(SerialUnit).where(*conditions).order_by(order)
@@ -41,7 +49,7 @@ def get_serial(unit_id):
 def add_serial():
     require("create_serial")
     new = body(SerialUnitInput, "The serial unit")
-    unit = create_serial_unit(db.session, user=g.api_user, **new.model_dump())
+    unit = create_serial_unit(db.session, user=g.api_user, fields=custom_fields(), **new.model_dump())
     return jsonify(SerialUnitAnswer.of(unit)), 201
 
 
@@ -50,10 +58,14 @@ def change_serial(unit_id):
     require("edit_warranty_dates")
     db.get_or_404(SerialUnit, unit_id)
     data = json_object()
+    if "custom_fields" in data:
+        # Support corrects warranty dates and notes only; custom fields are the clerk's.
+        require("edit_serial")
     # A locked field refuses the whole request first, whatever else it holds: nothing in it is applied.
     refuse_locked(data)
     change = read(SerialUnitChange, data, "The correction")
-    unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=change.version)
+    unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=change.version,
+                            fields=custom_fields())
     return jsonify(SerialUnitAnswer.of(unit))
 
 

@@ -11,7 +11,7 @@ from sos_serial.extensions import db
 from sos_serial.models import Transaction
 
 from . import bp, require
-from .reading import json_object, query
+from .reading import custom_fields, json_object, query
 from .schemas.common import page_of
 from .schemas.transactions import TransactionSummary, read_document, transaction_answer
 
@@ -24,7 +24,7 @@ def _answer(document) -> dict:
 def create_transaction():
     require("post")
     document = post_transaction(db.session, read_document(json_object()), g.api_user,
-                                current_app.extensions[LIMITS_KEY])
+                                current_app.extensions[LIMITS_KEY], fields=custom_fields())
     return jsonify(_answer(document)), 201
 
 

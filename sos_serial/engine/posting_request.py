@@ -65,6 +65,8 @@ class PostingRequest:
     location_id: int | None = None
     to_location_id: int | None = None
     memo: str | None = None
+    # The document's own custom fields as sent; the posting checks them against the app's declarations.
+    custom_fields: dict | None = None
 
     # ---- what each line does -------------------------------------------------------
     @property

@@ -1,4 +1,4 @@
-"""Direct edits of a serial unit: warranty dates and notes only, each one recorded in its history."""
+"""Direct edits of a serial unit: warranty dates, notes and custom fields only, each one recorded in its history."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from sos_serial.database.guard import posting_scope
+from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
 from sos_serial.limits import TEXT_MAX_LENGTH
@@ -13,7 +14,9 @@ from sos_serial.models import SerialHistory, SerialUnit
 from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 
-EDITABLE = ("warranty_start", "warranty_end", "notes")
+# The unit's own columns a direct edit may change, then the plugins' custom fields.
+EDITABLE_COLUMNS = ("warranty_start", "warranty_end", "notes")
+EDITABLE = (*EDITABLE_COLUMNS, "custom_fields")
 # The locked fields a client can name (serial_key is derived from serial_number, never sent).
 LOCKED = tuple(name for name in LOCKED_FIELD_LABELS if name != "serial_key")
 NOTES_MAX = TEXT_MAX_LENGTH
@@ -36,11 +39,13 @@ def refuse_locked(fields) -> None:
 
 
 def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_version: int | None = None,
-                     on: date | None = None) -> SerialUnit:
-    """Apply ``changes`` (some of warranty_start, warranty_end, notes) and record who changed what.
+                     on: date | None = None, fields: CustomFields = NO_CUSTOM_FIELDS) -> SerialUnit:
+    """Apply ``changes`` (some of warranty_start, warranty_end, notes, custom_fields) and record who changed what.
 
     ``expected_version`` is the version the editor's page showed: if the unit changed since,
-    the edit is refused rather than silently overwriting the other correction.
+    the edit is refused rather than silently overwriting the other correction. ``custom_fields``
+    holds the app's declared ``fields`` by name (None clears one); a locked one is refused, and
+    each one changed is a ``custom_fields.NAME: [old, new]`` entry of the history row.
     """
     refuse_locked(changes)
     unknown = [name for name in changes if name not in EDITABLE]
@@ -61,6 +66,10 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
         if notes is not None and (not isinstance(notes, str) or len(notes) > NOTES_MAX):
             raise InvalidInput(f"Notes must be text of at most {NOTES_MAX:,} characters.",
                                [FieldError("notes", "Must be text.")])
+        custom = None
+        if "custom_fields" in changes:
+            custom = check_custom_fields(fields, "serial_unit", f"Serial {unit.serial_number} of {unit.item.name}",
+                                         changes["custom_fields"], stored=unit.custom_fields)
         start = changes.get("warranty_start", unit.warranty_start)
         end = changes.get("warranty_end", unit.warranty_end)
         if start is not None and end is not None and end < start:
@@ -69,7 +78,13 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
                 f"({start.isoformat()}).",
                 [FieldError("warranty_end", "The end is before the start.")])
         recorded = {}
-        for name in EDITABLE:
+        if custom is not None and custom != unit.custom_fields:
+            stored = unit.custom_fields or {}
+            for name in sorted(set(stored) | set(custom)):
+                if stored.get(name) != custom.get(name):
+                    recorded[f"custom_fields.{name}"] = [stored.get(name), custom.get(name)]
+            unit.custom_fields = custom
+        for name in EDITABLE_COLUMNS:
             if name in changes and changes[name] != getattr(unit, name):
                 recorded[name] = [_as_json(getattr(unit, name)), _as_json(changes[name])]
                 setattr(unit, name, changes[name])

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.extensions import db
 from sos_serial.models import User
@@ -43,7 +44,8 @@ def post_document(document, username: str | None) -> None:
         if user is None:
             raise click.ClickException(f"There is no user named {username}.")
     try:
-        posted = post_transaction(db.session, read_document(data), user, current_app.extensions[LIMITS_KEY])
+        posted = post_transaction(db.session, read_document(data), user, current_app.extensions[LIMITS_KEY],
+                                  fields=current_app.extensions[CUSTOM_FIELDS_KEY])
     except SerialInventoryError as exc:
         details = "".join(f"\n  {problem.field}: {problem.message}" for problem in exc.errors)
         raise click.ClickException(f"Not posted: {exc.message}{details}") from None

@@ -136,6 +136,7 @@ def init_app(app) -> None:
     from sos_serial.extensions import db
 
     from .cli import plugins_cli
+    from .custom_fields import init_custom_fields
     from .switches import SwitchWatch
 
     manager = app.extensions[EXTENSION_KEY] = create_plugin_manager(app.config.get("SOS_SERIAL_PLUGINS", ()))
@@ -144,6 +145,13 @@ def init_app(app) -> None:
         watch = app.extensions[SWITCH_WATCH_KEY] = SwitchWatch(
             manager, db.engine, float(app.config.get("SOS_SERIAL_PLUGIN_SWITCH_SECONDS", 2.0)))
         watch.refresh()
+        # Declarations are read from the plugins switched on now; a wrong one stops the app here,
+        # without leaving the connection that read the switches open.
+        try:
+            init_custom_fields(app, manager)
+        except Exception:
+            db.engine.dispose()
+            raise
     # Another process may switch a plugin off or on: notice it within the interval.
     app.before_request(watch.refresh)
     app.cli.add_command(plugins_cli)

@@ -39,6 +39,7 @@ from werkzeug.security import generate_password_hash
 
 from sos_serial import create_app
 from sos_serial.api.schemas.transactions import read_document
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.posting import post_transaction
 from sos_serial.extensions import db
@@ -263,7 +264,8 @@ def sos_post(sos_session):
     """
     def post(user=None, **document):
         document.setdefault("date", DATE)
-        return post_transaction(sos_session, read_document(document), user, current_app.extensions[LIMITS_KEY])
+        return post_transaction(sos_session, read_document(document), user, current_app.extensions[LIMITS_KEY],
+                                fields=current_app.extensions[CUSTOM_FIELDS_KEY])
 
     return post
 

@@ -6,12 +6,14 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from sos_serial.extensions import db
+from sos_serial.models._columns import built_on
 
 
 def test_migrations_match_the_models(app):
     with app.app_context():
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
+                                                             "include_object": built_on(conn.dialect.name)})
             differences = compare_metadata(context, db.metadata)
     assert differences == []
 
@@ -103,3 +105,45 @@ def empty_database_url(db_backend, tmp_path, request):
     if db_backend == "sqlite":
         return f"sqlite:///{tmp_path / 'in-use.sqlite3'}"
     return request.getfixturevalue("empty_postgres_database")
+
+
+def test_custom_fields_migrate_up_and_down_with_rows(app_config, stock_free_app_factory, empty_database_url):
+    """Rows that exist before custom fields arrive get ``{}``; a downgrade drops the column and keeps the rows."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    app = stock_free_app_factory({**app_config, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0007_plugin_switches")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO customers (id, name, created_at) VALUES (1, 'Ada', CURRENT_TIMESTAMP)"))
+        flask_migrate.upgrade(revision="0008_custom_fields")
+        with db.engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT custom_fields FROM customers").scalar()
+            assert stored in ({}, "{}")
+            if conn.dialect.name == "postgresql":
+                indexes = {row[0] for row in conn.execute(text(
+                    "SELECT indexname FROM pg_indexes WHERE indexname LIKE :pattern"), {"pattern": "%custom_fields"})}
+                assert {f"ix_{t}_custom_fields" for t in ("items", "customers", "vendors", "locations",
+                                                          "transactions", "serial_units")} <= indexes
+        flask_migrate.downgrade(revision="0007_plugin_switches")
+        with db.engine.connect() as conn:
+            assert "custom_fields" not in {c["name"] for c in inspect(conn).get_columns("customers")}
+            assert conn.exec_driver_sql("SELECT name FROM customers").scalars().all() == ["Ada"]
+        flask_migrate.upgrade()
+
+
+@pytest.mark.postgresql_only
+def test_a_filter_on_a_units_custom_field_is_answered_by_the_partial_gin_index(app):
+    from sqlalchemy import select
+
+    from sos_serial.engine.custom_fields import equals_condition
+    from sos_serial.models import SerialUnit
+
+    query = select(SerialUnit.id).where(equals_condition(SerialUnit.custom_fields, "inspector", "Ani", "postgresql"))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
+    assert "ix_serial_units_custom_fields" in plan, plan

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from sos_serial.api.schemas.transactions import read_document
+from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.posting import create_serial_unit, post_transaction
 from sos_serial.engine.posting_request import PostingRequest
@@ -90,7 +91,8 @@ def request_of(doc: dict) -> PostingRequest:
 
 def post(user=None, **doc):
     """Post a document given in the API's JSON shape, within the app's limits; ``date`` defaults to 2026-01-05."""
-    return post_transaction(db.session, request_of(doc), user, current_app.extensions[LIMITS_KEY])
+    return post_transaction(db.session, request_of(doc), user, current_app.extensions[LIMITS_KEY],
+                            fields=current_app.extensions[CUSTOM_FIELDS_KEY])
 
 
 def line(item_id, quantity, **fields) -> dict:

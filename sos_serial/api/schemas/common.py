@@ -152,6 +152,16 @@ DateIn = Annotated[date, WrapValidator(lambda value, handler: _date_in(value)),
                    WithJsonSchema({"type": "string", "format": "date"})]
 
 
+# ---------------------------------------------------------------------------------------- custom fields
+# The plugins' custom fields of a record, under one key. The values are checked by the engine against the
+# app's declarations (engine/custom_fields.py); the OpenAPI document lists each app's fields by name.
+CUSTOM_FIELDS_IN = ("custom fields declared by plugins, by name; a field left out keeps its value and null "
+                    "clears it; an unknown name is a 422")
+CUSTOM_FIELDS_OUT = "custom fields declared by plugins, by name; a field without a value is left out"
+CustomFieldsIn = Annotated[dict[str, Any] | None, Field(description=CUSTOM_FIELDS_IN)]
+CustomFieldsOut = Annotated[dict[str, Any], Field(description=CUSTOM_FIELDS_OUT)]
+
+
 # ---------------------------------------------------------------------------------------- pages and problems
 Record = TypeVar("Record")
 

@@ -7,7 +7,20 @@ from pydantic import Field
 
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, ITEM_NAME_MAX_LENGTH, MAX_ID, SKU_MAX_LENGTH, TEXT_MAX_LENGTH
 
-from .common import Answer, Id, MoneyIn, MoneyOut, Page, RecordId, Shape, messages, one_message, text
+from .common import (
+    Answer,
+    CustomFieldsIn,
+    CustomFieldsOut,
+    Id,
+    MoneyIn,
+    MoneyOut,
+    Page,
+    RecordId,
+    Shape,
+    messages,
+    one_message,
+    text,
+)
 from .settings import Prefix
 
 OWN_NUMBERING = ("the item's own automatic numbering, used instead of the purchasing settings' (even with "
@@ -32,6 +45,7 @@ class ItemChange(Shape):
         greater_than_equal="The next serial number cannot be negative.",
         less_than_equal=f"The next serial number can be at most {MAX_ID:,}.")] | None = Field(
         None, description="the item's next sequential number, moved on by each posting; null: 1")
+    custom_fields: CustomFieldsIn = None
 
     def given(self) -> dict:
         """The fields the client sent, with their values as read."""
@@ -57,6 +71,7 @@ class Item(Answer):
     auto_serial_prefix: str | None = Field(None, description=OWN_NUMBERING)
     auto_serial_length: int | None = None
     auto_serial_next_number: int | None = None
+    custom_fields: CustomFieldsOut = {}
 
 
 class ItemPage(Page[Item]):

@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 from sos_serial.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from sos_serial.models.warranty import MAX_DURATION, WARRANTY_UNITS, duration_problem
 
-from .common import Answer, Id, Page, Shape, one_message, text
+from .common import Answer, CustomFieldsIn, CustomFieldsOut, Id, Page, Shape, one_message, text
 
 WarrantyUnit = Literal[WARRANTY_UNITS]  # type: ignore[valid-type]
 
@@ -19,11 +19,25 @@ class NamedInput(Shape):
 
     name: text(NAME_MAX_LENGTH, required=True)
     notes: text(TEXT_MAX_LENGTH) | None = None
+    custom_fields: CustomFieldsIn = None
+
+
+class NamedChange(Shape):
+    """PATCH /locations/{id}, /customers/{id}, /vendors/{id}: a field left out keeps its value."""
+
+    name: text(NAME_MAX_LENGTH, required=True) = None
+    notes: text(TEXT_MAX_LENGTH) | None = None
+    custom_fields: CustomFieldsIn = None
+
+    def given(self) -> dict:
+        """The fields the client sent, with their values as read."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class Named(Answer):
     id: Id
     name: str
+    custom_fields: CustomFieldsOut = {}
 
 
 class NamedPage(Page[Named]):

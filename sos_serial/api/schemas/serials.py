@@ -11,6 +11,8 @@ from sos_serial.models.serial_unit import STATUSES
 
 from .common import (
     Answer,
+    CustomFieldsIn,
+    CustomFieldsOut,
     DateIn,
     DocumentType,
     Id,
@@ -38,6 +40,7 @@ class SerialUnitInput(Shape):
     warranty_start: DateIn | None = None
     warranty_end: DateIn | None = None
     notes: text(TEXT_MAX_LENGTH) | None = None
+    custom_fields: CustomFieldsIn = None
 
 
 class SerialUnitChange(Shape):
@@ -46,6 +49,7 @@ class SerialUnitChange(Shape):
     warranty_start: DateIn | None = None
     warranty_end: DateIn | None = None
     notes: Annotated[str | None, Field(max_length=TEXT_MAX_LENGTH)] = None
+    custom_fields: CustomFieldsIn = None
     version: RecordId = Field(None, description="the version read; a stale one is a 409")
 
     def changes(self) -> dict:
@@ -67,6 +71,7 @@ class SerialUnit(Answer):
     warranty_end: dt.date | None
     notes: str | None
     version: int
+    custom_fields: CustomFieldsOut = {}
 
     @classmethod
     def of(cls, unit) -> dict:
@@ -107,7 +112,11 @@ def _no_filter_if_empty(value):
 
 
 class SerialQuery(PageQuery):
-    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers."""
+    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers.
+
+    Besides these, ``custom_fields.NAME=value`` keeps the units whose custom field NAME holds the value
+    (true/false for a flag, a number, YYYY-MM-DD, a choice or the exact text).
+    """
 
     item_id: query_number() = None
     status: Annotated[Status | None, BeforeValidator(_no_filter_if_empty)] = None

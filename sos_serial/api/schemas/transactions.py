@@ -19,6 +19,8 @@ from sos_serial.models.document_kind import KIND_CODES, PARTY_FIELDS, ROLES
 
 from .common import (
     Answer,
+    CustomFieldsIn,
+    CustomFieldsOut,
     DateIn,
     DocumentType,
     Id,
@@ -90,6 +92,7 @@ class TransactionInput(Shape):
     to_location_id: RecordId | None = None
     memo: Annotated[str | None, one_message("memo must be text.")] = None
     lines: list[TransactionLineInput] = Field(json_schema_extra={"minItems": 1})
+    custom_fields: CustomFieldsIn = None
 
     @field_validator("lines")
     @classmethod
@@ -99,7 +102,7 @@ class TransactionInput(Shape):
         return lines
 
     def posting_request(self) -> PostingRequest:
-        return PostingRequest(type=self.type, date=self.date, memo=self.memo,
+        return PostingRequest(type=self.type, date=self.date, memo=self.memo, custom_fields=self.custom_fields,
                               lines=[line.line_request(index) for index, line in enumerate(self.lines)],
                               **{name: getattr(self, name) for name in PARTY_FIELDS})
 
@@ -127,6 +130,7 @@ class TransactionSummary(Answer):
     to_location_id: Id | None
     memo: str | None
     created_at: dt.datetime
+    custom_fields: CustomFieldsOut = {}
 
 
 class Transaction(TransactionSummary):
@@ -147,7 +151,8 @@ def transaction_answer(document, serials: dict[int, list[str]]) -> dict:
 
 # ---------------------------------------------------------------------------------------- reading a document
 # Where each field's problems are listed, so a clerk reads them in the order of the form.
-_DOCUMENT_ORDER = {"type": 0, "date": 1, **{name: 2 for name in PARTY_FIELDS}, "lines": 3, "memo": 4}
+_DOCUMENT_ORDER = {"type": 0, "date": 1, **{name: 2 for name in PARTY_FIELDS}, "lines": 3, "memo": 4,
+                   "custom_fields": 5}
 _LINE_ORDER = {name: rank for rank, name in enumerate(TransactionLineInput.model_fields)}
 
 

@@ -13,6 +13,7 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from sos_serial.database.session_rules import rules_of
+from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
 from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due
 from sos_serial.engine.events import plugin_subscribers, record_transaction_posted
 from sos_serial.engine.limits import Limits
@@ -42,15 +43,21 @@ DEFAULT_LIMITS = Limits()
 __all__ = ["create_serial_unit", "post_transaction"]
 
 
-def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS) -> Transaction:
+def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS, *,
+                     fields: CustomFields = NO_CUSTOM_FIELDS) -> Transaction:
     """Check and post ``request``; commit and return the saved document, or raise and write nothing.
 
-    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise. The posting's
+    ``limits`` are the app's (``Limits.from_config``); the documented defaults otherwise. ``fields``
+    are the app's custom fields: the document's own (``request.custom_fields``) are checked against
+    them, required ones included. The units a posting creates get no custom field values: a required
+    serial-unit field is required only when a unit is added or edited directly. The posting's
     event goes into the outbox in the same transaction, then is offered to its subscribers at once.
     """
     rules = rules_of(session)
     with unit_of_work(session, _posting_conflict, posting=True):
         ctx = PostingContext(session, request, user, limits, rules)
+        ctx.custom_fields = check_custom_fields(fields, "transaction", f"The {request.kind.label.lower()}",
+                                                request.custom_fields, creating=True)
         check(ctx)
         document = write(ctx)
         # The event commits with the posting, or neither does.

@@ -42,6 +42,7 @@ class PostingContext:
         self.user_id = getattr(user, "id", None)
         self.rules = rules
         self.settings = None
+        self.custom_fields: dict = {}  # the document's own, as checked
         self.items: dict[int, Item] = {}
         self.parties: dict[str, object] = {}
         self.units: dict[int, dict[str, UnitRow]] = defaultdict(dict)  # item id -> key -> unit

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from sos_serial.database.session_rules import rules_of
+from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.engine.valuation import add_layer, change_item_stock
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
@@ -16,11 +17,14 @@ from .context import is_serial_taken
 
 
 def create_serial_unit(session, *, item_id, serial_number, location_id=None, customer_id=None, unit_cost=None,
-                       warranty_start=None, warranty_end=None, notes=None, user=None, on=None) -> SerialUnit:
+                       warranty_start=None, warranty_end=None, notes=None, user=None, on=None,
+                       custom_fields=None, fields: CustomFields = NO_CUSTOM_FIELDS) -> SerialUnit:
     """Add one unit directly: in stock at a location, or a historical unit at a customer (shipped).
 
     The unit gets its first history row ("created"); a unit in stock adds to the item's
     quantity and value like a one-unit receipt, through the posting's own stock functions.
+    ``custom_fields`` are checked against the app's ``fields`` as a direct create: required
+    serial-unit fields must be given, and locked ones may not be.
     """
     from datetime import date as date_type
 
@@ -31,12 +35,13 @@ def create_serial_unit(session, *, item_id, serial_number, location_id=None, cus
 
     with unit_of_work(session, conflict, posting=True):
         unit = _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost,
-                            warranty_start, warranty_end, notes, getattr(user, "id", None), on or date_type.today())
+                            warranty_start, warranty_end, notes, getattr(user, "id", None), on or date_type.today(),
+                            custom_fields, fields)
     return unit
 
 
 def _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost, warranty_start,
-                 warranty_end_, notes, user_id, on) -> SerialUnit:
+                 warranty_end_, notes, user_id, on, custom_fields, fields) -> SerialUnit:
     problems = []
     item = session.scalars(select(Item).where(Item.id == item_id).with_for_update(of=Item)).one_or_none() \
         if isinstance(item_id, int) and not isinstance(item_id, bool) else None
@@ -82,11 +87,13 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
         problems.append(FieldError("warranty_end", "The warranty cannot end before it starts."))
     if problems:
         raise InvalidInput(problems[0].message, problems)
+    values = check_custom_fields(fields, "serial_unit", f"Serial {serial} of {item.name}", custom_fields,
+                                 creating=True)
     in_stock = location_id is not None
     unit = SerialUnit(item=item, serial_number=serial, serial_key=serial_key(serial),
                       status=IN_STOCK if in_stock else SHIPPED, location_id=location_id, customer_id=customer_id,
                       unit_cost=cost, warranty_id=item.warranty_id, warranty_start=warranty_start,
-                      warranty_end=warranty_end_, notes=notes)
+                      warranty_end=warranty_end_, notes=notes, custom_fields=values)
     session.add(unit)
     session.flush()
     session.add(SerialHistory(serial_unit_id=unit.id, transaction_type="created", date=on, status=unit.status,

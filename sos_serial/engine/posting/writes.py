@@ -29,7 +29,7 @@ def write(ctx: PostingContext) -> Transaction:
     req = ctx.req
     document = Transaction(type=req.type, date=req.date, vendor_id=req.vendor_id, customer_id=req.customer_id,
                            location_id=req.location_id, to_location_id=req.to_location_id, memo=req.memo,
-                           created_by_id=ctx.user_id)
+                           created_by_id=ctx.user_id, custom_fields=ctx.custom_fields)
     ctx.session.add(document)
     lines = {}
     for line in req.lines:
