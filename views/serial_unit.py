@@ -209,6 +209,17 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
         form.customer.choices = [(record_id, name) for record_id, name in customers()]
         return form
 
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if self.declared_fields and not can(current_user, "edit_serial"):
+            # Support corrects warranty dates and notes only: the unit's custom fields are shown, not offered.
+            for field in self.declared_fields:
+                if PREFIX + field.name in form:
+                    shown_only = form[PREFIX + field.name]
+                    shown_only.render_kw = {**(shown_only.render_kw or {}), "disabled": True}
+                    shown_only.description = "Changed by a clerk or an administrator."
+        return form
+
     def create_model(self, form):
         values = {
             "item_id": form.item.data,

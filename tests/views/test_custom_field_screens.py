@@ -101,6 +101,19 @@ def test_editing_a_units_field_saves_it_and_records_the_change(fields_app, co, s
         "cf_calibrated_on"]
 
 
+def test_support_sees_a_units_fields_but_is_not_offered_them_to_change(fields_app, co, sign_in):
+    client = sign_in("support")
+    unit_id = unit(fields_app, "CLK-1").id
+    edited = inputs_of(client.get(f"/admin/serial_inventory/edit/?id={unit_id}").text)
+    assert "disabled" in edited["cf_inspector"] and "disabled" in edited["cf_calibrated_on"]
+    assert "disabled" not in edited["warranty_start"]
+    # What support may correct still saves; the fields stay as they were.
+    answer = edit_form(client, unit_id, notes="Checked by phone", cf_inspector="Ani")
+    assert answer.status_code == 200, answer.text
+    saved = unit(fields_app, "CLK-1")
+    assert (saved.notes, saved.custom_fields) == ("Checked by phone", {})
+
+
 def test_a_required_field_left_empty_is_refused_beside_its_input(fields_app, co, sign_in):
     client = sign_in("clerk")
     unit_id = unit(fields_app, "CLK-1").id
