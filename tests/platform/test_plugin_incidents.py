@@ -6,6 +6,7 @@ import pytest
 from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import Item
+from sos_serial.plugins import EXTENSION_KEY
 from tests.support.web import PASSWORD, csrf_token_from
 
 RAW = "SELECT secret_price FROM vendors WHERE id = %(id)s [parameters: {'id': 42}]"
@@ -45,10 +46,24 @@ def test_the_api_client_is_told_the_incident_and_the_log_names_the_plugin(crash_
     assert told, response.json["detail"]
     assert "secret_price" not in response.text and "parameters" not in response.text
     logged = _logged(caplog, told.group(1))
-    assert "the plugin 'tests.platform.test_plugin_incidents' crashed in the hook validate_serial_numbers" in logged
+    # Named as it was registered, as `plugins list` shows it.
+    assert ("the plugin 'tests.platform.test_plugin_incidents.CrashingSerialRule' crashed in the hook "
+            "validate_serial_numbers") in logged
     assert "CrashingSerialRule.validate_serial_numbers" in logged
     assert "Traceback (most recent call last)" in logged and RAW in logged
     _nothing_received(crash_app)
+
+
+def test_an_installed_plugin_is_named_by_its_entry_point_name(clerk_app, caplog):
+    # An installed plugin is registered under its entry point's name ("acme"), not its module's.
+    app = clerk_app("Mantel Clock")
+    app.extensions[EXTENSION_KEY].register(CrashingSerialRule(), name="acme")
+    response = app.test_client().post(
+        "/api/v1/transactions", headers={"Authorization": f"Bearer {app.config['TEST_TOKEN']}"},
+        json={"type": "item_receipt", "date": "2026-01-05", "location_id": 1,
+              "lines": [{"item_id": app.config["TEST_ITEM"], "quantity": 1, "serials": ["CLK-1"]}]})
+    told = TOLD.fullmatch(response.json["detail"])
+    assert "the plugin 'acme' crashed in the hook validate_serial_numbers" in _logged(caplog, told.group(1))
 
 
 def test_the_clerk_is_told_the_incident_on_the_receipt_screen(crash_app, caplog):
