@@ -19,6 +19,10 @@ from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, serial_key
 
 @hookimpl(trylast=True)
 def next_serial_numbers(session, item, count, settings):
+    if not item.numbers_automatically(settings):
+        # Neither the item's own numbering nor the company's: no answer, and the posting refuses the line
+        # (unless a plugin numbered the item first).
+        return None
     if item.numbers_itself:
         # The item's row is locked by the posting, as the settings row is for the company's numbering.
         length = item.auto_serial_length or settings.auto_serial_length

@@ -112,7 +112,9 @@ class NumberingSpec:
         :param date: the document's date, for numbers that carry a year or a month
         :param document: the ``PostingRequest`` being posted: its type, parties and lines
         The first non-None answer wins; the built-in implementation numbers from the item's
-        own numbering when it has a prefix, else from the purchasing settings, and runs last.
+        own numbering when it has a prefix, else from the purchasing settings, and runs last. It
+        answers None for an item neither numbers (no prefix of its own, the company's numbering
+        off), so a plugin may number any item; when nobody answers, the line is refused.
         The numbers pass through ``validate_serial_numbers`` afterwards. Raising refuses the
         posting, like a checking hook.
         """

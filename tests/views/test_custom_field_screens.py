@@ -199,3 +199,11 @@ def test_a_transactions_fields_are_typed_on_its_entry_form(fields_app, co, sign_
     refused = client.post(url, data={**data, "cf_carrier": "FedEx"})
     assert refused.status_code == 422 and "Must be one of DHL, UPS" in refused.text
     assert 'id="cf_reference" name="cf_reference" value="PO-4"' in refused.text
+
+
+def test_plugins_list_shows_each_custom_field_a_plugin_declared(fields_app):
+    result = fields_app.test_cli_runner().invoke(args=["plugins", "list"])
+    assert result.exit_code == 0, result.output
+    block = result.output[result.output.index("tests.support.custom_fields_plugin  ["):]
+    assert "    declares custom field customer.key_account (boolean)" in block
+    assert "    declares custom field serial_unit.rfid (text, locked)" in block

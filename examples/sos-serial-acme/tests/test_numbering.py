@@ -9,9 +9,8 @@ pytestmark = pytest.mark.sos_serial_app(plugins=[sos_serial_acme], ACME_YEAR_NUM
 
 @pytest.fixture
 def clock(sos_make):
-    # An item's own numbering (its prefix) lets its lines ask for automatic numbers with the company's
-    # numbering off; the plugin answers before the module's numbering does.
-    return sos_make.item("Wall Clock", auto_serial_prefix="W")
+    # No numbering of its own and the company's numbering off: the plugin numbers it all the same.
+    return sos_make.item("Wall Clock")
 
 
 @pytest.fixture
@@ -50,3 +49,10 @@ def test_other_items_keep_the_modules_numbering(sos_api, sos_make, main):
     lamp = sos_make.item("Desk Lamp", auto_serial_prefix="LMP-", auto_serial_length=3)
     posted = sos_api("clerk").ok("POST", "/transactions", _auto_receipt(lamp, main, 2), status=201)
     assert posted["lines"][0]["serials"] == ["LMP-001", "LMP-002"]
+
+
+def test_an_item_nobody_numbers_is_refused_naming_the_line(sos_api, sos_make, main):
+    vase = sos_make.item("Vase")
+    refused = sos_api("clerk").post("/transactions", _auto_receipt(vase, main, 1))
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.get_json()["errors"]] == ["lines[0].auto_serials"]

@@ -49,10 +49,6 @@ def check_lines(ctx: PostingContext) -> None:
         if not new and (line.auto_serials or line.serials_csv is not None):
             problems.append(FieldError(f"{line.field}.serials",
                                        f"{item.name}: this line takes existing units; pick their serials."))
-        if line.auto_serials and not item.numbers_automatically(ctx.settings):
-            problems.append(FieldError(f"{line.field}.auto_serials",
-                                       "Automatic serial numbers are turned off in the purchasing settings, "
-                                       f"and {item.name} has no numbering of its own."))
     if problems:
         raise InvalidInput("; ".join(p.message for p in problems), problems)
 
@@ -137,7 +133,12 @@ def number_auto_serials(ctx: PostingContext) -> None:
         serials = ctx.rules.next_serial_numbers(
             session=ctx.session, item=item, count=line.quantity, settings=ctx.settings, date=ctx.req.date,
             document=ctx.req)
-        if serials is None or len(serials) != line.quantity:
+        if serials is None:
+            # No plugin numbers this item, and the module's numbering is off for it.
+            message = ("Automatic serial numbers are turned off in the purchasing settings, "
+                       f"and {item.name} has no numbering of its own.")
+            raise InvalidInput(message, [FieldError(f"{line.field}.auto_serials", message)])
+        if len(serials) != line.quantity:
             raise InvalidInput(f"No serial numbers could be generated for {item.name}.")
         line.resolved_serials = list(serials)
         ctx.keys[line.index] = [serial_key(s) for s in serials]
