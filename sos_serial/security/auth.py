@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from sos_serial.database.connections import SQLITE_BUSY_TIMEOUT_MS
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db, login_manager
 from sos_serial.models import ApiToken, User
@@ -53,6 +54,8 @@ def can(user, right: str) -> bool:
 
 # A token's last use is written at most this often, so the API's reads do not each become a write.
 LAST_USED_STEP = timedelta(minutes=1)
+# How long noting that use may wait for a lock before leaving it to a later request.
+NOTE_USE_WAIT_MS = 200
 
 
 @login_manager.user_loader
@@ -88,20 +91,34 @@ def check_token(token: str) -> TokenCheck:
     user = record.user
     if record.last_used_at is None or now - as_utc(record.last_used_at) >= LAST_USED_STEP:
         _note_use(record.id, now)
-        user = db.session.get(User, user.id)
     return TokenCheck(user, None)
 
 
 def _note_use(token_id: int, now) -> None:
-    # The condition keeps it to one write a minute even when several processes see the token at once.
-    try:
-        with unit_of_work(db.session):
-            db.session.execute(update(ApiToken).where(ApiToken.id == token_id).where(
-                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_STEP))
-                .values(last_used_at=now).execution_options(synchronize_session=False))
-    except OperationalError:
-        # The write lock is busy (a long posting): the request goes on; the use is noted next time.
-        log.warning("Could not note the use of API token %s: the database is busy.", token_id)
+    """Write the token's last use on a connection of its own, waiting for the write lock only briefly.
+
+    The request must not queue behind a long posting for a bookkeeping write (API reads never wait
+    behind a save), so a busy lock means the use is noted on a later request instead. The condition
+    keeps it to one write a minute even when several processes accept the token at once.
+    """
+    statement = (update(ApiToken).where(ApiToken.id == token_id)
+                 .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_STEP))
+                 .values(last_used_at=now))
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {NOTE_USE_WAIT_MS}" if sqlite
+                             else f"SET LOCAL lock_timeout = '{NOTE_USE_WAIT_MS}ms'")
+        try:
+            conn.execute(statement)
+            conn.commit()
+        except OperationalError:
+            conn.rollback()
+            log.warning("Did not note the use of API token %s: the database is busy; noted on a later request.",
+                        token_id)
+        finally:
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                conn.commit()
 
 
 def user_for_token(token: str) -> User | None:

@@ -106,3 +106,21 @@ def test_the_user_loaded_after_noting_a_use_is_the_tokens(app, client, tokens):
     with app.app_context():
         assert db.session.query(User).filter_by(username="clerk").one().active
     assert "Noted Clock" in item_names(app)
+
+
+def test_a_busy_database_does_not_hold_up_the_request_to_note_a_use(app, client, tokens):
+    # Another writer holds the lock noting the use needs (SQLite: the write lock; PostgreSQL: the token's row).
+    with app.app_context():
+        token_id = db.session.query(ApiToken.id).filter_by(token_hash=token_digest(tokens["clerk"])).scalar()
+        db.session.remove()
+        with db.engine.connect() as holder:
+            if holder.dialect.name == "sqlite":
+                holder.exec_driver_sql("UPDATE api_tokens SET created_at = created_at WHERE id = 0")
+            else:
+                holder.exec_driver_sql(f"SELECT id FROM api_tokens WHERE id = {token_id} FOR UPDATE")
+            response = ApiClient(client, tokens["clerk"]).get("/items")
+            holder.rollback()
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert last_used(app, tokens["clerk"]) is None
+    assert ApiClient(client, tokens["clerk"]).get("/items").status_code == 200
+    assert last_used(app, tokens["clerk"]) is not None
