@@ -46,7 +46,7 @@ def test_signing_out_ends_every_copy_of_the_session(app, login):
     assert_refused(app, thief, form_token)
 
 
-def test_signing_out_ends_the_users_other_sessions_too(app, login, client):
+def test_signing_out_ends_the_users_other_sessions_too(app, login):
     client, thief, form_token = signed_in_copy(app, login)
     other = app.test_client()
     page = other.get("/login")
