@@ -1,7 +1,7 @@
 """A person who signs in, with one role: admin, clerk or support."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,6 +25,9 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = created_at()
+    # Part of every session's id: raising it ends every session of the user at once, on every app process,
+    # since each request's user is loaded from the database and compared with it.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     # What Flask-Login asks of a signed-in user, written out so the model imports no web code.
     is_authenticated = True
@@ -35,9 +38,17 @@ class User(db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login keeps this in the session cookie; a cookie carrying an older version no longer signs in.
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign the user out everywhere: every session cookie issued so far stops working."""
+        self.session_version = (self.session_version or 1) + 1
 
     def set_password(self, password: str) -> None:
+        """Set a new password; any session begun with the old one ends."""
+        if self.password_hash is not None:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:

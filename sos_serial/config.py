@@ -50,6 +50,15 @@ def default_config(instance_path: str, given: dict) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure is also set on any request that came over HTTPS (security/sessions.py); this forces it always.
+        "SESSION_COOKIE_SECURE": os.environ.get("SOS_SERIAL_SECURE_COOKIES") == "1",
+        # A screen session ends after this long without a request, and this long after sign-in in any case.
+        "SOS_SERIAL_SESSION_IDLE_MINUTES": int(os.environ.get("SOS_SERIAL_SESSION_IDLE_MINUTES", "480")),
+        "SOS_SERIAL_SESSION_ABSOLUTE_HOURS": int(os.environ.get("SOS_SERIAL_SESSION_ABSOLUTE_HOURS", "168")),
+        # Strict-Transport-Security on answers over HTTPS (0: not sent).
+        "SOS_SERIAL_HSTS_SECONDS": int(os.environ.get("SOS_SERIAL_HSTS_SECONDS", str(365 * 24 * 3600))),
+        # How many proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-*; 0: none.
+        "SOS_SERIAL_PROXY_HOPS": int(os.environ.get("SOS_SERIAL_PROXY_HOPS", "0")),
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
         "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,

@@ -20,7 +20,7 @@ from sos_serial.errors import (
 )
 from sos_serial.extensions import csrf, db
 from sos_serial.limits import MAX_ID
-from sos_serial.security.auth import can, user_for_token
+from sos_serial.security.auth import can, check_token
 
 from .schemas.common import Answer, Shape
 
@@ -51,11 +51,15 @@ def authenticate():
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if user is None:
+    if scheme.lower() != "bearer" or not token.strip():
         return problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'. "
                        "An administrator issues one with: flask --app sos_serial users token NAME")
-    g.api_user = user
+    checked = check_token(token.strip())
+    if checked.user is None:
+        return problem(401, "Unauthorized", f"{checked.refusal} Send a valid API token as "
+                       "'Authorization: Bearer <token>'. An administrator issues one with: "
+                       "flask --app sos_serial users token NAME")
+    g.api_user = checked.user
     return None
 
 

@@ -1,18 +1,30 @@
 """Signing in: Flask-Login sessions for the screens, bearer tokens for the API, and role rights."""
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, has_app_context, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, has_app_context, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy import or_, update
+from sqlalchemy.exc import OperationalError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from sos_serial.database.connections import SQLITE_BUSY_TIMEOUT_MS
+from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db, login_manager
 from sos_serial.models import ApiToken, User
-from sos_serial.models.api_token import token_digest
+from sos_serial.models._columns import utcnow
+from sos_serial.models.api_token import as_utc, token_digest
 from sos_serial.models.user import ADMIN, CLERK, SUPPORT
+
+from . import sessions
+
+log = logging.getLogger(__name__)
 
 # What each role may do. The screens and the API both ask through can().
 # The module's own rights; the rights plugins declare are held per app (security/plugin_rights.py).
@@ -40,17 +52,77 @@ def can(user, right: str) -> bool:
     return right in granted.get(user.role, ())
 
 
+# A token's last use is written at most this often, so the API's reads do not each become a write.
+LAST_USED_STEP = timedelta(minutes=1)
+# How long noting that use may wait for a lock before leaving it to a later request.
+NOTE_USE_WAIT_MS = 200
+
+
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """The user of a session cookie (``id.version``, User.get_id), if that session has not been ended."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before session versions: sign in again
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    if not sessions.still_current():
+        session.clear()
+        flash("Your session has timed out. Please sign in again.", "info")
+        return None
+    return user
+
+
+class TokenCheck(NamedTuple):
+    user: User | None
+    refusal: str | None  # why the token is refused, for the one who sent it; None when it is accepted
+
+
+def check_token(token: str) -> TokenCheck:
+    """The user an API token signs in, or why it does not; notes when an accepted token was used."""
+    record = db.session.query(ApiToken).filter_by(token_hash=token_digest(token)).one_or_none()
+    if record is None:
+        return TokenCheck(None, "This API token is not known.")
+    now = utcnow()
+    refusal = record.refusal(now)
+    if refusal is not None:
+        return TokenCheck(None, refusal)
+    user = record.user
+    if record.last_used_at is None or now - as_utc(record.last_used_at) >= LAST_USED_STEP:
+        _note_use(record.id, now)
+    return TokenCheck(user, None)
+
+
+def _note_use(token_id: int, now) -> None:
+    """Write the token's last use on a connection of its own, waiting for the write lock only briefly.
+
+    The request must not queue behind a long posting for a bookkeeping write (API reads never wait
+    behind a save), so a busy lock means the use is noted on a later request instead. The condition
+    keeps it to one write a minute even when several processes accept the token at once.
+    """
+    statement = (update(ApiToken).where(ApiToken.id == token_id)
+                 .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_STEP))
+                 .values(last_used_at=now))
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {NOTE_USE_WAIT_MS}" if sqlite
+                             else f"SET LOCAL lock_timeout = '{NOTE_USE_WAIT_MS}ms'")
+        try:
+            conn.execute(statement)
+            conn.commit()
+        except OperationalError:
+            conn.rollback()
+            log.warning("Did not note the use of API token %s: the database is busy; noted on a later request.",
+                        token_id)
+        finally:
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                conn.commit()
 
 
 def user_for_token(token: str) -> User | None:
-    record = db.session.query(ApiToken).filter_by(token_hash=token_digest(token)).one_or_none()
-    if record is None or not record.user.active:
-        return None
-    return record.user
+    return check_token(token).user
 
 
 class LoginForm(FlaskForm):
@@ -71,7 +143,10 @@ def login():
     if form.validate_on_submit():
         user = db.session.query(User).filter_by(username=form.username.data.strip()).one_or_none()
         if user is not None and user.active and user.check_password(form.password.data):
+            # A fresh session: nothing from before sign-in (a CSRF token an attacker may know) carries over.
+            session.clear()
             login_user(user)
+            sessions.start()
             return redirect(_safe_next(request.args.get("next")))
         flash("That username and password do not match an active user.", "error")
     return render_template("auth/login.html", form=form), (200 if request.method == "GET" else 401)
@@ -80,7 +155,13 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Signing out ends every session of the user, the copies of this cookie included.
+    with unit_of_work(db.session):
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            user.end_sessions()
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -95,4 +176,5 @@ def init_app(app) -> None:
     login_manager.login_message = "Please sign in to use the inventory."
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
+    sessions.init_app(app)
 

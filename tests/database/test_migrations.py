@@ -147,3 +147,33 @@ def test_a_filter_on_a_units_custom_field_is_answered_by_the_partial_gin_index(a
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
             plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
     assert "ix_serial_units_custom_fields" in plan, plan
+
+
+def test_session_versions_and_token_expiry_migrate_with_users_and_tokens(app_config, stock_free_app_factory,
+                                                                        empty_database_url):
+    """Users and tokens that exist before 0009 keep working: each user at session version 1, each token
+    without an expiry and not revoked; a downgrade drops the columns and keeps the rows."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    app = stock_free_app_factory({**app_config, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0008_custom_fields")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                              "VALUES (1, 'dana', 'hash', 'clerk', true, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO api_tokens (id, user_id, token_hash, created_at) "
+                              "VALUES (1, 1, :digest, CURRENT_TIMESTAMP)"), {"digest": "d" * 64})
+        flask_migrate.upgrade(revision="0009_sessions_and_token_expiry")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT username, session_version FROM users").all() == [("dana", 1)]
+            assert conn.exec_driver_sql("SELECT user_id, expires_at, revoked_at, last_used_at "
+                                        "FROM api_tokens").all() == [(1, None, None, None)]
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        flask_migrate.downgrade(revision="0008_custom_fields")
+        with db.engine.connect() as conn:
+            assert "session_version" not in {c["name"] for c in inspect(conn).get_columns("users")}
+            assert "expires_at" not in {c["name"] for c in inspect(conn).get_columns("api_tokens")}
+            assert conn.exec_driver_sql("SELECT token_hash FROM api_tokens").scalars().all() == ["d" * 64]
+        flask_migrate.upgrade()
