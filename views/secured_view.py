@@ -22,6 +22,8 @@ from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.security.auth import can
 
+from .csv_export import neutralise_cell
+
 log = logging.getLogger(__name__)
 
 
@@ -84,6 +86,8 @@ class SecuredModelView(SecuredView, ModelView):
     can_set_page_size = True
     # Deleting goes through the ORM, one object at a time, so every rule hook sees it.
     fast_mass_delete = False
+    # CSV only: every cell passes get_export_value below, and no other format is offered.
+    export_types = ["csv"]
 
     _WRITE_ENDPOINTS = {
         "create_view": "create_right",
@@ -136,6 +140,10 @@ class SecuredModelView(SecuredView, ModelView):
         with unit_of_work(db.session):
             db.session.refresh(model)
             return super().delete_model(model)
+
+    def get_export_value(self, model, name):
+        # The one path of every screen's CSV export, the plugins' included: no cell can start a formula.
+        return neutralise_cell(super().get_export_value(model, name))
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Show the rule's own message, never raw database text; the save is rolled back."""
