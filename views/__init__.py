@@ -37,6 +37,7 @@ from .item import ItemView
 from .named_record import NamedRecordView
 from .plugin import PluginView
 from .plugin_views import add_plugin_views
+from .request_too_large import init_app as init_request_too_large
 from .secured_view import SecuredBaseView, SecuredModelView, SecuredView
 from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
@@ -65,6 +66,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     transaction document, a settings change), handed in by the app factory: screens never import the API."""
     app.register_blueprint(ui)
     init_inline_handlers(app)
+    init_request_too_large(app)
     app.add_template_filter(format_money, "money")
     admin = Admin(
         app,
