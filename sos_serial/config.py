@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from sos_serial.limits import SERIALS_PER_DOCUMENT
+from sos_serial.limits import REQUEST_MAX_BYTES, SERIALS_PER_DOCUMENT
 
 
 def database_url(instance_path: str) -> str:
@@ -41,8 +41,16 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+def max_request_bytes(given: dict) -> int:
+    """MAX_CONTENT_LENGTH as given, else SOS_SERIAL_MAX_REQUEST_BYTES, else the default of limits.py."""
+    if given.get("MAX_CONTENT_LENGTH"):
+        return int(given["MAX_CONTENT_LENGTH"])
+    return int(os.environ.get("SOS_SERIAL_MAX_REQUEST_BYTES") or REQUEST_MAX_BYTES)
+
+
 def default_config(instance_path: str, given: dict) -> dict:
     """Defaults for what ``given`` does not set; nothing is read or written that it does."""
+    request_bytes = max_request_bytes(given)
     return {
         "SQLALCHEMY_DATABASE_URI": given.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path),
         "SECRET_KEY": given.get("SECRET_KEY") or secret_key(instance_path),
@@ -62,4 +70,9 @@ def default_config(instance_path: str, given: dict) -> dict:
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
         "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,
+        # A larger body is refused with 413 before any of it is read: nothing is written.
+        "MAX_CONTENT_LENGTH": request_bytes,
+        # Flask's own default (500 kB a multipart text part) would refuse a 100,000-serial CSV sent as one
+        # field of a multipart form (one with a file input, a plugin's say).
+        "MAX_FORM_MEMORY_SIZE": request_bytes,
     }

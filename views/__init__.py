@@ -28,13 +28,16 @@ from sos_serial.models import (
 )
 from sos_serial.models.document_kind import INVENTORY, KINDS, PRODUCTION, PURCHASING, SALES
 from sos_serial.money import format_money
+from sos_serial.security.headers import csp_nonce
 
 from .dashboard import DashboardView
 from .event_delivery import EventDeliveryView
+from .inline_handlers import init_app as init_inline_handlers
 from .item import ItemView
 from .named_record import NamedRecordView
 from .plugin import PluginView
 from .plugin_views import add_plugin_views
+from .request_too_large import init_app as init_request_too_large
 from .secured_view import SecuredBaseView, SecuredModelView, SecuredView
 from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
@@ -62,12 +65,16 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     """The admin screens. ``read_document`` and ``apply_settings`` read the API's declared shapes (a
     transaction document, a settings change), handed in by the app factory: screens never import the API."""
     app.register_blueprint(ui)
+    init_inline_handlers(app)
+    init_request_too_large(app)
     app.add_template_filter(format_money, "money")
     admin = Admin(
         app,
         name="SOS Serial",
         theme=Bootstrap4Theme(base_template="sos/base.html", fluid=True),
         index_view=DashboardView(name="Home", url="/admin"),
+        # Inline scripts of Flask-Admin's templates and ours carry the nonce the CSP names.
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_category(OPERATIONS)
     for category in (INVENTORY, PURCHASING, SALES, PRODUCTION, REPORTS):

@@ -1,6 +1,8 @@
 """CSV exports a spreadsheet opens safely: streamed in batches, no cell able to start a formula."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sos_serial.extensions import db
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
@@ -8,8 +10,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value) -> str:
-    """The cell as text, with a leading single quote if it could start a formula."""
-    text = "" if value is None else str(value)
+    """The cell as text, with a leading single quote if it could start a formula.
+
+    Every CSV the app writes passes its cells through here (SecuredModelView.get_export_value for
+    the screens' exports, the reports' own writers). A number the code writes as a number (a
+    quantity, a value, days left) is not text anyone typed and stays a number, minus sign and all;
+    the same characters typed into a name or a serial are text and are quoted.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -17,12 +29,8 @@ class SafeCsvExport:
     """Mixin for a ModelView: CSV export of every matching row, in batches, every cell neutralised."""
 
     can_export = True
-    export_types = ["csv"]
     export_max_rows = 0  # no cap: rows are streamed, never all held at once
     export_batch_size = 1000
-
-    def get_export_value(self, model, name):
-        return neutralise_cell(super().get_export_value(model, name))
 
     def prepare_rows(self, rows) -> None:
         """Called with each batch of rows before they are shown or exported (read what they refer to)."""

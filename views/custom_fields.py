@@ -50,10 +50,12 @@ def value_of(field, data):
     return data
 
 
-def shown(field, value) -> str:
-    """A stored value as a list cell or a CSV cell shows it."""
+def shown(field, value):
+    """A stored value as a list cell or a CSV cell shows it; a number stays a number (a CSV keeps its sign)."""
     if value is None:
         return ""
+    if field.type == "number":
+        return value
     if field.type == "boolean":
         return "Yes" if value else "No"
     return str(value)

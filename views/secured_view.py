@@ -12,6 +12,8 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -21,6 +23,8 @@ from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.security.auth import can
+
+from .csv_export import neutralise_cell
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +88,8 @@ class SecuredModelView(SecuredView, ModelView):
     can_set_page_size = True
     # Deleting goes through the ORM, one object at a time, so every rule hook sees it.
     fast_mass_delete = False
+    # CSV only: every cell passes get_export_value below, and no other format is offered.
+    export_types = ["csv"]
 
     _WRITE_ENDPOINTS = {
         "create_view": "create_right",
@@ -137,6 +143,17 @@ class SecuredModelView(SecuredView, ModelView):
             db.session.refresh(model)
             return super().delete_model(model)
 
+    # The list's "With selected > Delete". The chosen ids arrive from the form as text, and PostgreSQL
+    # compares no integer key with text (Flask-Admin's query then fails there): each is read as the
+    # key's type first, and one that is not an id selects nothing. The action keeps Flask-Admin's words.
+    @action("delete", lazy_gettext("Delete"), lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        return super().action_delete(_ids_of_key_type(self.model, ids))
+
+    def get_export_value(self, model, name):
+        # The one path of every screen's CSV export, the plugins' included: no cell can start a formula.
+        return neutralise_cell(super().get_export_value(model, name))
+
     def handle_view_exception(self, exc: Exception) -> bool:
         """Show the rule's own message, never raw database text; the save is rolled back."""
         if isinstance(exc, SerialInventoryError):
@@ -152,3 +169,21 @@ class SecuredModelView(SecuredView, ModelView):
             flash("The database refused this change, and nothing was saved. Please try again.", "error")
             return True
         return super().handle_view_exception(exc)
+
+
+def _ids_of_key_type(model, ids) -> list:
+    """The form's ids as the model's one-column primary key takes them; those that are not such ids left out."""
+    keys = model.__mapper__.primary_key
+    if len(keys) != 1:
+        return list(ids)
+    try:
+        python_type = keys[0].type.python_type
+    except NotImplementedError:
+        return list(ids)
+    typed = []
+    for value in ids:
+        try:
+            typed.append(python_type(value))
+        except (TypeError, ValueError):
+            continue
+    return typed

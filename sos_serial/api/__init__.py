@@ -9,7 +9,7 @@ import logging
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import DataError, IntegrityError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.errors import (
@@ -19,7 +19,7 @@ from sos_serial.errors import (
     SerialInventoryError,
 )
 from sos_serial.extensions import csrf, db
-from sos_serial.limits import MAX_ID
+from sos_serial.limits import MAX_ID, request_too_large_message
 from sos_serial.security.auth import can, check_token
 
 from .schemas.common import Answer, Shape
@@ -87,11 +87,15 @@ def _integrity_error(exc: IntegrityError):
     return problem(409, "Conflict", describe_integrity_error(exc))
 
 
+# 413 by its own code as well: the screens' handler of 413 is the app's, and Flask looks for a handler
+# of the code (blueprint, then app) before one of a class such as HTTPException.
+@bp.errorhandler(RequestEntityTooLarge)
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     db.session.rollback()
     detail = {404: "There is no such record or endpoint.", 405: "That method is not allowed here.",
-              400: "The request body is not valid JSON."}.get(exc.code, exc.description)
+              400: "The request body is not valid JSON.",
+              413: request_too_large_message(request.max_content_length)}.get(exc.code, exc.description)
     return problem(exc.code or 500, exc.name, detail)
 
 
@@ -128,7 +132,7 @@ def api_blueprint(name: str) -> Blueprint:
     blueprint.before_request(authenticate)
     blueprint.before_request(ids_in_range)
     for error, handler in ((SerialInventoryError, _domain_error), (IntegrityError, _integrity_error),
-                           (HTTPException, _http_error), (DataError, _out_of_range), (OverflowError, _out_of_range),
+                           (RequestEntityTooLarge, _http_error), (HTTPException, _http_error), (DataError, _out_of_range), (OverflowError, _out_of_range),
                            (Exception, _unexpected)):
         blueprint.register_error_handler(error, handler)
     csrf.exempt(blueprint)

@@ -99,8 +99,21 @@ def browser_context_args(pytestconfig, playwright, device, base_url, _pw_artifac
 
 # --- Guarding every page against server errors and leaked database text -------------------
 
+# Each Content-Security-Policy violation a page meets is written to the console with this mark.
+# Init scripts run outside the page's policy, so the listener is in place before any page script.
+CSP_MARK = "CSP violation:"
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(%r + " " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber + (e.sample ? " (" + e.sample + ")" : "") +
+                (e.target && e.target.outerHTML ? " on " + e.target.outerHTML.slice(0, 160) : ""));
+});
+""" % CSP_MARK
+
+
 class PageGuard:
-    """Collects what went wrong on a page: 5xx responses, forbidden text, JavaScript errors."""
+    """Collects what went wrong on a page: 5xx responses, forbidden text, JavaScript errors, and
+    anything the Content-Security-Policy refused (a script, a style, a frame)."""
 
     def __init__(self, page):
         self.page = page
@@ -108,6 +121,15 @@ class PageGuard:
         page.on("response", self._on_response)
         page.on("load", self._on_load)
         page.on("pageerror", self._on_page_error)
+        page.on("console", self._on_console)
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def _on_console(self, message) -> None:
+        # The browser's own refusal ("Refused to execute inline script because it violates the
+        # following Content Security Policy directive...") and the listener's report above.
+        text = message.text
+        if CSP_MARK in text or "Content Security Policy" in text:
+            self.problems.append(f"Content-Security-Policy refused something on {self.page.url}: {text}")
 
     def _on_response(self, response) -> None:
         if response.status >= 500:
@@ -140,7 +162,8 @@ class PageGuard:
 
 @pytest.fixture
 def page(page, base_url):
-    """pytest-playwright's page, guarded: the test fails on any 5xx or raw database text."""
+    """pytest-playwright's page, guarded: the test fails on any 5xx, raw database text, JavaScript error or
+    Content-Security-Policy violation."""
     page.guard = PageGuard(page)
     page.set_default_timeout(10_000)
     return page
