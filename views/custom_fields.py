@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import NumberInput
 
-from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
+from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields, equals_condition
 from sos_serial.limits import CUSTOM_FIELD_TEXT_MAX_LENGTH
 
 # The model custom fields are declared on, by the table a view lists.
@@ -81,12 +81,9 @@ class CustomFieldFilter(FilterEqual):
         return value.strip()
 
     def apply(self, query, value, alias=None):
-        element = self.get_column(alias)[self.field.name]
-        if self.field.type == "boolean":
-            return query.filter(element.as_boolean() == value)
-        if self.field.type == "number":
-            return query.filter(element.as_float() == value)
-        return query.filter(element.as_string() == value)
+        # The API's condition, so PostgreSQL answers the screen's filter from the same GIN index.
+        dialect = query.session.get_bind().dialect.name
+        return query.filter(equals_condition(self.get_column(alias), self.field.name, value, dialect))
 
     def validate(self, value):
         if self.field.type != "number":
