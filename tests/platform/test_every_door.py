@@ -172,3 +172,28 @@ def test_markup_typed_into_any_field_is_shown_as_text_on_every_screen(app, clien
             shown += 1
     # The markup was shown (escaped) on the lists and records that carry it, not merely absent.
     assert shown >= 15
+
+
+INJECTION = "x' OR '1'='1'; DROP TABLE customers; --"
+
+
+def test_sql_in_a_search_or_a_name_is_only_text(app, login, stocked):
+    client = login("admin")
+    before = row_counts(app)
+    # Searched for on the screens and in the API's filters: nothing matches, nothing is dropped.
+    for url in (f"/admin/customers/?search={INJECTION}", f"/admin/serial_inventory/?search={INJECTION}",
+                f"/admin/items/?search={INJECTION}"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "DOOR-" not in answer.get_data(as_text=True), url
+    # The same screens find a real record by the same search, so the refusal above is the search's answer.
+    assert "DOOR-2" in client.get("/admin/serial_inventory/?search=DOOR").get_data(as_text=True)
+    assert row_counts(app) == before
+    # Stored as a name, it is kept exactly as typed.
+    with app.app_context():
+        db.session.add(Customer(name=INJECTION))
+        db.session.commit()
+        assert db.session.scalar(select(Customer.name).where(Customer.name == INJECTION)) == INJECTION
+        db.session.remove()
+    listing = client.get("/admin/customers/").get_data(as_text=True)
+    assert "DROP TABLE customers" in listing and "Acme Clocks" in listing
