@@ -1,7 +1,7 @@
 """A person who signs in, with one role: admin, clerk or support."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,6 +28,10 @@ class User(db.Model):
     # Part of every session's id: raising it ends every session of the user at once, on every app process,
     # since each request's user is loaded from the database and compared with it.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    # Wrong passwords since the last sign-in, and the end of the lock they led to (security/sign_in_limits.py).
+    # Kept here, not in one process's memory, so every app process counts the same failures.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # What Flask-Login asks of a signed-in user, written out so the model imports no web code.
     is_authenticated = True
@@ -44,6 +48,11 @@ class User(db.Model):
     def end_sessions(self) -> None:
         """Sign the user out everywhere: every session cookie issued so far stops working."""
         self.session_version = (self.session_version or 1) + 1
+
+    def clear_sign_in_lock(self) -> None:
+        """Forget the wrong passwords counted so far and lift any lock they led to."""
+        self.failed_sign_ins = 0
+        self.locked_until = None
 
     def set_password(self, password: str) -> None:
         """Set a new password; any session begun with the old one ends."""

@@ -67,6 +67,16 @@ def default_config(instance_path: str, given: dict) -> dict:
         "SOS_SERIAL_HSTS_SECONDS": int(os.environ.get("SOS_SERIAL_HSTS_SECONDS", str(365 * 24 * 3600))),
         # How many proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-*; 0: none.
         "SOS_SERIAL_PROXY_HOPS": int(os.environ.get("SOS_SERIAL_PROXY_HOPS", "0")),
+        # Where the counts per client address are kept (Flask-Limiter's storage): memory:// is one process's own;
+        # several app processes need a shared store such as redis://host:6379 or memcached://host:11211.
+        "SOS_SERIAL_RATELIMIT_STORAGE_URI": os.environ.get("SOS_SERIAL_RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed sign-ins one client address may make; then it is refused until the window ends.
+        "SOS_SERIAL_SIGN_IN_ADDRESS_LIMIT": os.environ.get("SOS_SERIAL_SIGN_IN_ADDRESS_LIMIT", "30 per 15 minutes"),
+        # Wrong passwords in a row that lock an account (counted in the database), and for how long.
+        "SOS_SERIAL_SIGN_IN_MAX_FAILURES": int(os.environ.get("SOS_SERIAL_SIGN_IN_MAX_FAILURES", "10")),
+        "SOS_SERIAL_SIGN_IN_LOCK_MINUTES": int(os.environ.get("SOS_SERIAL_SIGN_IN_LOCK_MINUTES", "15")),
+        # Unknown, expired or revoked API tokens one client address may send before its API requests are refused.
+        "SOS_SERIAL_API_TOKEN_FAILURE_LIMIT": os.environ.get("SOS_SERIAL_API_TOKEN_FAILURE_LIMIT", "100 per minute"),
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
         "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,

@@ -19,6 +19,7 @@ import pytest
 from sos_serial import create_app
 from sos_serial.extensions import db
 from sos_serial.models import User
+from sos_serial.security.sign_in_limits import LIMITER_KEY
 from sos_serial.testing import postgres_server
 from sos_serial.testing.databases import driver_url, empty_postgres, migrate, new_postgres_database
 from tests.support.web import PASSWORD, csrf_token_from
@@ -143,6 +144,8 @@ def app(app_config):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    # The app outlives the test: so would its counts of failed sign-ins from 127.0.0.1.
+    app.extensions[LIMITER_KEY].reset()
     app.config.clear()
     app.config.update(saved)
 

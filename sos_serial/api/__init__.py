@@ -20,6 +20,7 @@ from sos_serial.errors import (
 )
 from sos_serial.extensions import csrf, db
 from sos_serial.limits import MAX_ID, request_too_large_message
+from sos_serial.security import sign_in_limits
 from sos_serial.security.auth import can, check_token
 
 from .schemas.common import Answer, Shape
@@ -54,8 +55,17 @@ def authenticate():
     if scheme.lower() != "bearer" or not token.strip():
         return problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'. "
                        "An administrator issues one with: flask --app sos_serial users token NAME")
+    wait = sign_in_limits.token_checks_refused_for()
+    if wait is not None:
+        # Too many bad tokens from this address: refused before the token is looked at, good or bad alike,
+        # so guessing learns nothing until the window ends.
+        response = problem(429, "Too Many Requests", "Too many unknown or refused API tokens from this address. "
+                           f"Try again in {wait} seconds.")
+        response.headers["Retry-After"] = str(wait)
+        return response
     checked = check_token(token.strip())
     if checked.user is None:
+        sign_in_limits.note_token_failure()
         return problem(401, "Unauthorized", f"{checked.refusal} Send a valid API token as "
                        "'Authorization: Bearer <token>'. An administrator issues one with: "
                        "flask --app sos_serial users token NAME")

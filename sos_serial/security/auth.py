@@ -2,11 +2,24 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, has_app_context, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    has_app_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, update
@@ -22,7 +35,7 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.api_token import as_utc, token_digest
 from sos_serial.models.user import ADMIN, CLERK, SUPPORT
 
-from . import sessions
+from . import sessions, sign_in_limits
 
 log = logging.getLogger(__name__)
 
@@ -139,17 +152,53 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    # Failed attempts per client address are counted by Flask-Limiter before this runs (sign_in_limits.py).
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.query(User).filter_by(username=form.username.data.strip()).one_or_none()
-        if user is not None and user.active and user.check_password(form.password.data):
-            # A fresh session: nothing from before sign-in (a CSRF token an attacker may know) carries over.
-            session.clear()
-            login_user(user)
-            sessions.start()
-            return redirect(_safe_next(request.args.get("next")))
+        name = form.username.data.strip()
+        user = db.session.query(User).filter_by(username=name).one_or_none()
+        now = utcnow()
+        locked = sign_in_limits.locked_for(user, now) if user is not None else sign_in_limits.unknown_name_locked_for(name)
+        if locked is not None:
+            # Even the right password is refused while locked, in the same words whether the name exists or not.
+            return _too_many_attempts(form, locked)
+        if sign_in_limits.check_password_of(user, form.password.data):
+            return signed_in(user)
+        sign_in_failed(name, user, now)
         flash("That username and password do not match an active user.", "error")
     return render_template("auth/login.html", form=form), (200 if request.method == "GET" else 401)
+
+
+def signed_in(user: User):
+    """The one place a sign-in succeeds: the account's failure count starts again, and a fresh session begins."""
+    sign_in_limits.clear_account_failures(user)
+    # A fresh session: nothing from before sign-in (a CSRF token an attacker may know) carries over.
+    session.clear()
+    login_user(user)
+    sessions.start()
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def sign_in_failed(name: str, user: User | None, now) -> None:
+    """The one place a sign-in fails (wrong password, unknown or deactivated user): counted against the
+    account, or against the unknown name, towards the lock."""
+    if user is not None:
+        sign_in_limits.note_account_failure(user, now)
+    else:
+        sign_in_limits.note_unknown_name_failure(name)
+
+
+def _too_many_attempts(form, seconds: float):
+    flash(sign_in_limits.too_many_message(seconds), "error")
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(max(1, math.ceil(seconds)))
+    return response
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _address_throttled(exc: RateLimitExceeded):
+    # Too many failed sign-ins from this client address (Flask-Limiter refused it before the form was read).
+    return _too_many_attempts(LoginForm(), sign_in_limits.address_retry_after())
 
 
 @bp.route("/logout", methods=["POST"])
@@ -177,4 +226,6 @@ def init_app(app) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
     sessions.init_app(app)
+    sign_in_limits.init_app(app, bp)
+    sign_in_limits.prepare()
 

@@ -16,8 +16,9 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.api_token import as_utc
 from sos_serial.models.user import ROLES
 
+from .password_policy import password_problem
+
 users_cli = AppGroup("users", help="Create, deactivate and sign out users; reset passwords; issue and revoke API tokens.")
-MIN_PASSWORD_LENGTH = 8
 
 
 def _user(name: str) -> User:
@@ -27,6 +28,12 @@ def _user(name: str) -> User:
     return user
 
 
+def _check_password(password: str, username: str) -> None:
+    problem = password_problem(password, username)
+    if problem is not None:
+        raise click.ClickException(f"{problem} Nothing was changed.")
+
+
 def _moment(value) -> str:
     return as_utc(value).strftime("%Y-%m-%d %H:%M UTC") if value is not None else "-"
 
@@ -34,7 +41,8 @@ def _moment(value) -> str:
 @users_cli.command("create")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin, clerk or support")
-@click.option("--password", help="The password; omit it to have one generated and printed.")
+@click.option("--password", help="The password (at least 12 characters, not a common one, not the name); "
+              "omit it to have one generated and printed.")
 @click.option("--if-missing", is_flag=True, help="Do nothing if the user already exists.")
 def create_user(name: str, role: str, password: str | None, if_missing: bool) -> None:
     """Create user NAME with one role."""
@@ -50,8 +58,8 @@ def create_user(name: str, role: str, password: str | None, if_missing: bool) ->
     generated = password is None
     if generated:
         password = secrets.token_urlsafe(12)
-    elif len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    else:
+        _check_password(password, name)
     user = User(username=name, role=role)
     user.set_password(password)
     try:
@@ -108,19 +116,29 @@ def activate_user(name: str) -> None:
 @click.option("--generate", is_flag=True, help="Generate a password and print it once, instead of asking for one.")
 def reset_password(name: str, generate: bool) -> None:
     """Set a new password for NAME (asked for twice, not echoed); every session of NAME ends."""
-    _user(name)  # an unknown name is told before the password is asked for
+    username = _user(name).username  # an unknown name is told before the password is asked for
     if generate:
         password = secrets.token_urlsafe(12)
     else:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise click.ClickException(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        _check_password(password, username)
     with unit_of_work(db.session):
         user = _user(name)
         user.set_password(password)
+        user.clear_sign_in_lock()
     click.echo(f"Password of {user.username} changed; they are signed out everywhere.")
     if generate:
         click.echo(f"Password for {user.username}: {password}")
+
+
+@users_cli.command("unlock")
+@click.argument("name")
+def unlock_user(name: str) -> None:
+    """Lift the lock that too many wrong passwords put on NAME, and forget those failures."""
+    with unit_of_work(db.session):
+        user = _user(name)
+        user.clear_sign_in_lock()
+    click.echo(f"{user.username} may sign in again; their failed sign-ins are forgotten.")
 
 
 @users_cli.command("sign-out")

@@ -5,11 +5,11 @@ from sos_serial.security.auth import user_for_token
 
 
 def test_users_create_with_password(app, runner):
-    result = runner.invoke(args=["users", "create", "dana", "--role", "support", "--password", "s3cret-pass"])
+    result = runner.invoke(args=["users", "create", "dana", "--role", "support", "--password", "s3cret-pass-phrase"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.query(User).filter_by(username="dana").one()
-        assert user.role == "support" and user.check_password("s3cret-pass")
+        assert user.role == "support" and user.check_password("s3cret-pass-phrase")
 
 
 def test_users_create_generates_and_prints_a_password(app, runner):
@@ -21,21 +21,21 @@ def test_users_create_generates_and_prints_a_password(app, runner):
 
 
 def test_users_create_refuses_a_duplicate_and_an_unknown_role(runner):
-    runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "password1"])
-    again = runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "password1"])
+    runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "sam's long password"])
+    again = runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "sam's long password"])
     assert again.exit_code != 0 and "already exists" in again.output
-    unknown = runner.invoke(args=["users", "create", "lee", "--role", "owner", "--password", "password1"])
+    unknown = runner.invoke(args=["users", "create", "lee", "--role", "owner", "--password", "sam's long password"])
     assert unknown.exit_code != 0 and "owner" in unknown.output
 
 
 def test_users_create_if_missing_leaves_an_existing_user(runner):
-    runner.invoke(args=["users", "create", "admin", "--role", "admin", "--password", "password1"])
+    runner.invoke(args=["users", "create", "admin", "--role", "admin", "--password", "sam's long password"])
     result = runner.invoke(args=["users", "create", "admin", "--role", "admin", "--if-missing"])
     assert result.exit_code == 0 and "already exists" in result.output
 
 
 def test_users_token_prints_a_working_token_on_the_last_line(app, runner):
-    runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "password1"])
+    runner.invoke(args=["users", "create", "sam", "--role", "clerk", "--password", "sam's long password"])
     result = runner.invoke(args=["users", "token", "sam"])
     assert result.exit_code == 0
     token = result.output.rstrip("\n").splitlines()[-1]

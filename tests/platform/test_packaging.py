@@ -127,7 +127,7 @@ def test_installed_wheel_runs_from_another_folder(installed, empty_database_url,
 
     flask("db", "upgrade")
     assert "Demo data loaded" in flask("demo", "load")
-    flask("users", "create", "owner", "--role", "admin", "--password", "wheel-test-pw")
+    flask("users", "create", "owner", "--role", "admin", "--password", "wheel-test-password")
     token = flask("users", "token", "owner").strip().splitlines()[-1]
     if not empty_database_url:
         assert (workdir / "instance" / "sos_serial.sqlite3").exists()

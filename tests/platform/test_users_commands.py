@@ -53,7 +53,7 @@ def test_reset_password_asks_twice_without_echo(app, runner, make_user):
 def test_reset_password_refuses_a_short_one_and_changes_nothing(app, runner, make_user):
     make_user("clerk")
     result = runner.invoke(args=["users", "reset-password", "clerk"], input="short\nshort\n")
-    assert result.exit_code != 0 and "at least 8 characters" in result.output
+    assert result.exit_code != 0 and "at least 12 characters" in result.output
     assert user(app, "clerk").check_password(PASSWORD)
 
 
@@ -154,3 +154,16 @@ def test_tokens_revoke_names_an_unknown_id(runner):
     for token_id in ("999", "99999999999999999999"):
         result = runner.invoke(args=["users", "tokens", "revoke", token_id])
         assert result.exit_code != 0 and f"There is no API token with id {token_id}" in result.output
+
+
+def test_unlock_lifts_a_sign_in_lock(app, runner, make_user):
+    user_id = make_user("clerk")
+    with app.app_context():
+        locked = db.session.get(User, user_id)
+        locked.failed_sign_ins, locked.locked_until = 4, utcnow() + timedelta(minutes=15)
+        db.session.commit()
+    result = runner.invoke(args=["users", "unlock", "clerk"])
+    assert result.exit_code == 0, result.output
+    assert "clerk may sign in again; their failed sign-ins are forgotten." in result.output
+    unlocked = user(app, "clerk")
+    assert unlocked.failed_sign_ins == 0 and unlocked.locked_until is None
