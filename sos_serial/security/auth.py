@@ -22,7 +22,7 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.api_token import as_utc, token_digest
 from sos_serial.models.user import ADMIN, CLERK, SUPPORT
 
-from . import sessions
+from . import audit, sessions
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,10 @@ def login():
             session.clear()
             login_user(user)
             sessions.start()
+            audit.record(db.session, action="sign_in", actor=user, target=user, commit=True)
             return redirect(_safe_next(request.args.get("next")))
+        audit.record(db.session, action="sign_in_failed", target_type="user", target_label=form.username.data.strip(),
+                     detail={"username": form.username.data.strip()}, commit=True)
         flash("That username and password do not match an active user.", "error")
     return render_template("auth/login.html", form=form), (200 if request.method == "GET" else 401)
 
@@ -160,6 +163,7 @@ def logout():
         user = db.session.get(User, current_user.id)
         if user is not None:
             user.end_sessions()
+            audit.record(db.session, action="sign_out", target=user)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

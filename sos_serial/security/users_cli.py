@@ -16,6 +16,8 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.api_token import as_utc
 from sos_serial.models.user import ROLES
 
+from . import audit
+
 users_cli = AppGroup("users", help="Create, deactivate and sign out users; reset passwords; issue and revoke API tokens.")
 MIN_PASSWORD_LENGTH = 8
 
@@ -57,6 +59,7 @@ def create_user(name: str, role: str, password: str | None, if_missing: bool) ->
     try:
         with unit_of_work(db.session):
             db.session.add(user)
+            audit.record(db.session, action="user.created", target=user, detail={"role": role})
     except Conflict:  # created by someone else since the check above
         raise click.ClickException(f"A user named {name} already exists.") from None
     click.echo(f"Created {role} user {name}.")
@@ -77,6 +80,9 @@ def issue_token(name: str, days: int | None) -> None:
                                        f"(users activate {user.username}).")
         record, token = ApiToken.issue(user, timedelta(days=days) if days else None)
         db.session.add(record)
+        audit.record(db.session, action="token.created", target=record, target_type="token",
+                     target_label=f"API token of {user.username}",
+                     detail={"user": user.username, "expires_in_days": days})
     expiry = f"expires {_moment(record.expires_at)}" if days else "does not expire"
     click.echo(f"API token {record.id} for {user.username} ({user.role}), {expiry}; it is shown only once:")
     click.echo(token)
@@ -90,6 +96,7 @@ def deactivate_user(name: str) -> None:
         user = _user(name)
         user.active = False
         user.end_sessions()
+        audit.record(db.session, action="user.deactivated", target=user)
     click.echo(f"Deactivated {user.username}: signed out everywhere; their API tokens no longer work.")
 
 
@@ -100,6 +107,7 @@ def activate_user(name: str) -> None:
     with unit_of_work(db.session):
         user = _user(name)
         user.active = True
+        audit.record(db.session, action="user.activated", target=user)
     click.echo(f"Activated {user.username}.")
 
 
@@ -118,6 +126,7 @@ def reset_password(name: str, generate: bool) -> None:
     with unit_of_work(db.session):
         user = _user(name)
         user.set_password(password)
+        audit.record(db.session, action="user.password_reset", target=user)
     click.echo(f"Password of {user.username} changed; they are signed out everywhere.")
     if generate:
         click.echo(f"Password for {user.username}: {password}")
@@ -130,6 +139,7 @@ def sign_out(name: str) -> None:
     with unit_of_work(db.session):
         user = _user(name)
         user.end_sessions()
+        audit.record(db.session, action="user.signed_out", target=user)
     click.echo(f"Signed {user.username} out everywhere.")
 
 
@@ -176,4 +186,6 @@ def revoke_token(token_id: int) -> None:
                        f"on {_moment(record.revoked_at)}.")
             return
         record.revoked_at = utcnow()
+        audit.record(db.session, action="token.revoked", target=record, target_type="token",
+                     target_label=f"API token of {record.user.username}", detail={"user": record.user.username})
     click.echo(f"Revoked API token {token_id} of {record.user.username}.")
