@@ -125,7 +125,6 @@ def test_the_database_refuses_to_change_or_delete_an_entry(app, session):
         with pytest.raises(DatabaseError, match="append-only"):
             with db.engine.begin() as conn:
                 conn.execute(text(statement), {"id": entry_id})
-    assert session.scalar(select(AuditEntry.actor_name).where(AuditEntry.id == entry_id)) is not None or True
     assert session.get(AuditEntry, entry_id).action == "customer.created"
 
 
