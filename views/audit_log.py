@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from markupsafe import Markup
 
+from sos_serial.engine.queries import start_of_day
 from sos_serial.models import AuditEntry
 
 from .csv_export import SafeCsvExport
@@ -14,22 +15,18 @@ from .list_filters import DateFromFilter, DateToFilter
 from .secured_view import SecuredModelView
 
 
-def _start_of(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
-
-
 class MomentFromFilter(DateFromFilter):
     """At or after the start of the date (UTC), on a column of moments."""
 
     def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) >= _start_of(value))
+        return query.filter(self.get_column(alias) >= start_of_day(value))
 
 
 class MomentToFilter(DateToFilter):
     """Before the end of the date (UTC), on a column of moments."""
 
     def apply(self, query, value, alias=None):
-        return query.filter(self.get_column(alias) < _start_of(value + timedelta(days=1)))
+        return query.filter(self.get_column(alias) < start_of_day(value + timedelta(days=1)))
 
 
 def _detail_text(entry) -> str:
