@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from sos_serial.database.guard import column_changes, is_posting
 from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.limits import TEXT_MAX_LENGTH
 from sos_serial.models import AuditEntry, Customer, Item, Location, Settings, User, Vendor, Warranty
 from sos_serial.models.audit_entry import API, CLI, LABEL_MAX_LENGTH, SCREEN
 
@@ -97,7 +98,8 @@ def _label(text: str | None) -> str | None:
 
 
 def _plain(value):
-    """A value as JSON holds it: money and dates as text, containers walked."""
+    """A value as JSON holds it: money and dates as text, containers walked, text no longer than a note may be
+    (a username tried at sign-in is whatever the sender typed, of any length)."""
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -106,9 +108,11 @@ def _plain(value):
         return str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        return value if len(value) <= TEXT_MAX_LENGTH else value[:TEXT_MAX_LENGTH - 1] + "…"
+    if value is None or isinstance(value, (bool, int, float)):
         return value
-    return str(value)
+    return _plain(str(value))
 
 
 def _changed_records(session: Session, flush_context) -> None:

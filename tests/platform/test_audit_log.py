@@ -151,3 +151,11 @@ def test_settings_made_on_first_read_are_not_an_entry(app, session):
     Settings.current(session)
     session.commit()
     assert entries(app) == []
+
+
+def test_a_username_tried_is_kept_no_longer_than_a_note(app, client):
+    from sos_serial.limits import TEXT_MAX_LENGTH
+
+    assert sign_in(client, "x" * 50_000, "whatever it was").status_code == 401
+    failed = only(app, "sign_in_failed")
+    assert len(failed.detail["username"]) == TEXT_MAX_LENGTH and len(failed.target_label) == 200
