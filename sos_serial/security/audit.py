@@ -122,7 +122,13 @@ def _changed_records(session: Session, flush_context) -> None:
     found = []
     for obj in session.new:
         kind = AUDITED.get(type(obj))
-        if kind is not None and kind != "settings":  # the settings row is made once, on first read
+        if isinstance(obj, Settings):
+            # The one settings row is made on first use, with the defaults: only a value set apart
+            # from its default (a first save of the settings screen) is a change.
+            changes = _changes_from_defaults(obj)
+            if changes:
+                found.append((obj, "settings.changed", changes))
+        elif kind is not None:
             found.append((obj, f"{kind}.created", _changes(obj, new=True)))
     for obj in session.dirty:
         kind = AUDITED.get(type(obj))
@@ -151,6 +157,18 @@ def _changed_records(session: Session, flush_context) -> None:
 def _changes(obj, new: bool = False) -> dict:
     return {key: [old, value] for key, (old, value) in column_changes(obj, new=new).items()
             if key not in NOT_RECORDED}
+
+
+def _changes_from_defaults(obj) -> dict:
+    changes = {}
+    for column in obj.__table__.columns:
+        if column.key in NOT_RECORDED:
+            continue
+        default = column.default.arg if column.default is not None and column.default.is_scalar else None
+        value = getattr(obj, column.key)
+        if value != default:
+            changes[column.key] = [default, value]
+    return changes
 
 
 def install(session_target) -> None:

@@ -159,3 +159,36 @@ def test_a_username_tried_is_kept_no_longer_than_a_note(app, client):
     assert sign_in(client, "x" * 50_000, "whatever it was").status_code == 401
     failed = only(app, "sign_in_failed")
     assert len(failed.detail["username"]) == TEXT_MAX_LENGTH and len(failed.target_label) == 200
+
+
+def test_a_settings_change_on_the_screen_is_recorded_with_old_and_new(app, login):
+    client = login("admin")
+    page = client.get("/admin/settings/")
+    response = client.post("/admin/settings/", data={
+        "plan": "plus", "value_serials_by_specific_id": "y", "valuation_method": "average",
+        "auto_serial_enabled": "y", "auto_serial_prefix": "CLK-", "auto_serial_length": "6",
+        "auto_serial_mode": "sequential", "auto_serial_next_number": "1", "csrf_token": csrf_token_from(page.text)},
+        follow_redirects=True)
+    assert "Settings saved." in response.text
+    changed = only(app, "settings.changed")
+    assert (changed.actor_name, changed.via, changed.target_type, changed.target_label) == (
+        "admin", "screen", "settings", "Settings")
+    assert changed.detail["changes"] == {"plan": ["pro", "plus"], "valuation_method": ["fifo", "average"],
+                                         "auto_serial_enabled": [False, True], "auto_serial_prefix": ["", "CLK-"],
+                                         "show_warranty_on_serial_units": [True, False]}  # its box left unticked
+
+
+def test_a_settings_change_on_an_existing_row_is_recorded_too(app, login):
+    with app.app_context():
+        Settings.current(db.session)
+        db.session.commit()
+        db.session.remove()
+    client = login("admin")
+    page = client.get("/admin/settings/")
+    client.post("/admin/settings/", data={
+        "plan": "pro", "value_serials_by_specific_id": "y", "valuation_method": "fifo",
+        "auto_serial_prefix": "SN-", "auto_serial_length": "6", "auto_serial_mode": "random",
+        "auto_serial_next_number": "1", "csrf_token": csrf_token_from(page.text)})
+    assert only(app, "settings.changed").detail == {"changes": {"auto_serial_prefix": ["", "SN-"],
+                                                                "auto_serial_mode": ["sequential", "random"],
+                                                                "show_warranty_on_serial_units": [True, False]}}
