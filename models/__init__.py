@@ -7,6 +7,7 @@ if __name__ != "sos_serial.models":
     )
 
 from .api_token import ApiToken
+from .audit_entry import AuditEntry
 from .column_preference import ColumnPreference
 from .cost_layer import CostLayer
 from .customer import Customer
@@ -28,7 +29,7 @@ from .warranty import Warranty
 from .webhook import Webhook
 
 __all__ = [
-    "ApiToken", "ColumnPreference", "CostLayer", "Customer", "Event", "EventDelivery", "Item", "Location", "PluginSwitch",
+    "ApiToken", "AuditEntry", "ColumnPreference", "CostLayer", "Customer", "Event", "EventDelivery", "Item", "Location", "PluginSwitch",
     "SerialHistory", "SerialUnit", "Settings", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
     "User", "Vendor", "Warranty", "Webhook",
 ]

@@ -16,6 +16,7 @@ from flask_admin.theme import Bootstrap4Theme
 from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.extensions import db
 from sos_serial.models import (
+    AuditEntry,
     Customer,
     EventDelivery,
     Item,
@@ -30,6 +31,7 @@ from sos_serial.models.document_kind import INVENTORY, KINDS, PRODUCTION, PURCHA
 from sos_serial.money import format_money
 from sos_serial.security.headers import csp_nonce
 
+from .audit_log import AuditLogView
 from .dashboard import DashboardView
 from .event_delivery import EventDeliveryView
 from .inline_handlers import init_app as init_inline_handlers
@@ -56,8 +58,9 @@ OPERATIONS = "Operations"
 REPORTS = "Reports"
 COMPANY = "Company"
 INTEGRATIONS = "Integrations"
+ADMIN = "Admin"
 
-__all__ = ["COMPANY", "INTEGRATIONS", "INVENTORY", "OPERATIONS", "PRODUCTION", "PURCHASING", "REPORTS", "SALES",
+__all__ = ["ADMIN", "COMPANY", "INTEGRATIONS", "INVENTORY", "OPERATIONS", "PRODUCTION", "PURCHASING", "REPORTS", "SALES",
            "SecuredBaseView", "SecuredModelView", "SecuredView", "init_admin"]
 
 
@@ -111,5 +114,6 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,
                                      endpoint="event_deliveries"))
     admin.add_view(PluginView(name="Plugins", category=INTEGRATIONS, endpoint="plugins"))
+    admin.add_view(AuditLogView(AuditEntry, db, name="Audit log", category=ADMIN, endpoint="audit_log"))
     add_plugin_views(admin, app)
     return admin

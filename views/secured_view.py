@@ -24,7 +24,7 @@ from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.security.auth import can
 
-from .csv_export import neutralise_cell
+from .csv_export import StreamedCsvExport, neutralise_cell
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +73,13 @@ class SecuredBaseView(SecuredView, BaseView):
     """
 
 
-class SecuredModelView(SecuredView, ModelView):
+class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     """A model list with create/edit/delete allowed per role right; None allows no one.
 
     ``read_right`` opens the list; ``create_right``, ``edit_right`` and ``delete_right`` (each a
     right, or None for no one) allow the forms and deletes. Saves run in the module's unit of work
-    and pass the module's rules; a refusal is shown to the clerk in the rule's own words.
+    and pass the module's rules; a refusal is shown to the clerk in the rule's own words. An export
+    (``can_export``) is streamed, capped per role and recorded in the audit log (StreamedCsvExport).
     """
 
     create_right: str | None = "edit_master"

@@ -1,7 +1,7 @@
 """sign-in failures: each user's count of wrong passwords and the end of the lock they led to
 
 Revision ID: 0011_sign_in_failures
-Revises: 0009_sessions_and_token_expiry
+Revises: 0010_audit_log
 Create Date: 2026-12-01
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011_sign_in_failures'
-down_revision = '0009_sessions_and_token_expiry'
+down_revision = '0010_audit_log'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from sos_serial.limits import MAX_ID
 
 from . import bp
+from .schemas.audit import AuditPage, AuditQuery
 from .schemas.common import PageQuery, Problem
 from .schemas.items import Item, ItemChange, ItemInput, ItemPage
 from .schemas.master_data import Named, NamedChange, NamedInput, NamedPage, Warranty, WarrantyInput, WarrantyPage
@@ -63,6 +64,7 @@ PATHS = [
     ("/webhooks/{id}/deliveries", "get", "The webhook's deliveries, newest first", None, DeliveryPage, 200,
      PageQuery),
     ("/webhooks/{id}/retry", "post", "Attempt every undelivered delivery again now", None, RetryAnswer, 202, None),
+    ("/audit", "get", "The audit log, newest first (administrators)", None, AuditPage, 200, AuditQuery),
 ]
 # app.extensions key: the plugins' routes of that app, as PATHS entries, each with its path variables last
 # ((name, "int" | "string"), ...). The document is made once per set of routes, so one app's plugins

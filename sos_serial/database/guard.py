@@ -4,6 +4,7 @@ Every write through the ORM passes here, whoever makes it (an admin screen, the 
 script): changed items and serial units are put to the ``validate_*`` hooks before they
 are flushed, and bulk statements before they run. The posting code marks its session
 with :func:`posting_scope`, which is how a rule tells a transaction from a direct edit.
+The audit log takes new entries only, whoever writes: no rule may allow more.
 """
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 from sqlalchemy.sql.selectable import CTE, Select
 
-from sos_serial.models import Item, SerialHistory, SerialUnit, Settings
+from sos_serial.errors import Conflict
+from sos_serial.models import AuditEntry, Item, SerialHistory, SerialUnit, Settings
 
 from .session_rules import rules_of
 
 POSTING_FLAG = "sos_serial.engine.posting"
+AUDIT_LOG_IS_PERMANENT = "The audit log is a permanent record: its entries can be neither changed nor deleted."
 
 
 @contextmanager
@@ -74,11 +77,16 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             changes = column_changes(obj, new=is_new)
             if changes and (is_new or session.is_modified(obj)):
                 rules.validate_serial_unit_change(session=session, unit=obj, changes=changes, posting=posting)
+        elif isinstance(obj, AuditEntry):
+            if not is_new and session.is_modified(obj):
+                raise Conflict(AUDIT_LOG_IS_PERMANENT)
         elif isinstance(obj, SerialHistory):
             kind = "insert" if is_new else "update"
             if is_new or session.is_modified(obj):
                 rules.validate_history_write(session=session, kind=kind, posting=posting)
     for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise Conflict(AUDIT_LOG_IS_PERMANENT)
         if isinstance(obj, SerialHistory):
             rules.validate_history_write(session=session, kind="delete", posting=posting)
         elif isinstance(obj, (SerialUnit, Item)):
@@ -112,6 +120,10 @@ def _check_write(session, statement, parameters) -> None:
     kind = "insert" if isinstance(statement, Insert) else "update" if isinstance(statement, Update) else "delete"
     posting = is_posting(session)
     rules = rules_of(session)
+    if table is AuditEntry.__table__:
+        if kind != "insert":
+            raise Conflict(AUDIT_LOG_IS_PERMANENT)
+        return
     if table is SerialHistory.__table__:
         rules.validate_history_write(session=session, kind=kind, posting=posting)
         return

@@ -1,11 +1,12 @@
-"""Read paths the screens and the API share: each question about documents and units asked once, here."""
+"""Read paths the screens and the API share: each question about documents, units and the audit log asked once, here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from sos_serial.models import SerialHistory, SerialUnit, TransactionLineSerial
+from sos_serial.models import AuditEntry, SerialHistory, SerialUnit, TransactionLineSerial
 from sos_serial.models.document_kind import CUSTOMER, LOCATION, document_kind, is_document_kind
 from sos_serial.models.serial_unit import IN_STOCK
 
@@ -69,3 +70,24 @@ def unit_history(session, unit_id: int) -> list[SerialHistory]:
     """A unit's history rows, oldest first: the posting, addition or edit each one records."""
     return list(session.scalars(select(SerialHistory).where(SerialHistory.serial_unit_id == unit_id)
                                 .order_by(SerialHistory.id)))
+
+
+def audit_conditions(*, actor: str | None = None, action: str | None = None, since: date | None = None,
+                     until: date | None = None) -> list:
+    """Conditions on the audit log: who (their name at the time), which action, and whole days in UTC,
+    ``since`` and ``until`` both included."""
+    conditions = []
+    if actor is not None:
+        conditions.append(AuditEntry.actor_name == actor)
+    if action is not None:
+        conditions.append(AuditEntry.action == action)
+    if since is not None:
+        conditions.append(AuditEntry.at >= start_of_day(since))
+    if until is not None:
+        conditions.append(AuditEntry.at < start_of_day(until + timedelta(days=1)))
+    return conditions
+
+
+def start_of_day(day: date) -> datetime:
+    """The day's first moment in UTC, the zone the audit log is kept in."""
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)

@@ -1,12 +1,15 @@
-"""Who may do what: sign-in, API tokens, role rights (the module's and the plugins'), the users command, and the security headers."""
+"""Who may do what: sign-in, API tokens, role rights (the module's and the plugins'), the users command, the
+security headers, and the audit log of who did what."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from sos_serial.extensions import db
     from sos_serial.plugins import EXTENSION_KEY
 
-    from . import auth, headers, plugin_rights, users_cli
+    from . import audit, auth, headers, plugin_rights, users_cli
 
+    audit.install(db.session)
     headers.init_app(app)
     auth.init_app(app)
     # The plugins are loaded and switched by now: their rights join the roles' before any screen asks.

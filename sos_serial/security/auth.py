@@ -35,7 +35,7 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.api_token import as_utc, token_digest
 from sos_serial.models.user import ADMIN, CLERK, SUPPORT
 
-from . import sessions, sign_in_limits
+from . import audit, sessions, sign_in_limits
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,7 @@ def signed_in(user: User):
     session.clear()
     login_user(user)
     sessions.start()
+    audit.record(db.session, action="sign_in", actor=user, target=user, commit=True)
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -186,6 +187,9 @@ def sign_in_failed(name: str, user: User | None, now) -> None:
         sign_in_limits.note_account_failure(user, now)
     else:
         sign_in_limits.note_unknown_name_failure(name)
+    # The name tried, never the password.
+    audit.record(db.session, action="sign_in_failed", target_type="user", target_label=name,
+                 detail={"username": name}, commit=True)
 
 
 def _too_many_attempts(form, seconds: float):
@@ -209,6 +213,7 @@ def logout():
         user = db.session.get(User, current_user.id)
         if user is not None:
             user.end_sessions()
+            audit.record(db.session, action="sign_out", target=user)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

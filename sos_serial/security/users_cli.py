@@ -16,6 +16,7 @@ from sos_serial.models._columns import utcnow
 from sos_serial.models.api_token import as_utc
 from sos_serial.models.user import ROLES
 
+from . import audit
 from .password_policy import password_problem
 
 users_cli = AppGroup("users", help="Create, deactivate and sign out users; reset passwords; issue and revoke API tokens.")
@@ -65,6 +66,7 @@ def create_user(name: str, role: str, password: str | None, if_missing: bool) ->
     try:
         with unit_of_work(db.session):
             db.session.add(user)
+            audit.record(db.session, action="user.created", target=user, detail={"role": role})
     except Conflict:  # created by someone else since the check above
         raise click.ClickException(f"A user named {name} already exists.") from None
     click.echo(f"Created {role} user {name}.")
@@ -85,6 +87,9 @@ def issue_token(name: str, days: int | None) -> None:
                                        f"(users activate {user.username}).")
         record, token = ApiToken.issue(user, timedelta(days=days) if days else None)
         db.session.add(record)
+        audit.record(db.session, action="token.created", target=record, target_type="token",
+                     target_label=f"API token of {user.username}",
+                     detail={"user": user.username, "expires_in_days": days})
     expiry = f"expires {_moment(record.expires_at)}" if days else "does not expire"
     click.echo(f"API token {record.id} for {user.username} ({user.role}), {expiry}; it is shown only once:")
     click.echo(token)
@@ -98,6 +103,7 @@ def deactivate_user(name: str) -> None:
         user = _user(name)
         user.active = False
         user.end_sessions()
+        audit.record(db.session, action="user.deactivated", target=user)
     click.echo(f"Deactivated {user.username}: signed out everywhere; their API tokens no longer work.")
 
 
@@ -108,6 +114,7 @@ def activate_user(name: str) -> None:
     with unit_of_work(db.session):
         user = _user(name)
         user.active = True
+        audit.record(db.session, action="user.activated", target=user)
     click.echo(f"Activated {user.username}.")
 
 
@@ -126,6 +133,7 @@ def reset_password(name: str, generate: bool) -> None:
         user = _user(name)
         user.set_password(password)
         user.clear_sign_in_lock()
+        audit.record(db.session, action="user.password_reset", target=user)
     click.echo(f"Password of {user.username} changed; they are signed out everywhere.")
     if generate:
         click.echo(f"Password for {user.username}: {password}")
@@ -138,6 +146,7 @@ def unlock_user(name: str) -> None:
     with unit_of_work(db.session):
         user = _user(name)
         user.clear_sign_in_lock()
+        audit.record(db.session, action="user.unlocked", target=user)
     click.echo(f"{user.username} may sign in again; their failed sign-ins are forgotten.")
 
 
@@ -148,6 +157,7 @@ def sign_out(name: str) -> None:
     with unit_of_work(db.session):
         user = _user(name)
         user.end_sessions()
+        audit.record(db.session, action="user.signed_out", target=user)
     click.echo(f"Signed {user.username} out everywhere.")
 
 
@@ -194,4 +204,6 @@ def revoke_token(token_id: int) -> None:
                        f"on {_moment(record.revoked_at)}.")
             return
         record.revoked_at = utcnow()
+        audit.record(db.session, action="token.revoked", target=record, target_type="token",
+                     target_label=f"API token of {record.user.username}", detail={"user": record.user.username})
     click.echo(f"Revoked API token {token_id} of {record.user.username}.")

@@ -99,8 +99,8 @@ def records(admin, world):
             "/vendors/": world.vendor}
 
 
-# Reads only administrators may make (API.md 1.1: webhooks are the administrator's).
-ADMIN_ONLY_READS = (f"{API}/webhooks",)
+# Reads only administrators may make (API.md 1.1: webhooks are the administrator's; so is the audit log).
+ADMIN_ONLY_READS = (f"{API}/webhooks", f"{API}/audit")
 
 
 def fill_ids(rule_text: str, ids: dict) -> str:
