@@ -25,8 +25,9 @@ def change_item_stock(item, quantity: int, value: Decimal) -> None:
 
 def add_layer(session, item_id: int, line_id: int | None, quantity: int, unit_cost: Decimal) -> None:
     """Record an inbound quantity at one cost, the newest FIFO layer of the item."""
-    session.execute(insert(CostLayer).values(
-        item_id=item_id, line_id=line_id, quantity=quantity, quantity_remaining=quantity, unit_cost=unit_cost))
+    # Values as parameters, not built into the statement: one compiled statement serves every line.
+    session.execute(insert(CostLayer), {"item_id": item_id, "line_id": line_id, "quantity": quantity,
+                                        "quantity_remaining": quantity, "unit_cost": unit_cost})
 
 
 def consume_layers(session, item_id: int, quantity: int) -> Decimal:
