@@ -18,9 +18,10 @@ from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.engine.unit_of_work import unit_of_work
-from sos_serial.errors import SerialInventoryError
+from sos_serial.errors import Busy, SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.security.auth import can
 
@@ -163,6 +164,9 @@ class SecuredModelView(SecuredView, ModelView):
             return True
         if isinstance(exc, IntegrityError):
             flash(describe_integrity_error(exc), "error")
+            return True
+        if lock_timed_out(exc):
+            flash(Busy().message, "error")
             return True
         if isinstance(exc, SQLAlchemyError):
             log.exception("Database error in %s", type(self).__name__)

@@ -69,7 +69,8 @@ PATHS = [
 # never show in another app's document.
 PLUGIN_PATHS_KEY = "sos_serial.api_plugin_paths"
 PROBLEMS = ((400, "Malformed request"), (401, "Missing or bad token"), (403, "The role may not do this"),
-            (404, "Unknown id"), (409, "Conflicts with the current state"), (422, "Invalid values"))
+            (404, "Unknown id"), (409, "Conflicts with the current state"), (422, "Invalid values"),
+            (503, "Another save held the write lock too long; nothing was saved (see Retry-After)"))
 
 
 class OpenApiSchema(GenerateJsonSchema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sos_serial.limits import SERIALS_PER_DOCUMENT
+from sos_serial.limits import LINES_PER_DOCUMENT, SERIALS_PER_DOCUMENT
 
 # Where create_app keeps the app's Limits (app.extensions), for the screens, the API and the CLI to hand on.
 LIMITS_KEY = "sos_serial.limits"
@@ -15,9 +15,13 @@ class Limits:
 
     # Serial numbers one document may carry, typed, from a CSV file or numbered automatically.
     serials_per_document: int = SERIALS_PER_DOCUMENT
+    # Lines one document may carry: each is written on its own, under the write lock.
+    lines_per_document: int = LINES_PER_DOCUMENT
 
     @classmethod
     def from_config(cls, config) -> Limits:
-        """The limits an app's config sets (``SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT``)."""
+        """The limits an app's config sets (``SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT``,
+        ``SOS_SERIAL_MAX_LINES_PER_DOCUMENT``)."""
         return cls(serials_per_document=int(config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT",
-                                                       SERIALS_PER_DOCUMENT)))
+                                                       SERIALS_PER_DOCUMENT)),
+                   lines_per_document=int(config.get("SOS_SERIAL_MAX_LINES_PER_DOCUMENT", LINES_PER_DOCUMENT)))
