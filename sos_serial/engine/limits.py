@@ -1,7 +1,7 @@
 """How much one posting may carry: the limits the engine is handed, built once from the app's config."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sos_serial.limits import LINES_PER_DOCUMENT, SERIALS_PER_DOCUMENT
 
@@ -25,3 +25,9 @@ class Limits:
         return cls(serials_per_document=int(config.get("SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT",
                                                        SERIALS_PER_DOCUMENT)),
                    lines_per_document=int(config.get("SOS_SERIAL_MAX_LINES_PER_DOCUMENT", LINES_PER_DOCUMENT)))
+
+    def with_settings(self, settings) -> Limits:
+        """These limits, with those the company's settings set instead (an empty setting keeps the server's)."""
+        chosen = {name: getattr(settings, f"max_{name}", None) for name in ("lines_per_document",
+                                                                           "serials_per_document")}
+        return replace(self, **{name: value for name, value in chosen.items() if value is not None})
