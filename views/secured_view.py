@@ -129,15 +129,22 @@ class SecuredModelView(SecuredView, ModelView):
     # each runs in a writing unit of work, so that on SQLite it holds the write lock from its first
     # statement and queues behind another writer instead of failing with "database is locked".
     # Flask-Admin's own method still commits, or rolls back and shows the refusal.
+    # A save that cannot get the lock in time (Busy) is told like any refusal, on the form as the clerk filled it.
     def create_model(self, form):
-        with unit_of_work(db.session):
-            return super().create_model(form)
+        try:
+            with unit_of_work(db.session):
+                return super().create_model(form)
+        except Busy as exc:
+            return self.handle_view_exception(exc) and False
 
     def update_model(self, form, model):
-        with unit_of_work(db.session):
-            # Read again under the lock: the rules compare the form's values with the record as it is now.
-            db.session.refresh(model)
-            return super().update_model(form, model)
+        try:
+            with unit_of_work(db.session):
+                # Read again under the lock: the rules compare the form's values with the record as it is now.
+                db.session.refresh(model)
+                return super().update_model(form, model)
+        except Busy as exc:
+            return self.handle_view_exception(exc) and False
 
     def delete_model(self, model):
         with unit_of_work(db.session):

@@ -2,8 +2,8 @@
 message on the screens, nothing written; sign-in and reads go on while another save holds the lock.
 
 The lock is held from a second connection, as another process's long posting would hold it: on SQLite a
-raw connection in ``BEGIN IMMEDIATE``, on PostgreSQL a transaction holding every item's row lock (a
-posting locks the rows of the items it moves).
+raw connection in ``BEGIN IMMEDIATE``, on PostgreSQL a transaction holding every item's and every user's
+row lock (a posting locks the rows of the items it moves; signing out writes the user's row).
 """
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def busy_app(app_config, stock_free_app_factory, password_hash):
 
 @pytest.fixture
 def held_lock(busy_app, db_backend):
-    """``with held_lock():`` another connection holds the write lock (SQLite) or the items' rows (PostgreSQL)."""
+    """``with held_lock():`` another connection holds the write lock (SQLite) or the items' and users' rows
+    (PostgreSQL)."""
 
     @contextmanager
     def hold():
@@ -58,6 +59,7 @@ def held_lock(busy_app, db_backend):
             return
         with engine.connect() as other:
             other.execute(text("SELECT id FROM items FOR UPDATE"))
+            other.execute(text("SELECT id FROM users FOR UPDATE"))
             try:
                 yield
             finally:
@@ -127,4 +129,36 @@ def test_the_screen_says_another_save_is_in_progress_and_keeps_the_form(busy_app
     assert "Another save is in progress" in answer.text and "Try again in a few seconds" in answer.text
     assert "database is locked" not in answer.text and "OperationalError" not in answer.text
     assert "LOCKED-3" in answer.text  # the clerk's entry is still on the form
+    assert snapshot(busy_app) == before
+
+
+def test_any_other_screen_write_that_cannot_get_the_lock_is_told_to_try_again(busy_app, held_lock):
+    # Signing out writes (it ends every session of the user): under the lock it is refused with the
+    # message on the page the clerk came from, and the clerk is still signed in.
+    client = busy_app.test_client()
+    sign_in(client)
+    token = csrf_token_from(client.get("/admin/").text)
+    with held_lock():
+        answer = client.post("/logout", data={"csrf_token": token},
+                             headers={"Referer": "http://localhost/admin/items/"})
+    assert answer.status_code == 303 and answer.location.endswith("/admin/items/")
+    assert answer.headers["Retry-After"] == str(Busy.retry_after)
+    page = client.get(answer.location)
+    assert page.status_code == 200 and "Another save is in progress" in page.text
+    # Once the lock is free, signing out works.
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+# PostgreSQL has no database-wide write lock: a new location waits for no item's row.
+@pytest.mark.sqlite_only
+def test_a_record_form_keeps_what_was_typed_and_says_to_try_again(busy_app, held_lock):
+    client = busy_app.test_client()
+    sign_in(client)
+    form_page = client.get("/admin/locations/new/").text
+    before = snapshot(busy_app)
+    with held_lock():
+        answer = client.post("/admin/locations/new/", data={"csrf_token": csrf_token_from(form_page),
+                                                            "name": "Overflow Room", "notes": "typed"})
+    assert answer.status_code == 200
+    assert "Another save is in progress" in answer.text and 'value="Overflow Room"' in answer.text
     assert snapshot(busy_app) == before

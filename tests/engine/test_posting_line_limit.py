@@ -33,3 +33,4 @@ def test_a_document_of_exactly_the_limit_posts(co):
     before = stock_at(co.oil, co.main)
     post(type="item_receipt", location_id=co.main, lines=[line(co.oil, 1), line(co.oil, 2), line(co.oil, 3)])
     assert stock_at(co.oil, co.main) == before + 6
+
