@@ -135,7 +135,8 @@ class SecuredModelView(SecuredView, ModelView):
             with unit_of_work(db.session):
                 return super().create_model(form)
         except Busy as exc:
-            return self.handle_view_exception(exc) and False
+            self.handle_view_exception(exc)
+            return False
 
     def update_model(self, form, model):
         try:
@@ -144,7 +145,8 @@ class SecuredModelView(SecuredView, ModelView):
                 db.session.refresh(model)
                 return super().update_model(form, model)
         except Busy as exc:
-            return self.handle_view_exception(exc) and False
+            self.handle_view_exception(exc)
+            return False
 
     def delete_model(self, model):
         with unit_of_work(db.session):
