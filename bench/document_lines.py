@@ -6,6 +6,7 @@ new serial a line) and half of plain items, each posted on a fresh database, to 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from .common import machine, make_app, prepared_databases, save_results, settle
@@ -68,7 +69,7 @@ def measure(url: str, lines: int, round_: int, profile: bool = False) -> dict:
         seconds = time.perf_counter() - start
         if profile:
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
         db.engine.dispose()
     return {"lines": lines, "read_s": round(read, 3), "seconds": round(seconds, 3),
             "ms_per_line": round(seconds * 1000 / lines, 3)}
