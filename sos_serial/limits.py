@@ -12,8 +12,9 @@ SERIALS_PER_DOCUMENT = 200_000
 # holds the write lock; a distributor's largest receipts and pick lists run to hundreds or a few thousand lines.
 LINES_PER_DOCUMENT = 5_000
 # How long a save waits for another save's write lock before it gives up, with nothing written (503 on the
-# API, a message on the screens), unless SOS_SERIAL_LOCK_TIMEOUT_SECONDS says otherwise.
-LOCK_TIMEOUT_SECONDS = 10
+# API, a message on the screens), unless SOS_SERIAL_LOCK_TIMEOUT_SECONDS says otherwise. SQLite's busy
+# timeout has always been 30 s; the largest document allowed posts well within it.
+LOCK_TIMEOUT_SECONDS = 30
 # The largest request body the app reads (Flask's MAX_CONTENT_LENGTH, and MAX_FORM_MEMORY_SIZE since a
 # form may carry a whole CSV in one field), unless SOS_SERIAL_MAX_REQUEST_BYTES says otherwise.
 # Measured: a 100,000-serial receipt is 1.9 MB as JSON (16-character serials), 6.5 MB with serials of the
