@@ -25,6 +25,8 @@ class Settings(db.Model):
             f"auto_serial_length BETWEEN 1 AND {AUTO_SERIAL_MAX_LENGTH}", name="auto_serial_length_range"
         ),
         CheckConstraint("auto_serial_next_number >= 0", name="auto_serial_next_number_not_negative"),
+        CheckConstraint("max_lines_per_document >= 1", name="max_lines_per_document_positive"),
+        CheckConstraint("max_serials_per_document >= 1", name="max_serials_per_document_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -40,6 +42,10 @@ class Settings(db.Model):
     auto_serial_next_number: Mapped[int] = mapped_column(nullable=False, default=1)
     # Sales settings
     show_warranty_on_serial_units: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # What one document may carry; empty: the server's default (SOS_SERIAL_MAX_LINES_PER_DOCUMENT and
+    # SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT). Set on the settings screen, by an administrator.
+    max_lines_per_document: Mapped[int | None] = mapped_column(nullable=True)
+    max_serials_per_document: Mapped[int | None] = mapped_column(nullable=True)
 
     @classmethod
     def current(cls, session, for_update: bool = False) -> "Settings":
@@ -75,6 +81,10 @@ SETTINGS_GROUPS = {
     ),
     "sales": ("show_warranty_on_serial_units",),
 }
+
+
+# Kept on the settings screen only: the API's settings keep their shape (API.md).
+DOCUMENT_LIMIT_FIELDS = ("max_lines_per_document", "max_serials_per_document")
 
 
 def settings_as_dict(settings: Settings) -> dict:

@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from sos_serial.limits import REQUEST_MAX_BYTES, SERIALS_PER_DOCUMENT
+from sos_serial.limits import LINES_PER_DOCUMENT, LOCK_TIMEOUT_SECONDS, REQUEST_MAX_BYTES, SERIALS_PER_DOCUMENT
 
 
 def database_url(instance_path: str) -> str:
@@ -80,6 +80,10 @@ def default_config(instance_path: str, given: dict) -> dict:
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
         "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,
+        "SOS_SERIAL_MAX_LINES_PER_DOCUMENT": LINES_PER_DOCUMENT,
+        # A save waits this long for another save's write lock, then answers "try again" (503), nothing written.
+        "SOS_SERIAL_LOCK_TIMEOUT_SECONDS": float(os.environ.get("SOS_SERIAL_LOCK_TIMEOUT_SECONDS",
+                                                                str(LOCK_TIMEOUT_SECONDS))),
         # A larger body is refused with 413 before any of it is read: nothing is written.
         "MAX_CONTENT_LENGTH": request_bytes,
         # Flask's own default (500 kB a multipart text part) would refuse a 100,000-serial CSV sent as one

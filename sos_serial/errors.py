@@ -60,6 +60,19 @@ class NotFound(SerialInventoryError):
     title = "Not found"
 
 
+class Busy(SerialInventoryError):
+    """Another save held the write lock for longer than a save waits: nothing was saved; try again shortly."""
+
+    status = 503
+    title = "Busy"
+    retry_after = 5  # seconds, as the API's Retry-After says
+
+    def __init__(self, message: str = ("Another save is in progress and held the database for too long; "
+                                       "nothing was saved. Try again in a few seconds."),
+                 errors: list[FieldError] | None = None):
+        super().__init__(message, errors)
+
+
 class RuleFailed(SerialInventoryError):
     """A rule (built in or a plugin's) crashed instead of answering: the save is refused."""
 

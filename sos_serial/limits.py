@@ -1,4 +1,5 @@
 """How large and how long each stored value may be: read by the models' columns, the API's shapes and its OpenAPI."""
+import re
 
 # The largest id (or count) the database's integer columns hold on both engines (PostgreSQL INTEGER is 32-bit).
 MAX_ID = 2**31 - 1
@@ -6,6 +7,14 @@ MAX_ID = 2**31 - 1
 MAX_QUANTITY = 1_000_000_000
 # Serial numbers one document may carry unless the app's config says otherwise.
 SERIALS_PER_DOCUMENT = 200_000
+# Lines one document may carry unless the app's config says otherwise. Measured (BENCHMARKS.md, "Documents of
+# many lines"): about 0.7 ms a line on SQLite, so the largest document allowed posts in a few seconds while it
+# holds the write lock; a distributor's largest receipts and pick lists run to hundreds or a few thousand lines.
+LINES_PER_DOCUMENT = 5_000
+# How long a save waits for another save's write lock before it gives up, with nothing written (503 on the
+# API, a message on the screens), unless SOS_SERIAL_LOCK_TIMEOUT_SECONDS says otherwise. SQLite's busy
+# timeout has always been 30 s; the largest document allowed posts well within it.
+LOCK_TIMEOUT_SECONDS = 30
 # The largest request body the app reads (Flask's MAX_CONTENT_LENGTH, and MAX_FORM_MEMORY_SIZE since a
 # form may carry a whole CSV in one field), unless SOS_SERIAL_MAX_REQUEST_BYTES says otherwise.
 # Measured: a 100,000-serial receipt is 1.9 MB as JSON (16-character serials), 6.5 MB with serials of the
@@ -23,6 +32,8 @@ ITEM_NAME_MAX_LENGTH = 200
 SKU_MAX_LENGTH = 64
 SERIAL_MAX_LENGTH = 64
 TEXT_MAX_LENGTH = 10_000  # notes, descriptions, warranty terms
+# A document's memo: a few lines, shown in every list of documents (a 50 MB memo once made each list 55 MB).
+MEMO_MAX_LENGTH = 2_000
 CUSTOM_FIELD_TEXT_MAX_LENGTH = 1_000  # a plugin's text field: a line or a short paragraph, kept in the row
 
 # Automatic serial numbers: the prefix, and the digits of the number part.
@@ -36,3 +47,43 @@ def request_too_large_message(limit_bytes: int | None) -> str:
     return (f"The request is larger than this server takes{size}, so nothing was read or saved. "
             "Split the document into smaller ones, or ask the administrator to raise "
             "SOS_SERIAL_MAX_REQUEST_BYTES.")
+
+
+# How deeply a JSON body may nest arrays and objects. The API's deepest shape nests four levels (a document,
+# its lines, a line's serials); past this a body is refused before it is parsed, so no parser recurses a
+# hundred thousand levels deep.
+JSON_MAX_DEPTH = 32
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
+_JSON_STRING = re.compile(rb'"[^"]*"')
+_AS_PARENTHESES = bytes.maketrans(b"[{]}", b"(())")
+
+
+def json_depth(raw: bytes, limit: int = JSON_MAX_DEPTH) -> int:
+    """How deeply the arrays and objects of the JSON text ``raw`` nest (brackets inside strings not counted);
+    a body nesting deeper than ``limit`` answers more than ``limit``, however much deeper it goes.
+
+    No recursion and no Python loop over the body's characters: escaped backslashes and quotes are cut
+    out, then everything but brackets and quotes, then the strings (empty ones first: a string holding a
+    bracket is rare), and each pass of the loop removes the innermost pairs of brackets. A 32 MB body is
+    measured in about a second at worst. Brackets left unmatched count as nesting.
+    """
+    text = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    # Two quotes side by side close one string and open the next (or are an empty string): cutting them
+    # leaves every other character inside or outside a string as it was.
+    text = text.replace(b'""', b"")
+    if b'"' in text:
+        text = _JSON_STRING.sub(b"", text)
+    text = text.translate(_AS_PARENTHESES)
+    depth = 0
+    while text and depth <= limit:
+        inner = text.replace(b"()", b"")
+        if len(inner) == len(text):
+            return depth + text.count(b"(")  # unmatched: a parser would go as deep as they open
+        text, depth = inner, depth + 1
+    return depth if not text else max(depth, limit + 1)
+
+
+def json_too_deep_message(depth_limit: int = JSON_MAX_DEPTH) -> str:
+    """What the caller reads when a body nests deeper than the API reads."""
+    return (f"The request body nests arrays and objects more than {depth_limit} levels deep; "
+            "no request of this API needs that many. Nothing was read or saved.")

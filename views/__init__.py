@@ -33,6 +33,7 @@ from sos_serial.security.headers import csp_nonce
 
 from .audit_log import AuditLogView
 from .dashboard import DashboardView
+from .database_busy import init_app as init_database_busy
 from .event_delivery import EventDeliveryView
 from .inline_handlers import init_app as init_inline_handlers
 from .item import ItemView
@@ -70,6 +71,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     app.register_blueprint(ui)
     init_inline_handlers(app)
     init_request_too_large(app)
+    init_database_busy(app)
     app.add_template_filter(format_money, "money")
     admin = Admin(
         app,

@@ -7,6 +7,7 @@ from sos_serial.money import format_money
 
 from .custom_fields import CustomFieldsView
 from .secured_view import SecuredModelView
+from .text_limits import long_text
 
 
 def _money(view, context, model, name):
@@ -43,6 +44,7 @@ class ItemView(CustomFieldsView, SecuredModelView):
     form_args = {
         # WTForms shows an empty option's value ("__None") when its label is empty.
         "warranty": {"blank_text": "No warranty"},
+        "description": long_text("The description"),
         "track_serials": {
             "label": "Track serial numbers",
             "description": "Each unit gets its own serial number on receipts, builds and shipments. "

@@ -1,6 +1,7 @@
 """Locations, customers and vendors: master records known by a unique name."""
 from .custom_fields import CustomFieldsView
 from .secured_view import SecuredModelView
+from .text_limits import long_text
 
 
 class NamedRecordView(CustomFieldsView, SecuredModelView):
@@ -10,6 +11,7 @@ class NamedRecordView(CustomFieldsView, SecuredModelView):
     column_default_sort = "name"
     column_editable_list = ("name",)
     form_columns = ("name", "notes")
+    form_args = {"notes": long_text("Notes")}
     # Removing one that units or documents still use is refused by the database and explained.
     delete_right = "edit_master"
     can_export = True

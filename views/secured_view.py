@@ -18,9 +18,10 @@ from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.engine.unit_of_work import unit_of_work
-from sos_serial.errors import SerialInventoryError
+from sos_serial.errors import Busy, SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.security.auth import can
 
@@ -129,15 +130,24 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     # each runs in a writing unit of work, so that on SQLite it holds the write lock from its first
     # statement and queues behind another writer instead of failing with "database is locked".
     # Flask-Admin's own method still commits, or rolls back and shows the refusal.
+    # A save that cannot get the lock in time (Busy) is told like any refusal, on the form as the clerk filled it.
     def create_model(self, form):
-        with unit_of_work(db.session):
-            return super().create_model(form)
+        try:
+            with unit_of_work(db.session):
+                return super().create_model(form)
+        except Busy as exc:
+            self.handle_view_exception(exc)
+            return False
 
     def update_model(self, form, model):
-        with unit_of_work(db.session):
-            # Read again under the lock: the rules compare the form's values with the record as it is now.
-            db.session.refresh(model)
-            return super().update_model(form, model)
+        try:
+            with unit_of_work(db.session):
+                # Read again under the lock: the rules compare the form's values with the record as it is now.
+                db.session.refresh(model)
+                return super().update_model(form, model)
+        except Busy as exc:
+            self.handle_view_exception(exc)
+            return False
 
     def delete_model(self, model):
         with unit_of_work(db.session):
@@ -164,6 +174,9 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
             return True
         if isinstance(exc, IntegrityError):
             flash(describe_integrity_error(exc), "error")
+            return True
+        if lock_timed_out(exc):
+            flash(Busy().message, "error")
             return True
         if isinstance(exc, SQLAlchemyError):
             log.exception("Database error in %s", type(self).__name__)

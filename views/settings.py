@@ -1,17 +1,20 @@
 """Settings: plan, inventory, purchasing (automatic serial numbers) and sales, on one screen."""
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from sos_serial.engine.limits import LIMITS_KEY, Limits
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
+from sos_serial.limits import MAX_ID
 from sos_serial.models import Settings
 from sos_serial.models.settings import (
     AUTO_SERIAL_MODES,
+    DOCUMENT_LIMIT_FIELDS,
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
@@ -40,12 +43,26 @@ class SettingsForm(FlaskForm):
         "Show warranty on serial units", description="Packing lists show each unit's warranty name, start and end."
     )
 
+    # Empty: the server's default, which the view writes into each description.
+    max_lines_per_document = IntegerField("Lines per document", validators=[
+        Optional(), NumberRange(min=1, max=MAX_ID, message="Give a number of lines of at least 1, or leave it empty.")])
+    max_serials_per_document = IntegerField("Serial numbers per document", validators=[
+        Optional(), NumberRange(min=1, max=MAX_ID, message="Give a number of serials of at least 1, or leave it empty.")])
+
     GROUP_TITLES = {"inventory": "Inventory settings", "purchasing": "Purchasing settings", "sales": "Sales settings"}
 
     def groups(self):
         yield "Plan", [self.plan]
         for group, fields in SETTINGS_GROUPS.items():
             yield self.GROUP_TITLES[group], [self[name] for name in fields]
+        yield "Document limits", [self[name] for name in DOCUMENT_LIMIT_FIELDS]
+
+    def describe_limits(self, server: Limits) -> None:
+        """Say what an empty limit means: the server's own."""
+        for name in DOCUMENT_LIMIT_FIELDS:
+            default = getattr(server, name.removeprefix("max_"))
+            self[name].description = (f"The most one document may carry. Empty: the server's default, {default:,}. "
+                                      "A larger document takes longer to post, and other saves wait meanwhile.")
 
     def as_nested(self) -> dict:
         data = {"plan": self.plan.data}
@@ -76,15 +93,21 @@ class SettingsView(SecuredBaseView):
             for group in SETTINGS_GROUPS:
                 for name, value in current[group].items():
                     form[name].data = value
+            settings = Settings.current(db.session)
+            for name in DOCUMENT_LIMIT_FIELDS:
+                form[name].data = getattr(settings, name)
         elif form.validate_on_submit():
             try:
                 with unit_of_work(db.session):
                     settings = Settings.current(db.session, for_update=True)
                     self.apply_settings(settings, form.as_nested())
+                    for name in DOCUMENT_LIMIT_FIELDS:
+                        setattr(settings, name, form[name].data)
             except SerialInventoryError as exc:
                 for problem in exc.errors or [exc]:
                     flash(getattr(problem, "message", str(problem)), "error")
             else:
                 flash("Settings saved.", "success")
                 return redirect(url_for(".index"))
+        form.describe_limits(current_app.extensions[LIMITS_KEY])
         return self.render("sos/settings.html", form=form)

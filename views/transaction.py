@@ -15,8 +15,9 @@ from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.queries import line_serials, pickable_units, picks_from
 from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
-from sos_serial.errors import SerialInventoryError
+from sos_serial.errors import Busy, SerialInventoryError
 from sos_serial.extensions import db
+from sos_serial.limits import JSON_MAX_DEPTH, MEMO_MAX_LENGTH, json_depth, json_too_deep_message
 from sos_serial.models import Customer, Item, Location, Settings, Transaction, Vendor
 from sos_serial.models.document_kind import CUSTOMER, document_kind
 from sos_serial.security.auth import can
@@ -89,7 +90,8 @@ class TransactionView(SecuredModelView):
                 if not exc.errors:
                     entry.errors.append(exc.message)
                 flash(exc.message, "error")
-                return self._render_form(entry), 422
+                # Busy: nothing is wrong with the entry; the clerk posts the same form again shortly.
+                return self._render_form(entry), 503 if isinstance(exc, Busy) else 422
             flash(f"{document.type_label} {document.number} posted: {_summary(document)}.", "success")
             return redirect(url_for("transactions.details_view", id=document.id))
         return self._render_form(TransactionInput.blank(self.kind, date.today().isoformat()))
@@ -106,7 +108,7 @@ class TransactionView(SecuredModelView):
         }
         choices["to_location_id"] = choices["location_id"]
         return self.render("sos/transaction_form.html", kind=document_kind(self.kind), entry=entry, items=items,
-                           choices=choices, max_serial_fields=MAX_SERIAL_FIELDS,
+                           choices=choices, max_serial_fields=MAX_SERIAL_FIELDS, memo_max_length=MEMO_MAX_LENGTH,
                            custom_fields=current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction"),
                            options_url=url_for(".serial_options"), check_url=url_for(".serial_check"))
 
@@ -143,6 +145,8 @@ class TransactionView(SecuredModelView):
             except SerialInventoryError as exc:
                 return jsonify({"error": exc.message}), 422
             return jsonify({**reading.as_json(), "text": text})
+        if json_depth(request.get_data()) > JSON_MAX_DEPTH:
+            return jsonify({"error": json_too_deep_message()}), 400
         data = request.get_json(silent=True)
         serials = data.get("serials") if isinstance(data, dict) else None
         groups = data.get("groups") if isinstance(data, dict) else None

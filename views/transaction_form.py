@@ -28,6 +28,10 @@ class LineInput:
     errors: list[str] = field(default_factory=list)
 
 
+# Header inputs that show their own problems beside them (the rest are listed above the form).
+HEADER_FIELDS_WITH_ERRORS = ("memo",)
+
+
 @dataclass
 class TransactionInput:
     date: str
@@ -35,6 +39,8 @@ class TransactionInput:
     memo: str
     lines: list[LineInput]
     errors: list[str] = field(default_factory=list)
+    # Problems of a header field, shown under it: {"memo": [...]}.
+    field_errors: dict[str, list[str]] = field(default_factory=dict)
     # The document's custom fields as typed, by name (inputs named cf_NAME).
     custom: dict[str, str] = field(default_factory=dict)
 
@@ -98,6 +104,8 @@ class TransactionInput:
             match = re.match(r"^lines\[(\d+)\]", problem.field)
             if match and int(match.group(1)) < len(self.lines):
                 self.lines[int(match.group(1))].errors.append(problem.message)
+            elif problem.field in HEADER_FIELDS_WITH_ERRORS:
+                self.field_errors.setdefault(problem.field, []).append(problem.message)
             else:
                 self.errors.append(problem.message)
 

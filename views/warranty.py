@@ -6,6 +6,7 @@ from wtforms.validators import NumberRange, ValidationError
 from sos_serial.models.warranty import WARRANTY_UNITS, duration_problem
 
 from .secured_view import SecuredModelView
+from .text_limits import long_text
 
 
 class WarrantyView(SecuredModelView):
@@ -21,6 +22,7 @@ class WarrantyView(SecuredModelView):
         "duration": {"validators": [NumberRange(min=1, message="The duration must be at least 1."),
                                     lambda form, field: _check_duration(form, field)]},
         "unit": {"choices": [SelectChoice(u, u.capitalize()) for u in WARRANTY_UNITS]},
+        "terms": long_text("The terms"),
     }
 
 

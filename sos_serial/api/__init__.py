@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
+from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.errors import (
+    Busy,
     Conflict,
     FieldError,
     PermissionDenied,
@@ -88,7 +90,19 @@ def require(right: str) -> None:
 @bp.errorhandler(SerialInventoryError)
 def _domain_error(exc: SerialInventoryError):
     db.session.rollback()
-    return problem(exc.status, exc.title, exc.message, exc.errors)
+    response = problem(exc.status, exc.title, exc.message, exc.errors)
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@bp.errorhandler(OperationalError)
+def _database_busy(exc: OperationalError):
+    # A write outside a unit of work that gave up waiting for the lock: the same answer as a save's.
+    if lock_timed_out(exc):
+        db.session.rollback()
+        return _domain_error(Busy())
+    return _unexpected(exc)
 
 
 @bp.errorhandler(IntegrityError)
@@ -142,6 +156,7 @@ def api_blueprint(name: str) -> Blueprint:
     blueprint.before_request(authenticate)
     blueprint.before_request(ids_in_range)
     for error, handler in ((SerialInventoryError, _domain_error), (IntegrityError, _integrity_error),
+                           (OperationalError, _database_busy),
                            (RequestEntityTooLarge, _http_error), (HTTPException, _http_error), (DataError, _out_of_range), (OverflowError, _out_of_range),
                            (Exception, _unexpected)):
         blueprint.register_error_handler(error, handler)

@@ -72,7 +72,8 @@ PATHS = [
 PLUGIN_PATHS_KEY = "sos_serial.api_plugin_paths"
 PROBLEMS = ((400, "Malformed request"), (401, "Missing or bad token"), (403, "The role may not do this"),
             (404, "Unknown id"), (409, "Conflicts with the current state"), (422, "Invalid values"),
-            (429, "Too many refused tokens from this address; see Retry-After"))
+            (429, "Too many refused tokens from this address; see Retry-After"),
+            (503, "Another save held the write lock too long; nothing was saved (see Retry-After)"))
 
 
 class OpenApiSchema(GenerateJsonSchema):

@@ -5,12 +5,16 @@ from flask import current_app, request
 
 from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY, CustomFields
 from sos_serial.engine.posting_request import MalformedRequest
+from sos_serial.limits import JSON_MAX_DEPTH, json_depth, json_too_deep_message
 
 from .schemas.common import PageQuery, read, refuse_nul_characters
 
 
 def json_object() -> dict:
-    """The body as a JSON object, or a 400; no text in it may hold a NUL character."""
+    """The body as a JSON object, or a 400; no text in it may hold a NUL character, and it nests at most
+    JSON_MAX_DEPTH levels (measured before the parser sees it: a parser recursing 100,000 levels fails)."""
+    if json_depth(request.get_data()) > JSON_MAX_DEPTH:
+        raise MalformedRequest(json_too_deep_message())
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise MalformedRequest("The request body must be a JSON object (Content-Type: application/json).")

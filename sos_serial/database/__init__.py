@@ -4,11 +4,12 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     from sos_serial.extensions import db
+    from sos_serial.limits import LOCK_TIMEOUT_SECONDS
 
     from . import guard, write_intent
     from .connections import configure_engine
 
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config.get("SOS_SERIAL_LOCK_TIMEOUT_SECONDS", LOCK_TIMEOUT_SECONDS))
     guard.install(db.session)
     write_intent.install(db.session)

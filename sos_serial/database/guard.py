@@ -62,8 +62,10 @@ def _before_flush(session: Session, flush_context, instances) -> None:
     posting = is_posting(session)
     rules = rules_of(session)
     settings = None
-    for obj in list(session.new) + list(session.dirty):
-        is_new = obj in session.new
+    # session.new is built anew on each access: read once, or a flush of N new objects costs N * N.
+    new = session.new
+    for obj in list(new) + list(session.dirty):
+        is_new = obj in new
         if isinstance(obj, Item):
             changes = column_changes(obj, new=is_new)
             if changes:

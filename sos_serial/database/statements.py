@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import BigInteger, any_, bindparam, cast, func, select, true
+from sqlalchemy import BigInteger, any_, bindparam, cast, func, select, true, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 
 
@@ -37,6 +37,21 @@ def rows_matching(session, statement, column, values):
         return session.execute(statement.where(one_of(session, column, values)))
     wanted = func.unnest(_array(column, values)).table_valued("value").render_derived(name="wanted")
     found = statement.where(column == wanted.c.value).offset(0).lateral("found")
+    return session.execute(select(*found.c).select_from(wanted).join(found, true()))
+
+
+def rows_matching_pairs(session, statement, columns, pairs):
+    """The rows of ``statement`` whose two ``columns`` hold one of ``pairs``: one statement for all of them,
+    one index probe per pair (a document of many lines names many items, each with a serial or two)."""
+    first, second = columns
+    pairs = list(pairs)
+    if session.get_bind().dialect.name != "postgresql":
+        listed = func.json_each(bindparam(None, json.dumps(pairs, default=json_value))).table_valued("value")
+        wanted = select(func.json_extract(listed.c.value, "$[0]"), func.json_extract(listed.c.value, "$[1]"))
+        return session.execute(statement.where(tuple_(first, second).in_(wanted)))
+    wanted = func.unnest(_array(first, [a for a, _ in pairs]), _array(second, [b for _, b in pairs])) \
+        .table_valued("first", "second").render_derived(name="wanted")
+    found = statement.where(first == wanted.c.first, second == wanted.c.second).offset(0).lateral("found")
     return session.execute(select(*found.c).select_from(wanted).join(found, true()))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.database.guard import posting_scope
 from sos_serial.database.write_intent import begin_writing
-from sos_serial.errors import Conflict, SerialInventoryError
+from sos_serial.errors import Busy, Conflict, SerialInventoryError
 
 ConflictTranslator = Callable[[IntegrityError], SerialInventoryError]
 
@@ -29,10 +30,13 @@ def unit_of_work(session: Session, conflict: ConflictTranslator = conflict_from_
     lock from its first statement, so concurrent writers queue). A database constraint that
     refuses the commit, typically because another writer saved the same thing a moment before,
     reaches the caller as the error ``conflict`` makes of it, with nothing saved. ``posting``
-    marks the writes as a transaction's posting for the rules (see ``posting_scope``).
+    marks the writes as a transaction's posting for the rules (see ``posting_scope``). A write that
+    waited for another writer's lock longer than the app allows (``SOS_SERIAL_LOCK_TIMEOUT_SECONDS``)
+    reaches the caller as ``Busy``, with nothing saved.
     """
-    begin_writing(session)
     try:
+        # On SQLite the lock is taken here, and the wait for it ends here when another save holds it too long.
+        begin_writing(session)
         if posting:
             with posting_scope(session):
                 yield session
@@ -43,6 +47,11 @@ def unit_of_work(session: Session, conflict: ConflictTranslator = conflict_from_
     except IntegrityError as exc:
         session.rollback()
         raise conflict(exc) from None
+    except OperationalError as exc:
+        session.rollback()
+        if lock_timed_out(exc):
+            raise Busy() from None
+        raise
     except BaseException:
         session.rollback()
         raise

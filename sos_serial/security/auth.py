@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from sos_serial.database.connections import SQLITE_BUSY_TIMEOUT_MS
+from sos_serial.database.connections import lock_wait_ms
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.extensions import db, login_manager
 from sos_serial.models import ApiToken, User
@@ -130,7 +130,7 @@ def _note_use(token_id: int, now) -> None:
                         token_id)
         finally:
             if sqlite:
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {lock_wait_ms(db.engine)}")
                 conn.commit()
 
 

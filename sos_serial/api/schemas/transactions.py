@@ -14,7 +14,7 @@ from sos_serial.engine.posting_request import (
     kind_problems,
 )
 from sos_serial.errors import FieldError, InvalidInput
-from sos_serial.limits import MAX_QUANTITY
+from sos_serial.limits import MAX_QUANTITY, MEMO_MAX_LENGTH
 from sos_serial.models.document_kind import KIND_CODES, PARTY_FIELDS, ROLES
 
 from .common import (
@@ -59,6 +59,21 @@ def _csv_text(value):
     raise PydanticCustomError("serials_csv", "serials_csv must be the text of a .csv file.")
 
 
+def _memo(value):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PydanticCustomError("memo", "memo must be text.")
+    if len(value) > MEMO_MAX_LENGTH:
+        raise PydanticCustomError("memo", f"The memo can be at most {MEMO_MAX_LENGTH:,} characters; "
+                                          f"this one has {len(value):,}.")
+    return value
+
+
+Memo = Annotated[str | None, PlainValidator(_memo),
+                 WithJsonSchema({"type": ["string", "null"], "maxLength": MEMO_MAX_LENGTH})]
+
+
 class TransactionLineInput(Shape):
     """One line: an item, how many, and the serials it receives or takes."""
 
@@ -90,7 +105,7 @@ class TransactionInput(Shape):
     customer_id: RecordId | None = None
     location_id: RecordId | None = None
     to_location_id: RecordId | None = None
-    memo: Annotated[str | None, one_message("memo must be text.")] = None
+    memo: Memo = None
     lines: list[TransactionLineInput] = Field(json_schema_extra={"minItems": 1})
     custom_fields: CustomFieldsIn = None
 

@@ -69,9 +69,11 @@ def post_transaction(session, request: PostingRequest, user=None, limits: Limits
 def check(ctx: PostingContext) -> None:
     """Every check of the document, in the order each one needs the last; refuses at the first phase that fails."""
     req = ctx.req
-    check_size(ctx)
     numbering = any(line.auto_serials for line in req.lines)
     ctx.settings = Settings.current(ctx.session, for_update=numbering)
+    # The size first, against the company's limits where its settings set them, the server's otherwise.
+    ctx.limits = ctx.limits.with_settings(ctx.settings)
+    check_size(ctx)
     load_parties(ctx)
     load_items(ctx)
     check_lines(ctx)

@@ -14,6 +14,13 @@ from .context import PostingContext, UnitRow
 
 
 def check_size(ctx: PostingContext) -> None:
+    lines, line_limit = len(ctx.req.lines), ctx.limits.lines_per_document
+    if lines > line_limit:
+        raise InvalidInput(
+            f"This document has {lines:,} lines; at most {line_limit:,} fit in one document. "
+            "Split it into several transactions.",
+            [FieldError("lines", f"At most {line_limit:,} lines per document.")],
+        )
     limit = ctx.limits.serials_per_document
     total = 0
     for line in ctx.req.lines:

@@ -1,7 +1,7 @@
 """What one posting knows while it runs: the document, its kind, the rows it loaded and the keys it computed."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -48,6 +48,8 @@ class PostingContext:
         self.units: dict[int, dict[str, UnitRow]] = defaultdict(dict)  # item id -> key -> unit
         self.keys: dict[int, list[str]] = {}  # line index -> serial keys, in line order
         self.csv_files: dict[int, CsvSerials] = {}  # line index -> the serials its CSV file holds
+        self.next_unit_id: int | None = None  # SQLite: the id the next new unit takes
+        self.plain_stock_in: Counter[tuple[int, int]] = Counter()  # (item id, location id) -> quantity put
 
     def item_of(self, line: LineRequest) -> Item:
         return self.items[line.item_id]

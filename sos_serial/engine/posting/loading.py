@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from sos_serial.database.statements import rows_matching
+from sos_serial.database.statements import rows_matching, rows_matching_pairs
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.models import Customer, Item, Location, SerialUnit, Vendor
 
@@ -39,12 +39,26 @@ def load_items(ctx: PostingContext) -> None:
         raise InvalidInput("; ".join(p.message for p in missing), missing)
 
 
+# Up to this many items, each item's units are looked up by a statement of its own (the plan measured on
+# documents of 100,000 serials of one item); past it, one statement looks up every (item, serial) pair.
+ITEMS_LOOKED_UP_ONE_BY_ONE = 8
+
+
 def load_units(ctx: PostingContext) -> None:
     wanted: dict[int, set[str]] = defaultdict(set)
     for line in ctx.req.lines:
         wanted[line.item_id].update(ctx.keys.get(line.index, ()))
     columns = (SerialUnit.id, SerialUnit.serial_number, SerialUnit.serial_key, SerialUnit.status,
                SerialUnit.location_id, SerialUnit.customer_id, SerialUnit.unit_cost)
+    wanted = {item_id: keys for item_id, keys in wanted.items() if keys}
+    if len(wanted) > ITEMS_LOOKED_UP_ONE_BY_ONE:
+        # Many items, typically a serial or two each: one statement for them all, not one per item.
+        rows = rows_matching_pairs(ctx.session, select(SerialUnit.item_id, *columns),
+                                   (SerialUnit.item_id, SerialUnit.serial_key),
+                                   [(item_id, key) for item_id, keys in wanted.items() for key in keys])
+        for item_id, *row in rows:
+            ctx.units[item_id][row[2]] = UnitRow(*row)
+        return
     for item_id, keys in wanted.items():
         found = ctx.units[item_id]
         rows = rows_matching(ctx.session, select(*columns).where(SerialUnit.item_id == item_id),

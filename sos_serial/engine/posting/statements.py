@@ -31,8 +31,11 @@ def allocate_unit_ids(ctx: PostingContext, count: int) -> list[int]:
             "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
             "ELSE array_agg(id) END FROM taken"), {"n": count}).one()
         return list(range(first, last + 1)) if scattered is None else sorted(scattered)
-    # SQLite: the posting holds the database's write lock, so nobody else takes ids meanwhile.
-    start = (ctx.session.scalar(select(func.max(SerialUnit.id))) or 0) + 1
+    # SQLite: the posting holds the database's write lock, so nobody else takes ids meanwhile; the
+    # highest id is asked once a posting, not once a line.
+    if ctx.next_unit_id is None:
+        ctx.next_unit_id = (ctx.session.scalar(select(func.max(SerialUnit.id))) or 0) + 1
+    start, ctx.next_unit_id = ctx.next_unit_id, ctx.next_unit_id + count
     return list(range(start, start + count))
 
 

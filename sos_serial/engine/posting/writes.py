@@ -41,13 +41,19 @@ def write(ctx: PostingContext) -> Transaction:
     # Inputs first: build and process outputs are costed from what the inputs consumed.
     ordered = sorted(req.lines, key=req.stock_effect)
     consumed = Decimal(0)
-    for line in (li for li in ordered if req.stock_effect(li) < 0):
-        lines[line.index].cost = cost = write_line(ctx, line, lines[line.index].id, document.id)
-        consumed += cost
-    if ctx.kind.line_roles:
-        cost_outputs(ctx, consumed, lines)
-    for line in (li for li in ordered if req.stock_effect(li) >= 0):
-        lines[line.index].cost = write_line(ctx, line, lines[line.index].id, document.id)
+    # The lines' statements read nothing the session holds unflushed (the items' figures are read from
+    # the locked rows in memory, everything else is written by statements), so the items' new figures
+    # and the lines' costs are flushed once at the end. Flushing before each line's statements made
+    # every line look through every object of the session: 3 ms a line, and growing with the document.
+    with ctx.session.no_autoflush:
+        for line in (li for li in ordered if req.stock_effect(li) < 0):
+            lines[line.index].cost = cost = write_line(ctx, line, lines[line.index].id, document.id)
+            consumed += cost
+        if ctx.kind.line_roles:
+            cost_outputs(ctx, consumed, lines)
+        for line in (li for li in ordered if req.stock_effect(li) >= 0):
+            lines[line.index].cost = write_line(ctx, line, lines[line.index].id, document.id)
+        add_plain_stock(ctx)
     ctx.session.flush()
     return document
 
@@ -177,9 +183,17 @@ def take_plain(ctx: PostingContext, item, location_id, quantity) -> None:
 
 
 def put_plain(ctx: PostingContext, item, location_id, quantity) -> None:
+    """Stock a plain item arrives with, added once every line is written (no line takes what another puts)."""
+    ctx.plain_stock_in[item.id, location_id] += quantity
+
+
+def add_plain_stock(ctx: PostingContext) -> None:
+    if not ctx.plain_stock_in:
+        return
     dialect = postgresql if ctx.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(StockLevel).values(item_id=item.id, location_id=location_id, quantity=quantity)
+    statement = dialect.insert(StockLevel)
     statement = statement.on_conflict_do_update(
         index_elements=[StockLevel.item_id, StockLevel.location_id],
-        set_={"quantity": StockLevel.quantity + quantity})
-    ctx.session.execute(statement)
+        set_={"quantity": StockLevel.quantity + statement.excluded.quantity})
+    ctx.session.execute(statement, [{"item_id": item_id, "location_id": location_id, "quantity": quantity}
+                                    for (item_id, location_id), quantity in sorted(ctx.plain_stock_in.items())])
