@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from sos_serial.limits import request_too_large_message
 
 
-def _back() -> str:
+def back_to_the_form() -> str:
     # The page the clerk posted from (a same-site referrer), else Home: the posted URL itself may
     # take POST only. Nothing of the request was read, so nothing was saved.
     referrer = request.referrer
@@ -26,7 +26,7 @@ def request_too_large(exc: RequestEntityTooLarge):
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"error": message}), 413
     flash(message, "error")
-    return redirect(_back(), code=303)
+    return redirect(back_to_the_form(), code=303)
 
 
 def init_app(app) -> None:

@@ -23,6 +23,7 @@ from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.security.auth import can
+from sos_serial.security.request_input import parse_int, query_int
 
 from .csv_export import neutralise_cell
 
@@ -150,6 +151,24 @@ class SecuredModelView(SecuredView, ModelView):
     def action_delete(self, ids):
         return super().action_delete(_ids_of_key_type(self.model, ids))
 
+    def _get_list_extra_args(self):
+        # Flask-Admin reads page, page_size, sort and desc with int(), which takes a number past any
+        # database's range (an OFFSET that overflows) and digits of other scripts: each is read by the
+        # module's one parser instead, and one that is not a number in range is as if not given.
+        args = super()._get_list_extra_args()
+        return args.clone(page=query_int("page", 0), page_size=query_int("page_size", 0, high=self.max_page_size),
+                          sort=query_int("sort"), sort_desc=query_int("desc", 0, high=1))
+
+    max_page_size = 500
+
+    def get_one(self, id):  # noqa: A002 - Flask-Admin's own signature
+        # An id that no row's key can be (not a number, past the column's range) is no record: the
+        # screen says "Record does not exist" instead of sending it to the database to overflow.
+        keys = self.model.__mapper__.primary_key
+        if len(keys) == 1 and _python_type(keys[0]) is int and parse_int(id, low=1) is None:
+            return None
+        return super().get_one(id)
+
     def get_export_value(self, model, name):
         # The one path of every screen's CSV export, the plugins' included: no cell can start a formula.
         return neutralise_cell(super().get_export_value(model, name))
@@ -176,10 +195,11 @@ def _ids_of_key_type(model, ids) -> list:
     keys = model.__mapper__.primary_key
     if len(keys) != 1:
         return list(ids)
-    try:
-        python_type = keys[0].type.python_type
-    except NotImplementedError:
+    python_type = _python_type(keys[0])
+    if python_type is None:
         return list(ids)
+    if python_type is int:
+        return [key for key in (parse_int(value, low=1) for value in ids) if key is not None]
     typed = []
     for value in ids:
         try:
@@ -187,3 +207,10 @@ def _ids_of_key_type(model, ids) -> list:
         except (TypeError, ValueError):
             continue
     return typed
+
+
+def _python_type(column):
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None

@@ -1,13 +1,15 @@
-"""Who may do what: sign-in, API tokens, role rights (the module's and the plugins'), the users command, and the security headers."""
+"""Who may do what: sign-in, API tokens, role rights (the module's and the plugins'), the users command, the security
+headers, and the control characters no request's text may hold."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
     from sos_serial.plugins import EXTENSION_KEY
 
-    from . import auth, headers, plugin_rights, users_cli
+    from . import auth, headers, plugin_rights, request_input, users_cli
 
     headers.init_app(app)
+    request_input.init_app(app)
     auth.init_app(app)
     # The plugins are loaded and switched by now: their rights join the roles' before any screen asks.
     plugin_rights.init_plugin_rights(app, app.extensions[EXTENSION_KEY])
