@@ -260,3 +260,16 @@ def test_a_control_character_in_an_api_query_is_a_422_naming_the_argument(client
     response = client.get("/api/v1/items", query_string={"q": "x\x00"}, headers=signed_in)
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "q"
+
+
+@pytest.mark.parametrize("target, lands_on", [("/admin/items/?page=2", "/admin/items/?page=2"),
+                                              ("/\\evil.example/", "/admin/"), ("\\\\evil.example", "/admin/"),
+                                              ("//evil.example", "/admin/"), ("https://evil.example/", "/admin/"),
+                                              ("/\\/evil.example", "/admin/")])
+def test_the_sign_in_redirect_stays_on_the_site(client, make_user, target, lands_on):
+    make_user("admin")
+    page = client.get("/login", query_string={"next": target})
+    response = client.post("/login", query_string={"next": target}, data={
+        "username": "admin", "password": PASSWORD, "csrf_token": csrf_token_from(page.text)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands_on
