@@ -17,6 +17,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from sos_serial.extensions import db
 from sos_serial.models import ApiToken, Customer, Item, User
+from tests.support import screens_plugin
 from tests.support.web import PASSWORD, csrf_token_from
 from tests.support.world import make_company
 
@@ -117,7 +118,7 @@ def signed_in(app, client, make_user):
     return {"Authorization": f"Bearer {token}"}
 
 
-def sweep(app, client, headers=None, *, one_by_one=True):
+def sweep(app, client, headers=None, *, one_by_one=True, only=None):
     """Every GET route with each hostile value in its path, then in all its query names at once and (the names
     it was seen reading, once per class and method behind it) one at a time.
 
@@ -142,7 +143,7 @@ def sweep(app, client, headers=None, *, one_by_one=True):
     app.request_class, saved = RecordingRequest, app.request_class
     try:
         for endpoint, rule_text in get_routes(app):
-            if endpoint == "static" or endpoint.endswith(".static"):
+            if endpoint == "static" or endpoint.endswith(".static") or (only is not None and endpoint not in only):
                 continue
             plain = fill(rule_text, "1")
             RecordingArgs.seen = set()
@@ -180,6 +181,29 @@ def test_no_route_answers_500_to_hostile_values_for_someone_not_signed_in(app, c
     failures = sweep(app, client, one_by_one=False)
     assert not failures, report(failures)
 
+
+
+def test_a_plugins_screens_and_api_routes_are_swept_too(app, app_config, stock_free_app_factory, password_hash):
+    # The screens plugin of tests/support adds admin pages and API routes: they come from the URL map as
+    # the module's own routes do, and only they are swept here (the module's are swept above).
+    plugged = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=[screens_plugin]))
+    own = {rule.endpoint for rule in app.url_map.iter_rules()}
+    added = {rule.endpoint for rule in plugged.url_map.iter_rules()} - own
+    assert any(endpoint.startswith("acme_audit.") for endpoint in added), added
+    assert any("acme" in rule.rule for rule in plugged.url_map.iter_rules() if rule.rule.startswith("/api/"))
+    with plugged.app_context():
+        make_company(db.session, with_clerk=False)
+        user = User(username="admin", role="admin", password_hash=password_hash)
+        record, token = ApiToken.issue(user)
+        db.session.add_all([user, record])
+        db.session.commit()
+        db.session.remove()
+    client = plugged.test_client()
+    page = client.get("/login")
+    client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf_token_from(page.text)})
+    failures = sweep(plugged, client, {"Authorization": f"Bearer {token}"}, only=added | {
+        rule.endpoint for rule in plugged.url_map.iter_rules() if "acme" in rule.rule})
+    assert not failures, report(failures)
 
 # ---------------------------------------------------------------------------- what the sweep found, pinned down
 def test_a_page_or_filter_past_any_database_range_shows_the_list(app, client, signed_in):
