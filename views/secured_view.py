@@ -22,6 +22,7 @@ from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
+from sos_serial.limits import MAX_PER_PAGE
 from sos_serial.security.auth import can
 from sos_serial.security.request_input import parse_int, query_int
 
@@ -87,6 +88,8 @@ class SecuredModelView(SecuredView, ModelView):
     delete_right: str | None = None
     page_size = 50
     can_set_page_size = True
+    # The most rows a list page shows when asked (?page_size=), as the API's lists.
+    max_page_size = MAX_PER_PAGE
     # Deleting goes through the ORM, one object at a time, so every rule hook sees it.
     fast_mass_delete = False
     # CSV only: every cell passes get_export_value below, and no other format is offered.
@@ -159,9 +162,7 @@ class SecuredModelView(SecuredView, ModelView):
         return args.clone(page=query_int("page", 0), page_size=query_int("page_size", 0, high=self.max_page_size),
                           sort=query_int("sort"), sort_desc=query_int("desc", 0, high=1))
 
-    max_page_size = 500
-
-    def get_one(self, id):  # noqa: A002 - Flask-Admin's own signature
+    def get_one(self, id):
         # An id that no row's key can be (not a number, past the column's range) is no record: the
         # screen says "Record does not exist" instead of sending it to the database to overflow.
         keys = self.model.__mapper__.primary_key

@@ -20,22 +20,30 @@ from flask import request
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import MAX_ID
 
-# C0 controls and DEL, but tab, line feed and carriage return: multi-line text keeps its line breaks.
-TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Every C0 control and DEL: no query argument (a search, a page, a redirect target) is multi-line.
-QUERY_CONTROL = re.compile("[\x00-\x1f\x7f]")
+# The control characters (Unicode's Cc: C0, DEL and C1), but tab, line feed and carriage return: multi-line
+# text keeps its line breaks. None is seen on screen; a C1 character in text is most often a mis-decoded paste.
+TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Every control character: no query argument (a search, a page, a redirect target) is multi-line.
+QUERY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 DIGITS = re.compile("[0-9]{1,20}")
 
 
 class ControlCharacterRefused(InvalidInput):
-    """A query argument, form field or JSON string holds a control character; nothing was read or saved."""
+    """A query argument, form field or JSON string holds a control character; nothing was read or saved.
 
-    def __init__(self, field: str, character: str, *, where: str):
+    ``in_list``: the JSON list the text is an element of (``lines[0].serials`` for ``lines[0].serials[1]``),
+    named too, since the API names a problem with one serial of a line by the line's list of serials.
+    """
+
+    def __init__(self, field: str, character: str, *, where: str, in_list: str | None = None):
         self.field = field
         code = f"U+{ord(character):04X}"
         message = (f"{where} '{field}' holds a control character ({code}), which text here may not contain. "
                    "Remove it (it often comes from a paste) and try again; nothing was saved.")
-        super().__init__(message, [FieldError(field, f"Holds a control character ({code}).")])
+        errors = [FieldError(field, f"Holds a control character ({code}).")]
+        if in_list:
+            errors.append(FieldError(in_list, f"{field} holds a control character ({code})."))
+        super().__init__(message, errors)
 
 
 def parse_int(text, *, low: int = 0, high: int = MAX_ID) -> int | None:
@@ -54,18 +62,18 @@ def query_int(name: str, default: int | None = None, *, low: int = 0, high: int 
     return default if value is None else value
 
 
-def _check_json(value, where: str) -> None:
+def _check_json(value, where: str, in_list: str | None = None) -> None:
     if isinstance(value, str):
         found = TEXT_CONTROL.search(value)
         if found:
-            raise ControlCharacterRefused(where or "body", found.group(), where="The field")
+            raise ControlCharacterRefused(where or "body", found.group(), where="The field", in_list=in_list)
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_json(key, where or "body")
             _check_json(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_json(item, f"{where}[{index}]")
+            _check_json(item, f"{where}[{index}]", in_list=where or None)
 
 
 def refuse_control_characters() -> None:
