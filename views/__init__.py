@@ -40,6 +40,7 @@ from .item import ItemView
 from .named_record import NamedRecordView
 from .plugin import PluginView
 from .plugin_views import add_plugin_views
+from .refused_input import init_app as init_refused_input
 from .request_too_large import init_app as init_request_too_large
 from .secured_view import SecuredBaseView, SecuredModelView, SecuredView
 from .serial_history_report import SerialHistoryReportView
@@ -72,6 +73,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     init_inline_handlers(app)
     init_request_too_large(app)
     init_database_busy(app)
+    init_refused_input(app)
     app.add_template_filter(format_money, "money")
     admin = Admin(
         app,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location
+from sos_serial.security.request_input import parse_int
 
 
 class LookupFilter(FilterEqual):
@@ -30,8 +31,13 @@ class LookupFilter(FilterEqual):
     def lookup_options(self) -> list[tuple[str, str]]:
         return [(str(record_id), name) for record_id, name in self.lookup()]
 
+    def validate(self, value):
+        # Only an id a row can have: another value (past the column's range, not a number) is
+        # refused with Flask-Admin's "Invalid Filter Value" instead of reaching the database.
+        return parse_int(value, low=1) is not None
+
     def clean(self, value):
-        return int(value)
+        return parse_int(value, low=1)
 
 
 class LookupOptions:

@@ -23,7 +23,9 @@ from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Busy, SerialInventoryError
 from sos_serial.extensions import db
+from sos_serial.limits import MAX_PER_PAGE
 from sos_serial.security.auth import can
+from sos_serial.security.request_input import parse_int, query_int
 
 from .csv_export import StreamedCsvExport, neutralise_cell
 
@@ -88,6 +90,8 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     delete_right: str | None = None
     page_size = 50
     can_set_page_size = True
+    # The most rows a list page shows when asked (?page_size=), as the API's lists.
+    max_page_size = MAX_PER_PAGE
     # Deleting goes through the ORM, one object at a time, so every rule hook sees it.
     fast_mass_delete = False
     # CSV only: every cell passes get_export_value below, and no other format is offered.
@@ -161,6 +165,22 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     def action_delete(self, ids):
         return super().action_delete(_ids_of_key_type(self.model, ids))
 
+    def _get_list_extra_args(self):
+        # Flask-Admin reads page, page_size, sort and desc with int(), which takes a number past any
+        # database's range (an OFFSET that overflows) and digits of other scripts: each is read by the
+        # module's one parser instead, and one that is not a number in range is as if not given.
+        args = super()._get_list_extra_args()
+        return args.clone(page=query_int("page", 0), page_size=query_int("page_size", 0, high=self.max_page_size),
+                          sort=query_int("sort"), sort_desc=query_int("desc", 0, high=1))
+
+    def get_one(self, id):
+        # An id that no row's key can be (not a number, past the column's range) is no record: the
+        # screen says "Record does not exist" instead of sending it to the database to overflow.
+        keys = self.model.__mapper__.primary_key
+        if len(keys) == 1 and _python_type(keys[0]) is int and parse_int(id, low=1) is None:
+            return None
+        return super().get_one(id)
+
     def get_export_value(self, model, name):
         # The one path of every screen's CSV export, the plugins' included: no cell can start a formula.
         return neutralise_cell(super().get_export_value(model, name))
@@ -190,10 +210,11 @@ def _ids_of_key_type(model, ids) -> list:
     keys = model.__mapper__.primary_key
     if len(keys) != 1:
         return list(ids)
-    try:
-        python_type = keys[0].type.python_type
-    except NotImplementedError:
+    python_type = _python_type(keys[0])
+    if python_type is None:
         return list(ids)
+    if python_type is int:
+        return [key for key in (parse_int(value, low=1) for value in ids) if key is not None]
     typed = []
     for value in ids:
         try:
@@ -201,3 +222,10 @@ def _ids_of_key_type(model, ids) -> list:
         except (TypeError, ValueError):
             continue
     return typed
+
+
+def _python_type(column):
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None

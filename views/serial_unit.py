@@ -36,6 +36,7 @@ from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
 from sos_serial.money import format_money
 from sos_serial.security.auth import can
+from sos_serial.security.request_input import query_int
 
 from .column_chooser import ColumnChooser
 from .csv_export import SafeCsvExport
@@ -264,7 +265,8 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
     # ---- one unit's history ------------------------------------------------------------------
     @expose("/history/")
     def history_view(self):
-        unit = db.session.get(SerialUnit, request.args.get("id", type=int) or 0)
+        unit_id = query_int("id", low=1)
+        unit = db.session.get(SerialUnit, unit_id) if unit_id is not None else None
         if unit is None:
             abort(404)
         rows = unit_history(db.session, unit.id)

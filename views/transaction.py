@@ -21,6 +21,7 @@ from sos_serial.limits import JSON_MAX_DEPTH, MEMO_MAX_LENGTH, json_depth, json_
 from sos_serial.models import Customer, Item, Location, Settings, Transaction, Vendor
 from sos_serial.models.document_kind import CUSTOMER, document_kind
 from sos_serial.security.auth import can
+from sos_serial.security.request_input import query_int
 
 from .custom_fields import shown
 from .secured_view import SecuredModelView
@@ -118,20 +119,19 @@ class TransactionView(SecuredModelView):
 
         ``q`` is the start of a serial; with ``exact`` set, the whole serial (a scanner's read).
         """
-        try:
-            item_id = int(request.args.get("item_id", ""))
-        except ValueError:
+        item_id = query_int("item_id", low=1)
+        if item_id is None:
             return jsonify([])
         kind = request.args.get("type", self.kind)
         _status, party = picks_from(kind)
-        place = request.args.get(party, "")
+        place = query_int(party, low=1)
         # Nothing to offer until the document says where its units come from.
-        if not place.isdigit():
+        if place is None:
             return jsonify([])
         found = pickable_units(db.session, item_id, kind=kind, q=request.args.get("q"),
                                exact=bool(request.args.get("exact")), limit=PICKER_LIMIT,
                                serials_only=True,
-                               **{"customer_id" if party == CUSTOMER else "location_id": int(place)})
+                               **{"customer_id" if party == CUSTOMER else "location_id": place})
         return jsonify([{"id": unit_id, "serial_number": serial} for unit_id, serial in found.units])
 
     @expose("/serial-check/", methods=("POST",))
@@ -160,7 +160,7 @@ class TransactionView(SecuredModelView):
     # ---- reading -----------------------------------------------------------------
     @expose("/details/")
     def details_view(self):
-        document = db.get_or_404(Transaction, request.args.get("id", type=int))
+        document = _document_or_404()
         serials = line_serials(db.session, [line.id for line in document.lines])
         # The document's custom fields with values, labelled as their plugins declared them.
         stored = document.custom_fields or {}
@@ -170,10 +170,17 @@ class TransactionView(SecuredModelView):
 
     @expose("/packing-list/")
     def packing_list_view(self):
-        document = db.get_or_404(Transaction, request.args.get("id", type=int))
+        document = _document_or_404()
         if not document.kind.has_packing_list:
             abort(404)
         return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
+
+
+def _document_or_404() -> Transaction:
+    document_id = query_int("id", low=1)
+    if document_id is None:
+        abort(404)
+    return db.get_or_404(Transaction, document_id)
 
 
 def _summary(document) -> str:

@@ -14,6 +14,7 @@ from sos_serial.extensions import db
 from sos_serial.models import Customer, SerialUnit
 from sos_serial.models.serial_unit import STATUS_LABELS
 from sos_serial.security import audit
+from sos_serial.security.request_input import query_int
 
 from .csv_export import export_row_limit, neutralise_cell
 from .secured_view import SecuredBaseView
@@ -64,11 +65,8 @@ class WarrantyExpiringReportView(SecuredBaseView):
 
 
 def _days() -> int:
-    try:
-        days = int(request.args.get("days", DEFAULT_DAYS))
-    except ValueError:
-        return DEFAULT_DAYS
-    return max(0, min(days, MAX_DAYS))
+    # Past the longest window the report offers is the longest window.
+    return min(query_int("days", DEFAULT_DAYS, high=2**63 - 1), MAX_DAYS)
 
 
 class _Line:

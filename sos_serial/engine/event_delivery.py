@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -136,12 +137,16 @@ def _claim(session, settings: DeliverySettings, event_id, webhook_id) -> list[in
 
 
 def _post(url: str, secret: str, body: dict, timeout: float) -> tuple[int | None, str | None]:
+    # The forms and the API take http(s) addresses only; a row written another way (a script, SQL) must not
+    # make urllib read a file: or ftp: address either.
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        return None, "The receiver's address is not an http:// or https:// address, so nothing was sent."
     raw = json.dumps(body, separators=(",", ":")).encode("utf-8")
-    request = urllib.request.Request(url, data=raw, method="POST", headers={
+    request = urllib.request.Request(url, data=raw, method="POST", headers={  # noqa: S310 - http(s) only, as above
         "Content-Type": "application/json", SIGNATURE_HEADER: sign(raw, secret),
         "User-Agent": "sos-serial-webhooks"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked above
             return response.status, None
     except urllib.error.HTTPError as exc:
         return exc.code, f"The receiver answered {exc.code} {exc.reason}."

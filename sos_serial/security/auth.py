@@ -144,8 +144,11 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after login would be a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Only same-site paths: an open redirect after login would be a phishing aid. Browsers read a backslash
+    # as a slash, so "/\evil.example" is "//evil.example" to them. (Control characters never get here:
+    # request_input refuses them in any query argument.)
+    seen_as = (target or "").replace("\\", "/")
+    if seen_as.startswith("/") and not seen_as.startswith("//") and not urlsplit(seen_as).netloc:
         return target
     return url_for("admin.index")
 

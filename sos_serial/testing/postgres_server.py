@@ -42,7 +42,8 @@ def _run(args, cwd="/"):
     # initdb and postgres refuse to run as root: run them as the postgres user.
     if os.geteuid() == 0:
         args = ["runuser", "-u", "postgres", "--", *args]
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    # Safe to run: PostgreSQL's own initdb, pg_ctl and postgres, with arguments this module builds (a temporary folder).
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)  # noqa: S603
     if result.returncode != 0:
         raise PostgresUnavailable(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout

@@ -1,7 +1,7 @@
 """What every shape is built from: ids, text, money, dates and pages, and pydantic's refusals in the clerk's words."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -33,6 +33,16 @@ class Shape(BaseModel):
     """A body a client sends: exact JSON types (no "1" for 1, no 1 for true) and no field it does not name."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+
+def _in_utc(value: datetime) -> datetime:
+    # The database keeps times in UTC; SQLite hands them back without their offset, and a time without one
+    # is no RFC 3339 date-time (what the document promises): say it is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# A moment in an answer: always with its offset (UTC from SQLite, the server's zone from PostgreSQL).
+Timestamp = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class Answer(BaseModel):

@@ -22,6 +22,7 @@ from .common import (
     PageQuery,
     RecordId,
     Shape,
+    Timestamp,
     query_number,
     text,
 )
@@ -96,7 +97,7 @@ class HistoryEntry(Answer):
     location_id: Id | None
     customer_id: Id | None
     user_id: Id | None
-    recorded_at: dt.datetime
+    recorded_at: Timestamp
     changes: dict[str, list] | None = Field(None, description="edits only: {field: [old, new]}")
 
     @classmethod

@@ -29,6 +29,7 @@ from .common import (
     Page,
     RecordId,
     Shape,
+    Timestamp,
     field_errors,
     one_message,
     summary,
@@ -144,7 +145,7 @@ class TransactionSummary(Answer):
     location_id: Id | None
     to_location_id: Id | None
     memo: str | None
-    created_at: dt.datetime
+    created_at: Timestamp
     custom_fields: CustomFieldsOut = {}
 
 

@@ -1,7 +1,6 @@
 """Webhooks and their deliveries: what an administrator registers and what the API shows of them."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
@@ -11,7 +10,7 @@ from sos_serial.models.event import EVENT_TYPES
 from sos_serial.models.event_delivery import DELIVERY_STATUSES
 from sos_serial.models.webhook import SECRET_MAX, URL_MAX
 
-from .common import Answer, Id, Page, Shape, one_message, text
+from .common import Answer, Id, Page, Shape, Timestamp, one_message, text
 
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 DeliveryStatus = Literal[DELIVERY_STATUSES]  # type: ignore[valid-type]
@@ -56,7 +55,7 @@ class Delivery(Answer):
     attempts: int = Field(ge=0)
     status: DeliveryStatus
     last_status_code: int | None
-    last_attempt_at: datetime | None
+    last_attempt_at: Timestamp | None
 
 
 class DeliveryPage(Page[Delivery]):
