@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.models import StockLevel
-from sos_serial.models.serial_unit import IN_STOCK, RENTED, serial_key
+from sos_serial.models.serial_unit import IN_STOCK, RENTED, looks_alike, serial_key
 
 from .context import PostingContext, UnitRow
 
@@ -105,21 +105,25 @@ def validate_serial_text(ctx: PostingContext) -> None:
 
 def check_repeats(ctx: PostingContext) -> None:
     """A serial may appear once per item in a document."""
-    seen: dict[int, set[str]] = defaultdict(set)  # item id -> keys so far
+    seen: dict[int, dict[str, str]] = defaultdict(dict)  # item id -> key -> the serial first seen with it
     repeats = []
     for line in ctx.req.lines:
         keys = ctx.keys.get(line.index) or [serial_key(s) for s in line.resolved_serials]
         ctx.keys[line.index] = keys
         item_keys, line_keys = seen[line.item_id], set(keys)
-        if len(line_keys) == len(keys) and item_keys.isdisjoint(line_keys):
-            item_keys |= line_keys  # no repeats: the common case, checked without a Python loop
+        if len(line_keys) == len(keys) and item_keys.keys().isdisjoint(line_keys):
+            item_keys.update(zip(keys, line.resolved_serials))  # no repeats: the common case, no Python loop
             continue
         for serial, key in zip(line.resolved_serials, keys):
-            if key in item_keys:
+            first = item_keys.get(key)
+            if first is None:
+                item_keys[key] = serial
+            elif looks_alike(serial, first):
+                repeats.append(FieldError(f"{line.field}.serials", f"{serial} of {ctx.item_of(line).name} "
+                                                                   f"looks the same as {first}, earlier on this document."))
+            else:
                 repeats.append(FieldError(f"{line.field}.serials",
                                           f"{serial} of {ctx.item_of(line).name} appears more than once."))
-            else:
-                item_keys.add(key)
     if repeats:
         raise Conflict("A serial number is repeated in this document: "
                        + " ".join(p.message for p in repeats[:20]), repeats)
@@ -164,7 +168,11 @@ def check_units(ctx: PostingContext) -> None:
 def refusal(ctx: PostingContext, item, unit: UnitRow | None, serial: str, new: bool) -> str | None:
     if new:
         if unit is not None and unit.status in (IN_STOCK, RENTED):
+            if looks_alike(serial, unit.serial_number):
+                return (f"{serial} looks the same as {unit.serial_number}, already a unit of {item.name}: "
+                        f"it is {ctx.place(unit)}.")
             return f"{unit.serial_number} of {item.name} already exists: it is {ctx.place(unit)}."
+        # A unit that left (shipped, used, adjusted out) comes back under its key, as it was stored.
         return None
     if unit is None:
         return f"{serial} of {item.name} is not in the inventory."
