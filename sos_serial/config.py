@@ -70,6 +70,9 @@ def default_config(instance_path: str, given: dict) -> dict:
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
         "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,
+        # The dates a document may carry: this many years before today to this many days after it.
+        "SOS_SERIAL_DOCUMENT_YEARS_BACK": int(os.environ.get("SOS_SERIAL_DOCUMENT_YEARS_BACK", "10")),
+        "SOS_SERIAL_DOCUMENT_DAYS_AHEAD": int(os.environ.get("SOS_SERIAL_DOCUMENT_DAYS_AHEAD", "366")),
         # A larger body is refused with 413 before any of it is read: nothing is written.
         "MAX_CONTENT_LENGTH": request_bytes,
         # Flask's own default (500 kB a multipart text part) would refuse a 100,000-serial CSV sent as one
