@@ -10,6 +10,9 @@ from sos_serial.errors import Conflict, InvalidInput
 from sos_serial.hooks.document_date_window import date_window
 from tests.support.world import line, post, receive, ship, snapshot, unit
 
+# The tests' shared app opens the window wide (tests/conftest.py); the window's tests run in apps with the defaults.
+DEFAULT_WINDOW = pytest.mark.own_app(SOS_SERIAL_DOCUMENT_YEARS_BACK=10, SOS_SERIAL_DOCUMENT_DAYS_AHEAD=366)
+
 
 @pytest.mark.parametrize("text", ["2026-W01-1", "20260105", "2026-001", "2026-1-5", "2026-01-5", " 2026-01-05",
                                   "2026-01-05T00:00", "2026-02-30", "２０２６-01-05", "2026\u201301-05", ""])
@@ -52,15 +55,18 @@ def _rented_on_the_fifth(co):
 
 def _adjusted_out_on_the_fifth(co):
     receive(co.clock, ["CLK-1", "CLK-2"], co.main, date="2026-01-02")
-    return post(type="adjustment", date="2026-01-05", location_id=co.main, lines=[line(co.clock, -1, serials=["CLK-1"])])
+    return post(type="adjustment", date="2026-01-05", location_id=co.main,
+                lines=[line(co.clock, -1, serials=["CLK-1"])])
 
 
 BACKDATED = {
-    "shipment": (_moved_on_the_fifth, lambda co: {"type": "shipment", "location_id": co.showroom, "customer_id": co.acme}),
+    "shipment": (_moved_on_the_fifth, lambda co: {"type": "shipment", "location_id": co.showroom,
+                                                  "customer_id": co.acme}),
     "transfer": (_moved_on_the_fifth, lambda co: {"type": "transfer", "location_id": co.showroom,
                                                       "to_location_id": co.main}),
     "adjustment": (_moved_on_the_fifth, lambda co: {"type": "adjustment", "location_id": co.showroom}),
-    "rental": (_moved_on_the_fifth, lambda co: {"type": "rental", "location_id": co.showroom, "customer_id": co.baker}),
+    "rental": (_moved_on_the_fifth, lambda co: {"type": "rental", "location_id": co.showroom,
+                                                "customer_id": co.baker}),
     "build": (_moved_on_the_fifth, lambda co: {"type": "build", "location_id": co.showroom}),
     "return": (_shipped_on_the_fifth, lambda co: {"type": "return", "location_id": co.main, "customer_id": co.acme}),
     "rental_return": (_rented_on_the_fifth, lambda co: {"type": "rental_return", "location_id": co.main,
@@ -112,6 +118,7 @@ def test_every_late_unit_is_named_at_once(co):
            f"CLK-3 of Armenian Mantel Clock: transfer {moved.number} of 2026-01-06" in refused.value.message
 
 
+@DEFAULT_WINDOW
 def test_a_shipment_dated_0001_01_01_of_a_unit_received_in_2026_is_refused(co):
     receive(co.clock, ["CLK-1"], co.main)
     with pytest.raises(InvalidInput):  # outside the window, before its history is even read
@@ -120,6 +127,17 @@ def test_a_shipment_dated_0001_01_01_of_a_unit_received_in_2026_is_refused(co):
 
 
 # ------------------------------------------------------------------ the window of dates a document may carry
+
+
+def test_the_default_window_is_ten_years_back_and_366_days_ahead(stock_free_app_factory, database_url):
+    from sos_serial.engine.limits import LIMITS_KEY
+
+    assert Limits.from_config({}) == Limits(document_years_back=10, document_days_ahead=366)
+    app = stock_free_app_factory({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    assert (app.extensions[LIMITS_KEY].document_years_back, app.extensions[LIMITS_KEY].document_days_ahead) \
+        == (10, 366)
+
+
 def test_the_window_reaches_ten_years_back_and_366_days_ahead_by_default():
     assert date_window(Limits(), today=date(2026, 12, 1)) == (date(2016, 12, 1), date(2027, 12, 2))
     assert date_window(Limits(), today=date(2028, 2, 29)) == (date(2018, 2, 28), date(2029, 3, 1))
@@ -128,6 +146,7 @@ def test_the_window_reaches_ten_years_back_and_366_days_ahead_by_default():
 
 
 @pytest.mark.parametrize("offset", [-(366 * 10 + 3), 367])
+@DEFAULT_WINDOW
 def test_a_document_outside_the_window_is_refused_naming_it(co, offset):
     today = date.today()
     earliest, latest = date_window(Limits(), today)
@@ -140,6 +159,7 @@ def test_a_document_outside_the_window_is_refused_naming_it(co, offset):
     assert snapshot() == before
 
 
+@DEFAULT_WINDOW
 def test_the_edges_of_the_window_are_inside_it(co):
     earliest, latest = date_window(Limits(), date.today())
     receive(co.clock, ["CLK-1"], co.main, date=earliest.isoformat())

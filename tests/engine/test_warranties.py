@@ -22,8 +22,6 @@ def dates(item_id, serial):
     return found.warranty_start, found.warranty_end
 
 
-# Shipped in 2028, past the default window of 366 days ahead.
-@pytest.mark.own_app(SOS_SERIAL_DOCUMENT_DAYS_AHEAD=3000)
 def test_shipment_starts_coverage_on_its_date(company):
     receive(company.clock, ["CLK-1"], company.main)
     assert dates(company.clock, "CLK-1") == (None, None)
@@ -159,8 +157,6 @@ def test_expiring_report_lists_units_ending_within_the_window_by_customer(login,
     assert "GF-SOON" in csv_text and "'=CMD()" in csv_text and "\n=CMD()" not in csv_text
 
 
-# A window wide open, so the warranty's own arithmetic is what refuses.
-@pytest.mark.own_app(SOS_SERIAL_DOCUMENT_DAYS_AHEAD=10**7)
 def test_a_warranty_ending_past_year_9999_is_refused_not_a_crash(company):
     from sos_serial.errors import InvalidInput
 
