@@ -1,4 +1,4 @@
-"""The dates a document may carry: no earlier than the years back, no later than the days ahead, the app's limits allow."""
+"""The dates a document may carry: from so many years back to so many days ahead, as the app's limits say."""
 from __future__ import annotations
 
 from datetime import date, timedelta

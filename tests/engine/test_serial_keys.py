@@ -1,4 +1,4 @@
-"""Serials that look alike are one serial: the key (NFKC, case folded, UTS #39 look-alikes) on every write and lookup."""
+"""Serials that look alike are one serial: the key (NFKC, case folded, UTS #39 look-alikes) on writes and lookups."""
 import unicodedata
 
 import pytest
