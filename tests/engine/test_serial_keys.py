@@ -118,3 +118,12 @@ def test_typing_a_lookalike_finds_the_real_unit(co, typed):
     ship(co.clock, [typed], co.main, co.acme)
     assert unit(co.clock, "CLK-0002").status == "shipped"
     assert unit(co.clock, "CLK-0002").serial_number == "CLK-0002"
+
+
+def test_a_lookalike_on_the_same_line_is_refused_and_a_plain_repeat_still_reads_as_one(co):
+    with pytest.raises(Conflict) as refused:
+        post(type="item_receipt", location_id=co.main, vendor_id=co.vendor,
+             lines=[line(co.clock, 4, serials=["CLK-0002", FULLWIDTH, "A-1", "a-1"])])
+    assert f"{FULLWIDTH} of Armenian Mantel Clock looks the same as CLK-0002, earlier on this document." \
+        in refused.value.message
+    assert "a-1 of Armenian Mantel Clock appears more than once." in refused.value.message

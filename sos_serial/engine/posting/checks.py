@@ -104,29 +104,43 @@ def validate_serial_text(ctx: PostingContext) -> None:
 
 
 def check_repeats(ctx: PostingContext) -> None:
-    """A serial may appear once per item in a document."""
-    seen: dict[int, dict[str, str]] = defaultdict(dict)  # item id -> key -> the serial first seen with it
+    """A serial may appear once per item in a document; a lookalike of one already on it counts as a repeat."""
+    seen: dict[int, set[str]] = defaultdict(set)  # item id -> keys so far
     repeats = []
     for line in ctx.req.lines:
         keys = ctx.keys.get(line.index) or [serial_key(s) for s in line.resolved_serials]
         ctx.keys[line.index] = keys
         item_keys, line_keys = seen[line.item_id], set(keys)
-        if len(line_keys) == len(keys) and item_keys.keys().isdisjoint(line_keys):
-            item_keys.update(zip(keys, line.resolved_serials))  # no repeats: the common case, no Python loop
+        if len(line_keys) == len(keys) and item_keys.isdisjoint(line_keys):
+            item_keys |= line_keys  # no repeats: the common case, checked without a Python loop
             continue
+        first = _first_spellings(ctx, line)
         for serial, key in zip(line.resolved_serials, keys):
-            first = item_keys.get(key)
-            if first is None:
-                item_keys[key] = serial
-            elif looks_alike(serial, first):
-                repeats.append(FieldError(f"{line.field}.serials", f"{serial} of {ctx.item_of(line).name} "
-                                                                   f"looks the same as {first}, earlier on this document."))
+            if key not in item_keys:
+                item_keys.add(key)
+                first.setdefault(key, serial)
+            elif looks_alike(serial, first[key]):
+                repeats.append(FieldError(f"{line.field}.serials",
+                                          f"{serial} of {ctx.item_of(line).name} looks the same as {first[key]}, "
+                                          "earlier on this document."))
             else:
                 repeats.append(FieldError(f"{line.field}.serials",
                                           f"{serial} of {ctx.item_of(line).name} appears more than once."))
     if repeats:
         raise Conflict("A serial number is repeated in this document: "
                        + " ".join(p.message for p in repeats[:20]), repeats)
+
+
+def _first_spellings(ctx: PostingContext, line) -> dict[str, str]:
+    """key -> the serial first given with it on the lines of this item before ``line`` (for a repeat's message)."""
+    first: dict[str, str] = {}
+    for earlier in ctx.req.lines:
+        if earlier.index >= line.index:
+            break
+        if earlier.item_id == line.item_id:
+            for serial, key in zip(earlier.resolved_serials, ctx.keys.get(earlier.index, ())):
+                first.setdefault(key, serial)
+    return first
 
 
 def number_auto_serials(ctx: PostingContext) -> None:
