@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from sos_serial.database.statements import rows_matching
+from sos_serial.database.statements import one_of, rows_matching
 from sos_serial.errors import Conflict, FieldError
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import Item, SerialHistory, SerialUnit, Transaction
@@ -48,14 +48,24 @@ def validate_transaction(session, document):
 
 def _moved_after(session, item_id: int, keys: set[str], on) -> dict[str, tuple[str, str]]:
     """The units of ``item_id`` with these keys that moved after ``on``, each with its last such movement."""
-    statement = (select(SerialUnit.serial_number, SerialHistory.id.label("history_id"), SerialHistory.date,
-                        SerialHistory.transaction_type, Transaction.number)
+    statement = (select(SerialUnit.serial_number, SerialUnit.serial_key, SerialHistory.id.label("history_id"),
+                        SerialHistory.date, SerialHistory.transaction_type, Transaction.number)
                  .join(SerialHistory, SerialHistory.serial_unit_id == SerialUnit.id)
                  .outerjoin(Transaction, Transaction.id == SerialHistory.transaction_id)
                  .where(SerialUnit.item_id == item_id, SerialHistory.date > on,
                         SerialHistory.transaction_type.not_in(NOT_MOVEMENTS)))
+    # A document dated a few days back meets only those days' movements: read them from the history's date
+    # index when they are fewer than the units named (30,000 probes by serial took 0.4 s), else probe by serial.
+    recent = session.scalars(select(SerialHistory.serial_unit_id).where(SerialHistory.date > on)
+                             .order_by(SerialHistory.date).limit(len(keys) + 1)).all()
+    if len(recent) <= len(keys):
+        rows = session.execute(statement.where(one_of(session, SerialUnit.id, set(recent)))) if recent else []
+    else:
+        rows = rows_matching(session, statement, SerialUnit.serial_key, sorted(keys))
     last = {}
-    for row in rows_matching(session, statement, SerialUnit.serial_key, sorted(keys)):
+    for row in rows:
+        if row.serial_key not in keys:
+            continue
         seen = last.get(row.serial_number)
         if seen is None or (row.date, row.history_id) > (seen.date, seen.history_id):
             last[row.serial_number] = row

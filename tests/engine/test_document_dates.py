@@ -118,6 +118,17 @@ def test_every_late_unit_is_named_at_once(co):
            f"CLK-3 of Armenian Mantel Clock: transfer {moved.number} of 2026-01-06" in refused.value.message
 
 
+def test_a_unit_is_found_late_whether_few_or_many_units_moved_since(co):
+    # More movements after the date than units named: the units are looked up by serial, not by date.
+    receive(co.clock, ["CLK-1", "CLK-2", "CLK-3"], co.main, date="2026-01-02")
+    moved = post(type="transfer", date="2026-01-06", location_id=co.main, to_location_id=co.showroom,
+                 lines=[line(co.clock, 3, serials=["CLK-1", "CLK-2", "CLK-3"])])
+    with pytest.raises(Conflict, match=f"CLK-2 of Armenian Mantel Clock: transfer {moved.number} of 2026-01-06"):
+        ship(co.clock, ["CLK-2"], co.showroom, co.acme, date="2026-01-04")
+    receive(co.grandfather, ["GF-1"], co.main, date="2026-01-02")
+    ship(co.grandfather, ["GF-1"], co.main, co.acme, date="2026-01-04")
+
+
 @DEFAULT_WINDOW
 def test_a_shipment_dated_0001_01_01_of_a_unit_received_in_2026_is_refused(co):
     receive(co.clock, ["CLK-1"], co.main)
