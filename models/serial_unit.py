@@ -13,6 +13,7 @@ from ._columns import created_at, custom_fields, custom_fields_index, in_list, o
 from .customer import Customer
 from .item import Item
 from .location import Location
+from .serial_key import looks_alike, serial_key
 from .warranty import Warranty
 
 IN_STOCK = "in_stock"
@@ -42,14 +43,11 @@ LOCKED_FIELD_LABELS = {
 # The units the custom-field index holds; a filter on custom fields repeats it so PostgreSQL uses the index.
 UNITS_WITH_CUSTOM_FIELDS = "custom_fields <> '{}'::jsonb"
 
-# The key a serial is compared by: case-insensitive, ordered byte-wise on PostgreSQL too,
+# The key a serial is compared by (serial_key.py): look-alikes and letter case folded, ordered byte-wise on PostgreSQL too,
 # so a prefix search is an index range scan on either database.
 SerialKey = String(SERIAL_MAX_LENGTH).with_variant(String(SERIAL_MAX_LENGTH, collation="C"), "postgresql")
 
-
-def serial_key(serial_number: str) -> str:
-    """The form a serial number is compared in: trimmed, letter case folded."""
-    return serial_number.strip().casefold()
+__all__ = ["SerialUnit", "looks_alike", "serial_key"]
 
 
 class SerialUnit(db.Model):
@@ -68,7 +66,7 @@ class SerialUnit(db.Model):
             "warranty_start IS NULL OR warranty_end IS NULL OR warranty_end >= warranty_start",
             name="warranty_end_after_start",
         ),
-        # One serial per item, compared trimmed and without regard to case.
+        # One serial per item, compared by key: trimmed, without regard to case, look-alike characters as one.
         Index("uq_serial_units_item_serial_key", "item_id", "serial_key", unique=True),
         # Serial search across items, and the pickers' "in stock here" lists.
         Index("ix_serial_units_serial_key", "serial_key"),

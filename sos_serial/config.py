@@ -84,6 +84,9 @@ def default_config(instance_path: str, given: dict) -> dict:
         # A save waits this long for another save's write lock, then answers "try again" (503), nothing written.
         "SOS_SERIAL_LOCK_TIMEOUT_SECONDS": float(os.environ.get("SOS_SERIAL_LOCK_TIMEOUT_SECONDS",
                                                                 str(LOCK_TIMEOUT_SECONDS))),
+        # The dates a document may carry: this many years before today to this many days after it.
+        "SOS_SERIAL_DOCUMENT_YEARS_BACK": int(os.environ.get("SOS_SERIAL_DOCUMENT_YEARS_BACK", "10")),
+        "SOS_SERIAL_DOCUMENT_DAYS_AHEAD": int(os.environ.get("SOS_SERIAL_DOCUMENT_DAYS_AHEAD", "366")),
         # A larger body is refused with 413 before any of it is read: nothing is written.
         "MAX_CONTENT_LENGTH": request_bytes,
         # Flask's own default (500 kB a multipart text part) would refuse a 100,000-serial CSV sent as one

@@ -93,11 +93,13 @@ class ChangeCheckingSpec:
         """
 
     @hookspec
-    def validate_transaction(self, session, document, settings):
+    def validate_transaction(self, session, document, settings, limits):
         """Check a whole transaction document before it posts.
 
         :param document: the ``PostingRequest`` being posted: its type, date, parties and
             lines with the serials each line names or receives
+        :param limits: the app's ``Limits`` (engine/limits.py), such as the window of dates a
+            document may carry
         Raise to refuse the posting; nothing has been written yet.
         """
 

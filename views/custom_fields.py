@@ -4,13 +4,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_admin.contrib.sqla.filters import FilterEqual
-from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import NumberInput
 
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields, equals_condition
 from sos_serial.limits import CUSTOM_FIELD_TEXT_MAX_LENGTH
+
+from .date_field import IsoDateField
 
 # The model custom fields are declared on, by the table a view lists.
 FIELD_MODEL_OF_TABLE = {"items": "item", "customers": "customer", "vendors": "vendor", "locations": "location",
@@ -27,7 +29,7 @@ def input_for(field):
         return DecimalField(field.label, places=None, validators=[Optional()], description=hint,
                             widget=NumberInput(step="any"))
     if field.type == "date":
-        return DateField(field.label, validators=[Optional()], description=hint)
+        return IsoDateField(field.label, validators=[Optional()], description=hint)
     if field.type == "boolean":
         return BooleanField(field.label, description=hint)
     if field.type == "choice":

@@ -9,7 +9,6 @@ from flask_admin.form.fields import Select2Field
 from flask_admin.model.template import TemplateLinkRowAction
 from flask_login import current_user
 from wtforms import (
-    DateField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -41,6 +40,7 @@ from sos_serial.security.request_input import query_int
 from .column_chooser import ColumnChooser
 from .csv_export import SafeCsvExport
 from .custom_fields import PREFIX, CustomFieldsView
+from .date_field import IsoDateField
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .list_filters import (
     DateAfterFilter,
@@ -82,9 +82,9 @@ class SerialUnitCreateForm(BaseForm):
     unit_cost = DecimalField("Unit cost", places=None, validators=[
         Optional(), NumberRange(min=0, message="A cost cannot be negative.")],
         description="Leave blank to use the item's default cost.")
-    warranty_start = DateField("Warranty start", validators=[Optional()],
+    warranty_start = IsoDateField("Warranty start", validators=[Optional()],
                                description="For a historical unit at a customer.")
-    warranty_end = DateField("Warranty end", validators=[Optional()],
+    warranty_end = IsoDateField("Warranty end", validators=[Optional()],
                              description="For a historical unit at a customer.")
     notes = TextAreaField("Notes", validators=[
         Optional(), Length(max=NOTES_MAX, message=f"Notes hold at most {NOTES_MAX:,} characters.")])
@@ -103,8 +103,8 @@ class SerialUnitCreateForm(BaseForm):
 
 
 class SerialUnitEditForm(BaseForm):
-    warranty_start = DateField("Warranty start", validators=[Optional()])
-    warranty_end = DateField("Warranty end", validators=[Optional()])
+    warranty_start = IsoDateField("Warranty start", validators=[Optional()])
+    warranty_end = IsoDateField("Warranty end", validators=[Optional()])
     notes = TextAreaField("Notes", validators=[
         Optional(), Length(max=NOTES_MAX, message=f"Notes hold at most {NOTES_MAX:,} characters.")])
     # The version the page showed: a save from a stale page is refused, not merged.

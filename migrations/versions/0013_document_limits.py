@@ -1,7 +1,7 @@
 """document limits: the lines and serials one document may carry, set by an administrator
 
 Revision ID: 0013_document_limits
-Revises: 0011_sign_in_failures
+Revises: 0012_serial_keys
 Create Date: 2026-12-01
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013_document_limits'
-down_revision = '0011_sign_in_failures'
+down_revision = '0012_serial_keys'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import and_, cast, literal, text
 from sqlalchemy.dialects.postgresql import JSONB
 
+from sos_serial.dates import iso_date
 from sos_serial.declarations import FIELD_MODELS, FIELD_TYPES, CustomField
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.limits import CUSTOM_FIELD_TEXT_MAX_LENGTH
@@ -166,11 +167,9 @@ def _stored_value(field: CustomField, value):
     if kind == "date":
         if isinstance(value, date):
             return value.isoformat()
-        if isinstance(value, str) and len(value) == 10:
-            try:
-                return date.fromisoformat(value).isoformat()
-            except ValueError:
-                pass
+        parsed = iso_date(value)
+        if parsed is not None:
+            return parsed.isoformat()
         raise ValueError("Must be a date of the form YYYY-MM-DD.")
     if kind == "choice":
         if value == "":

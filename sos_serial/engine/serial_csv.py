@@ -76,15 +76,22 @@ def read_serials_csv(data: bytes | str, field: str = "serials_csv") -> CsvSerial
             else:
                 first_row[key] = number
     if duplicates:
-        listed = "; ".join(
-            f"{serials[numbers.index(rows_[0])]} on rows {', '.join(map(str, rows_))}"
-            for rows_ in list(duplicates.values())[:20]
-        )
+        at_row = dict(zip(numbers, serials))
+        listed = "; ".join(_repeated(at_row, rows_) for rows_ in list(duplicates.values())[:20])
         raise Conflict(
             f"The file repeats serial numbers: {listed}. Each unit needs its own serial.",
             [FieldError(field, f"Duplicate serial on rows {', '.join(map(str, r))}.") for r in duplicates.values()],
         )
     return parsed
+
+
+def _repeated(at_row: dict[int, str], rows: list[int]) -> str:
+    """One repeated serial and its rows; spellings that only look alike are each named."""
+    spellings = list(dict.fromkeys(at_row[row].strip() for row in rows))
+    distinct = list(dict.fromkeys(spelling.casefold() for spelling in spellings))
+    if len(distinct) == 1:
+        return f"{spellings[0]} on rows {', '.join(map(str, rows))}"
+    return f"{' and '.join(spellings)} (which look the same) on rows {', '.join(map(str, rows))}"
 
 
 def serial_column(text: str, field: str = "serials_csv") -> CsvSerials:

@@ -177,3 +177,66 @@ def test_session_versions_and_token_expiry_migrate_with_users_and_tokens(app_con
             assert "expires_at" not in {c["name"] for c in inspect(conn).get_columns("api_tokens")}
             assert conn.exec_driver_sql("SELECT token_hash FROM api_tokens").scalars().all() == ["d" * 64]
         flask_migrate.upgrade()
+
+
+def _units_before_serial_keys(app_config, stock_free_app_factory, empty_database_url, serials):
+    """An app at 0009 holding one tracked item with ``serials`` (used units), keyed as 0009 keyed them."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    app = stock_free_app_factory({**app_config, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0009_sessions_and_token_expiry")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO items (id, name, track_serials, cost, quantity_on_hand, value) "
+                              "VALUES (1, 'Armenian Mantel Clock', true, 0, 0, 0)"))
+            for number, serial in enumerate(serials, start=1):
+                conn.execute(text("INSERT INTO serial_units (id, item_id, serial_number, serial_key, status, unit_cost)"
+                                  " VALUES (:id, 1, :serial, :key, 'used', 0)"),
+                             {"id": number, "serial": serial, "key": serial.strip().casefold()})
+    return app
+
+
+def _stored_keys(conn):
+    return conn.exec_driver_sql("SELECT serial_number, serial_key FROM serial_units ORDER BY id").all()
+
+
+def test_serial_keys_are_recomputed_with_lookalikes_folded(app_config, stock_free_app_factory, empty_database_url):
+    """0012 rekeys every unit whose serial is not plain ASCII; a downgrade puts the case-folded keys back."""
+    import flask_migrate
+
+    serials = ["CLK-0001", "\uff23\uff2c\uff2b-0002", "L\u0301-3", "Stra\u00dfe-4"]
+    app = _units_before_serial_keys(app_config, stock_free_app_factory, empty_database_url, serials)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0012_serial_keys")
+        with db.engine.connect() as conn:
+            assert _stored_keys(conn) == [("CLK-0001", "clk-0001"), ("\uff23\uff2c\uff2b-0002", "clk-0002"),
+                                          ("L\u0301-3", "\u013a-3"), ("Stra\u00dfe-4", "strasse-4")]
+        flask_migrate.downgrade(revision="0009_sessions_and_token_expiry")
+        with db.engine.connect() as conn:
+            assert _stored_keys(conn) == [(serial, serial.casefold()) for serial in serials]
+        flask_migrate.upgrade()
+
+
+def test_units_that_would_share_a_key_stop_the_upgrade_naming_them(app_config, stock_free_app_factory,
+                                                                    empty_database_url, capfd):
+    """CLK-0002 and a Cyrillic СLK-0002 of one item: the upgrade refuses, lists both, and changes nothing."""
+    import flask_migrate
+
+    serials = ["CLK-0002", "\u0421LK-0002", "\uff23\uff2c\uff2b-0009"]
+    app = _units_before_serial_keys(app_config, stock_free_app_factory, empty_database_url, serials)
+    with app.app_context():
+        # The migrations before 0012 go through; 0012 alone is refused.
+        flask_migrate.upgrade(revision="0011_sign_in_failures")
+        capfd.readouterr()
+        with pytest.raises(SystemExit):  # flask db upgrade logs the message and exits 1
+            flask_migrate.upgrade(revision="0012_serial_keys")
+        message = capfd.readouterr().err
+        assert "Serial numbers that look the same now share a key" in message
+        assert "Armenian Mantel Clock (item 1): 'CLK-0002' (unit 1), '\u0421LK-0002' (unit 2)" in message
+        assert "Nothing was changed" in message and "(unit 3)" not in message
+        db.engine.dispose()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
+                == "0011_sign_in_failures"
+            assert _stored_keys(conn) == [(serial, serial.casefold()) for serial in serials]

@@ -123,9 +123,11 @@ def shipped_today(app, login):
     with app.app_context():
         found = make_company(db.session)
         today = date.today()
-        receive(found.clock, ["CLK-NEW", "=CMD()"], found.main)
+        # Received before the oldest shipment: a unit's history stays in date order.
+        received = (today - timedelta(days=500)).isoformat()
+        receive(found.clock, ["CLK-NEW", "=CMD()"], found.main, date=received)
         ship(found.clock, ["CLK-NEW"], found.main, found.acme, date=today.isoformat())
-        receive(found.grandfather, ["GF-OLD", "GF-SOON"], found.main)
+        receive(found.grandfather, ["GF-OLD", "GF-SOON"], found.main, date=received)
         ship(found.grandfather, ["GF-OLD"], found.main, found.baker, date=(today - timedelta(days=400)).isoformat())
         ship(found.grandfather, ["GF-SOON"], found.main, found.baker,
              date=(today - timedelta(days=20)).isoformat())

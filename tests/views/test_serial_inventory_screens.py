@@ -676,3 +676,15 @@ def test_history_report_and_list_are_read_only_screens_for_everyone(login, clock
     assert "/admin/serial_history/new/" not in report and "/admin/serial_history/edit/" not in report
     assert client.get("/admin/serial_history/new/").status_code == 403
     assert client.get("/admin/serial_inventory/delete/").status_code in (403, 405)
+
+
+@pytest.mark.parametrize("typed", ["2026-W01-1", "2026-1-5", "20260105"])
+def test_edit_takes_warranty_dates_as_yyyy_mm_dd_only(app, login, clocks, shop, typed):
+    before = unit_of(app, shop.clock, "CLK-002")
+    unit_id = before["id"]
+    client = login("clerk")
+    response = client.post(edit_url(unit_id), data=edit_data(
+        client.get(edit_url(unit_id)).text, warranty_start="2026-01-05", warranty_end=typed))
+    assert response.status_code == 200
+    assert "Not a date: write it as YYYY-MM-DD, such as 2026-01-05." in response.text
+    assert unit_of(app, shop.clock, "CLK-002") == before

@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from sos_serial.dates import iso_date
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
 from sos_serial.models.document_kind import KIND_CODES
@@ -149,13 +150,11 @@ MoneyOut = Annotated[Decimal, PlainSerializer(format_money, return_type=str),
 
 
 def _date_in(value) -> date:
-    # date.fromisoformat also takes "20260105"; the contract is YYYY-MM-DD only.
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("date", "Must be a date of the form YYYY-MM-DD.")
+    # date.fromisoformat also takes "20260105" and the week date "2026-W01-1"; the contract is YYYY-MM-DD only.
+    parsed = iso_date(value)
+    if parsed is None:
+        raise PydanticCustomError("date", "Must be a date of the form YYYY-MM-DD.")
+    return parsed
 
 
 DateIn = Annotated[date, WrapValidator(lambda value, handler: _date_in(value)),

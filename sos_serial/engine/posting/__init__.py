@@ -86,7 +86,7 @@ def check(ctx: PostingContext) -> None:
     load_units(ctx)
     check_units(ctx)
     check_plain_stock(ctx)
-    ctx.rules.validate_transaction(session=ctx.session, document=req, settings=ctx.settings)
+    ctx.rules.validate_transaction(session=ctx.session, document=req, settings=ctx.settings, limits=ctx.limits)
 
 
 def _notify_posted(session, rules, event_id: str) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.models import StockLevel
-from sos_serial.models.serial_unit import IN_STOCK, RENTED, serial_key
+from sos_serial.models.serial_unit import IN_STOCK, RENTED, looks_alike, serial_key
 
 from .context import PostingContext, UnitRow
 
@@ -111,7 +111,7 @@ def validate_serial_text(ctx: PostingContext) -> None:
 
 
 def check_repeats(ctx: PostingContext) -> None:
-    """A serial may appear once per item in a document."""
+    """A serial may appear once per item in a document; a lookalike of one already on it counts as a repeat."""
     seen: dict[int, set[str]] = defaultdict(set)  # item id -> keys so far
     repeats = []
     for line in ctx.req.lines:
@@ -121,15 +121,33 @@ def check_repeats(ctx: PostingContext) -> None:
         if len(line_keys) == len(keys) and item_keys.isdisjoint(line_keys):
             item_keys |= line_keys  # no repeats: the common case, checked without a Python loop
             continue
+        first = _first_spellings(ctx, line)
         for serial, key in zip(line.resolved_serials, keys):
-            if key in item_keys:
+            if key not in item_keys:
+                item_keys.add(key)
+                first.setdefault(key, serial)
+            elif looks_alike(serial, first[key]):
+                repeats.append(FieldError(f"{line.field}.serials",
+                                          f"{serial} of {ctx.item_of(line).name} looks the same as {first[key]}, "
+                                          "earlier on this document."))
+            else:
                 repeats.append(FieldError(f"{line.field}.serials",
                                           f"{serial} of {ctx.item_of(line).name} appears more than once."))
-            else:
-                item_keys.add(key)
     if repeats:
         raise Conflict("A serial number is repeated in this document: "
                        + " ".join(p.message for p in repeats[:20]), repeats)
+
+
+def _first_spellings(ctx: PostingContext, line) -> dict[str, str]:
+    """key -> the serial first given with it on the lines of this item before ``line`` (for a repeat's message)."""
+    first: dict[str, str] = {}
+    for earlier in ctx.req.lines:
+        if earlier.index >= line.index:
+            break
+        if earlier.item_id == line.item_id:
+            for serial, key in zip(earlier.resolved_serials, ctx.keys.get(earlier.index, ())):
+                first.setdefault(key, serial)
+    return first
 
 
 def number_auto_serials(ctx: PostingContext) -> None:
@@ -171,7 +189,11 @@ def check_units(ctx: PostingContext) -> None:
 def refusal(ctx: PostingContext, item, unit: UnitRow | None, serial: str, new: bool) -> str | None:
     if new:
         if unit is not None and unit.status in (IN_STOCK, RENTED):
+            if looks_alike(serial, unit.serial_number):
+                return (f"{serial} looks the same as {unit.serial_number}, already a unit of {item.name}: "
+                        f"it is {ctx.place(unit)}.")
             return f"{unit.serial_number} of {item.name} already exists: it is {ctx.place(unit)}."
+        # A unit that left (shipped, used, adjusted out) comes back under its key, as it was stored.
         return None
     if unit is None:
         return f"{serial} of {item.name} is not in the inventory."

@@ -10,7 +10,7 @@ from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.engine.valuation import add_layer, change_item_stock
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit
-from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED, serial_key
+from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED, looks_alike, serial_key
 from sos_serial.money import to_money
 
 from .context import is_serial_taken
@@ -70,7 +70,10 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
     existing = session.scalars(select(SerialUnit).where(
         SerialUnit.item_id == item.id, SerialUnit.serial_key == serial_key(serial))).one_or_none()
     if existing is not None:
-        raise Conflict(f"{existing.serial_number} of {item.name} already exists: it is "
+        same = (f"{serial} looks the same as {existing.serial_number}, already a unit of {item.name}"
+                if looks_alike(serial, existing.serial_number) else
+                f"{existing.serial_number} of {item.name} already exists")
+        raise Conflict(f"{same}: it is "
                        f"{existing.status.replace('_', ' ')}"
                        f"{' at ' + existing.place if existing.status in (IN_STOCK, SHIPPED, RENTED) else ''}.",
                        [FieldError("serial_number", "Already exists for this item.")])
