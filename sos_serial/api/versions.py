@@ -36,7 +36,7 @@ def asked_tags() -> frozenset[str] | None:
     if if_match.star_tag:
         return None
     # If-Match compares strongly: a weak tag (W/"...") never matches, so it refuses the write.
-    return frozenset(if_match.as_set())
+    return frozenset(tag for tag in if_match.as_set() if tag)
 
 
 def asked_unit_versions() -> frozenset[int] | None:
@@ -44,7 +44,8 @@ def asked_unit_versions() -> frozenset[int] | None:
     tags = asked_tags()
     if tags is None:
         return None
-    return frozenset(int(tag[1:]) for tag in tags if tag[:1] == "v" and tag[1:].isdigit() and len(tag) < 20)
+    return frozenset(int(tag[1:]) for tag in tags
+                     if tag[:1] == "v" and tag[1:].isascii() and tag[1:].isdigit() and len(tag) < 20)
 
 
 def refuse_if_stale(current_tag: str, record: str) -> None:
