@@ -209,7 +209,8 @@ class SecuredModelView(SecuredView, ModelView):
         with unit_of_work(db.session):
             # Read again under the lock (the row locked where the database can): the rules compare the form's
             # values with the record as it is now, and the version the page read with its version now.
-            db.session.refresh(model, with_for_update=True)
+            # (of its own table only: PostgreSQL locks no row on the outer-joined side of an eager load).
+            db.session.refresh(model, with_for_update={"of": type(model)})
             if READ_VERSION in form and form[READ_VERSION].data != self.record_version(model, form):
                 flash(self.stale_save_message(model), "error")
                 return False
