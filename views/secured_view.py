@@ -44,7 +44,8 @@ class SecuredView:
 
     Someone not signed in is sent to the login page; a user whose role lacks the right gets a 403,
     and the menu does not show them the entry. ``read_right`` is one of the module's rights
-    (``"read"``, ``"manage_settings"``...) or one a plugin declares with a ``Permission``.
+    (``"read"``: everything a clerk reads, not held by support; ``"read_serial_units"``,
+    ``"manage_settings"``...) or one a plugin declares with a ``Permission``.
 
     ``template_folder``: a folder of Jinja templates, relative to the file the view class is
     defined in (``"templates"``), searched after the app's own. A plugin's page extends the
