@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.extensions import db
-from sos_serial.models import Item, Location
+from sos_serial.models import Item, Location, SerialUnit
 from sos_serial.security.auth import RIGHTS
 from sos_serial.views.secured_view import SecuredModelView
 from tests.support.web import csrf_token_from
+from tests.support.world import receive
 
 SUPPORT_SCREENS = {"admin", "items", "serial_inventory", "customers", "serial_history", "warranties_expiring",
                    "warranty_lookup"}
@@ -117,3 +118,21 @@ def iter_ids(app, model):
         ids = db.session.scalars(select(model.id).order_by(model.id)).all()
         db.session.remove()
     return iter(ids)
+
+
+def test_support_sees_a_units_documents_by_number_without_a_link_it_may_not_open(app, login, demo):
+    with app.app_context():
+        item = db.session.scalars(select(Item).where(Item.track_serials.is_(True)).order_by(Item.id)).first()
+        location = db.session.scalars(select(Location.id).order_by(Location.id)).first()
+        receipt = receive(item.id, ["DOC-1"], location, unit_cost="55.00")
+        unit_id = db.session.scalars(select(SerialUnit.id).where(SerialUnit.serial_number == "DOC-1")).one()
+        number, document_id = receipt.number, receipt.id
+        db.session.remove()
+    link = f"/admin/transactions/details/?id={document_id}"
+    assert link in login("clerk").get(f"/admin/serial_inventory/history/?id={unit_id}").text
+    client = login("support", "sam")
+    for page in (f"/admin/serial_inventory/history/?id={unit_id}", "/admin/warranty_lookup/?serial=DOC-1",
+                 "/admin/serial_history/"):
+        html = client.get(page).text
+        assert number in html and link not in html, page
+    assert client.get(link).status_code == 403
