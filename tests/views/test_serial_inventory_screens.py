@@ -402,7 +402,8 @@ def test_transaction_history_lists_events_oldest_first_with_documents(app, login
 def test_transaction_history_links_documents(app, login, clocks, shop):
     unit_id = unit_of(app, shop.clock, "CLK-002")["id"]
     receipt_id, receipt_number = clocks["receipt"]
-    client = login("support")
+    # Support sees the number without the link: tests/views/test_support_role_screens.py.
+    client = login("clerk")
     linked = client.get(f"/admin/serial_inventory/history/?id={unit_id}").text
     with app.test_request_context():
         from flask import url_for
@@ -656,7 +657,8 @@ def test_history_report_links_documents_and_exports_neutralised_csv(app, login, 
         receive(shop.clock, ["-1"], shop.main, date="2026-01-05")
         ship(shop.clock, ["-1"], shop.main, evil.id, date="2026-01-07")
     in_app(app, make)
-    client = login("support")
+    # Support sees the numbers without links: tests/views/test_support_role_screens.py.
+    client = login("clerk")
     html = client.get(REPORT).text
     assert 'class="document-link"' in html
     assert 'href="/admin/serial_history/export/csv/' in html
