@@ -110,7 +110,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations",
                                    custom_fields=fields))
     admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers",
-                                   custom_fields=fields))
+                                   custom_fields=fields, read_right="read_customers"))
     admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors",
                                    custom_fields=fields))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", apply_settings=apply_settings))

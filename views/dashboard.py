@@ -7,12 +7,15 @@ from sqlalchemy import func, select
 from sos_serial.extensions import db
 from sos_serial.models import Item, SerialUnit, Transaction
 from sos_serial.models.serial_unit import STATUS_LABELS
-from sos_serial.security.auth import can
+from sos_serial.security.auth import READ_SERIAL_UNITS, can
 
 
 class DashboardView(AdminIndexView):
+    # The home page of every role: counts only, no costs or values.
+    read_right = READ_SERIAL_UNITS
+
     def is_accessible(self) -> bool:
-        return can(current_user, "read")
+        return can(current_user, self.read_right)
 
     def inaccessible_callback(self, name, **kwargs):
         return redirect(url_for("auth.login", next=request.full_path))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from sos_serial.models import Customer, Location, Transaction, User
 from sos_serial.models.document_kind import KINDS
 from sos_serial.models.serial_history import CREATED, EDIT
 from sos_serial.models.serial_unit import STATUS_LABELS
+from sos_serial.security.auth import can
 
 EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited"}
 CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes"}
@@ -69,7 +71,8 @@ class HistoryNames:
         return self.documents.get(row.transaction_id) or f"#{row.transaction_id}"
 
     def document_url(self, row) -> str | None:
-        if row.transaction_id is None:
+        # The document's number only, for a role that does not open documents (support): no link to a 403.
+        if row.transaction_id is None or not can(current_user, "read"):
             return None
         return url_for(DOCUMENT_ENDPOINT, id=row.transaction_id)
 

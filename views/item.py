@@ -26,6 +26,9 @@ def _printable(form, field):
 
 
 class ItemView(CustomFieldsView, SecuredModelView):
+    read_right = "read_items"
+    # Listed, shown and exported only to the roles that read costs (not support).
+    cost_columns = ("cost", "value")
     column_list = ("name", "sku", "track_serials", "warranty", "cost", "quantity_on_hand", "value")
     column_labels = {
         "sku": "SKU",

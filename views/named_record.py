@@ -15,3 +15,8 @@ class NamedRecordView(CustomFieldsView, SecuredModelView):
     # Removing one that units or documents still use is refused by the database and explained.
     delete_right = "edit_master"
     can_export = True
+
+    def __init__(self, *args, read_right: str = "read", **kwargs):
+        # Customers are read by every role; locations and vendors by those who read everything.
+        self.read_right = read_right
+        super().__init__(*args, **kwargs)

@@ -7,29 +7,39 @@ to start, since Flask-Admin's own views are open to anyone.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.helpers import is_form_submitted
 from flask_login import current_user
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from wtforms import HiddenField
 
 from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.engine.record_versions import record_digest
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Busy, SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.limits import MAX_PER_PAGE
-from sos_serial.security.auth import can
+from sos_serial.security.auth import READ_COSTS, can
 from sos_serial.security.request_input import parse_int, query_int
 
 from .csv_export import StreamedCsvExport, neutralise_cell
 
 log = logging.getLogger(__name__)
+
+# The hidden input of every generated edit form: the version of the record the page showed.
+READ_VERSION = "read_version"
+# The form's own inputs that are not values of the record.
+_NOT_RECORD_VALUES = {READ_VERSION, "csrf_token"}
 
 
 class SecuredView:
@@ -37,7 +47,8 @@ class SecuredView:
 
     Someone not signed in is sent to the login page; a user whose role lacks the right gets a 403,
     and the menu does not show them the entry. ``read_right`` is one of the module's rights
-    (``"read"``, ``"manage_settings"``...) or one a plugin declares with a ``Permission``.
+    (``"read"``: everything a clerk reads, not held by support; ``"read_serial_units"``,
+    ``"manage_settings"``...) or one a plugin declares with a ``Permission``.
 
     ``template_folder``: a folder of Jinja templates, relative to the file the view class is
     defined in (``"templates"``), searched after the app's own. A plugin's page extends the
@@ -76,6 +87,31 @@ class SecuredBaseView(SecuredView, BaseView):
     """
 
 
+class _WithoutCostColumns:
+    """One of Flask-Admin's column attributes of a view, without its ``cost_columns`` for a role that does not read costs.
+
+    Flask-Admin works out the list, details, export and sort columns once, when the view is made, and
+    reads them from these attributes on every request: no public method is asked per request, so the
+    columns a user may not see are taken out where they are read.
+    """
+
+    def __set_name__(self, owner, name):
+        self.stored = f"_all{name}"
+
+    def __get__(self, view, owner=None):
+        if view is None:
+            return self
+        columns = view.__dict__.get(self.stored)
+        if columns is None or not view.cost_columns or not has_request_context() or can(current_user, READ_COSTS):
+            return columns
+        if isinstance(columns, dict):
+            return {name: column for name, column in columns.items() if name not in view.cost_columns}
+        return [column for column in columns if column[0] not in view.cost_columns]
+
+    def __set__(self, view, columns):
+        view.__dict__[self.stored] = columns
+
+
 class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     """A model list with create/edit/delete allowed per role right; None allows no one.
 
@@ -96,6 +132,15 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     fast_mass_delete = False
     # CSV only: every cell passes get_export_value below, and no other format is offered.
     export_types = ["csv"]
+
+    # Columns of costs and values: listed, shown, sorted and exported only for roles holding "read_costs".
+    cost_columns: tuple[str, ...] = ()
+    _list_columns = _WithoutCostColumns()
+    _details_columns = _WithoutCostColumns()
+    _export_columns = _WithoutCostColumns()
+    _sortable_columns = _WithoutCostColumns()
+    # What the stale-save message calls one record of this screen ("customer"); from the model's name if None.
+    record_noun: str | None = None
 
     _WRITE_ENDPOINTS = {
         "create_view": "create_right",
@@ -143,11 +188,45 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
             self.handle_view_exception(exc)
             return False
 
+    # ---- the version an edit page read -------------------------------------------------------
+    # Every generated edit form carries the version of the record it showed (a hidden input); a save
+    # whose record changed since is refused with nothing written, so no one overwrites a change
+    # they never saw. A screen with its own edit form (serial units) sends the unit's version column.
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        return type(form_class.__name__, (form_class,), {READ_VERSION: HiddenField()})
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if READ_VERSION in form and obj is not None and not is_form_submitted():
+            form[READ_VERSION].data = self.record_version(obj, form)
+        return form
+
+    def record_version(self, model, form) -> str:
+        """The record's version column where it has one, else a digest of the values the form edits."""
+        version = getattr(model, "version", None)
+        if isinstance(version, int):
+            return str(version)
+        attributes = inspect(type(model)).attrs.keys()
+        names = sorted({name for name in form._fields if name not in _NOT_RECORD_VALUES and name in attributes}
+                       | ({"custom_fields"} if "custom_fields" in attributes else set()))
+        return record_digest(model, names)
+
+    def stale_save_message(self, model) -> str:
+        noun = self.record_noun or re.sub(r"(?<!^)(?=[A-Z])", " ", type(model).__name__).lower()
+        return (f"This {noun} was changed by someone else after you opened it; nothing was saved. "
+                "Reload to see their change.")
+
     def update_model(self, form, model):
         try:
             with unit_of_work(db.session):
-                # Read again under the lock: the rules compare the form's values with the record as it is now.
-                db.session.refresh(model)
+                # Read again under the lock (the row locked where the database can): the rules compare the
+                # form's values with the record as it is now, and the version the page read with its version now
+                # (of its own table only: PostgreSQL locks no row on the outer-joined side of an eager load).
+                db.session.refresh(model, with_for_update={"of": type(model)})
+                if READ_VERSION in form and form[READ_VERSION].data != self.record_version(model, form):
+                    flash(self.stale_save_message(model), "error")
+                    return False
                 return super().update_model(form, model)
         except Busy as exc:
             self.handle_view_exception(exc)

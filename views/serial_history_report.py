@@ -87,6 +87,7 @@ EXPORT_FORMATTERS = {
 
 
 class SerialHistoryReportView(LookupOptions, SafeCsvExport, SecuredModelView):
+    read_right = "read_serial_units"
     create_right = None
     edit_right = None
     delete_right = None

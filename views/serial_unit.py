@@ -139,6 +139,7 @@ def _unit_cost(view, context, model, name):
 
 
 class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
+    read_right = "read_serial_units"
     # Adding a unit and correcting its warranty go through the posting and edit rules.
     create_right = "create_serial"
     edit_right = "edit_warranty_dates"
@@ -157,6 +158,7 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
         "warranty_start": "Warranty start", "warranty_end": "Warranty end", "unit_cost": "Unit cost",
     }
     column_formatters = {"status": _status, "place": _place, "unit_cost": _unit_cost}
+    cost_columns = ("unit_cost",)
     column_sortable_list = (
         # A one-column tuple keeps the name "serial_number" while sorting by the indexed key.
         ("item", "item.name"), ("serial_number", ("serial_key",)), "status", ("warranty", "warranty.name"),

@@ -2,13 +2,14 @@
 from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from sos_serial.engine.limits import LIMITS_KEY, Limits
+from sos_serial.engine.record_versions import values_digest
 from sos_serial.engine.unit_of_work import unit_of_work
-from sos_serial.errors import SerialInventoryError
+from sos_serial.errors import Conflict, SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.limits import MAX_ID
 from sos_serial.models import Settings
@@ -42,6 +43,8 @@ class SettingsForm(FlaskForm):
     show_warranty_on_serial_units = BooleanField(
         "Show warranty on serial units", description="Packing lists show each unit's warranty name, start and end."
     )
+    # The settings as the page showed them: a save made after someone else's is refused, not merged.
+    read_version = HiddenField()
 
     # Empty: the server's default, which the view writes into each description.
     max_lines_per_document = IntegerField("Lines per document", validators=[
@@ -89,6 +92,7 @@ class SettingsView(SecuredBaseView):
         form = SettingsForm()
         if request.method == "GET":
             current = settings_as_dict(Settings.current(db.session))
+            form.read_version.data = values_digest(current)
             form.plan.data = current["plan"]
             for group in SETTINGS_GROUPS:
                 for name, value in current[group].items():
@@ -100,6 +104,10 @@ class SettingsView(SecuredBaseView):
             try:
                 with unit_of_work(db.session):
                     settings = Settings.current(db.session, for_update=True)
+                    if form.read_version.data != values_digest(settings_as_dict(settings)):
+                        # Automatic numbering moves the next number on too: saving the page's old one would undo it.
+                        raise Conflict("These settings were changed by someone else after you opened them; nothing "
+                                       "was saved. Reload to see their change.")
                     self.apply_settings(settings, form.as_nested())
                     for name in DOCUMENT_LIMIT_FIELDS:
                         setattr(settings, name, form[name].data)

@@ -58,6 +58,8 @@ class TransactionView(SecuredModelView):
     def __init__(self, *args, read_document, kind: str | None = None, **kwargs):
         self.kind = kind
         self.read_document = read_document
+        if kind is None:
+            self.create_right = None  # every kind's list: a document is entered on its own kind's screen
         super().__init__(Transaction, db, *args, **kwargs)
         if kind is not None:
             self.column_list = tuple(c for c in self.column_list if c != "type")

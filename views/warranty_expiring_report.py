@@ -24,6 +24,8 @@ MAX_DAYS = 3650
 
 
 class WarrantyExpiringReportView(SecuredBaseView):
+    read_right = "read_serial_units"
+
     @expose("/")
     def index(self):
         days = _days()

@@ -21,6 +21,8 @@ MAX_MATCHES = 20
 
 
 class WarrantyLookupView(SecuredBaseView):
+    read_right = "read_serial_units"
+
     @expose("/")
     def index(self):
         query = (request.args.get("serial") or "").strip()

@@ -10,11 +10,12 @@ from sos_serial.extensions import db
 from sos_serial.models import Customer, Item, Location, Warranty
 
 from . import bp, require
-from .reading import custom_fields, json_object, query
+from .reading import custom_fields, json_object, locked, query
 from .schemas.common import PageQuery, page_of, read
 from .schemas.items import Item as ItemAnswer
 from .schemas.items import ItemChange, ItemInput
 from .schemas.serials import AvailableSerialsQuery, SerialUnit
+from .versions import answer_tag, refuse_if_stale, with_tag
 
 POSTING_ONLY = ("quantity_on_hand", "value", "id")
 
@@ -63,16 +64,19 @@ def create_item():
 
 @bp.get("/items/<int:item_id>")
 def get_item(item_id):
-    return jsonify(ItemAnswer.of(db.get_or_404(Item, item_id)))
+    answer = ItemAnswer.of(db.get_or_404(Item, item_id))
+    return with_tag(jsonify(answer), answer_tag(answer))
 
 
 @bp.patch("/items/<int:item_id>")
 def change_item(item_id):
     require("edit_master")
     with unit_of_work(db.session):
-        item = db.get_or_404(Item, item_id)
+        item = locked(Item, item_id)
+        refuse_if_stale(answer_tag(ItemAnswer.of(item)), f"The item {item.name}")
         _apply(item, _read_item(ItemChange))
-    return jsonify(ItemAnswer.of(item))
+    answer = ItemAnswer.of(item)
+    return with_tag(jsonify(answer), answer_tag(answer))
 
 
 @bp.get("/items/<int:item_id>/available-serials")

@@ -8,10 +8,11 @@ from sos_serial.extensions import db
 from sos_serial.models import Customer, Location, Vendor, Warranty
 
 from . import bp, require
-from .reading import body, custom_fields, query
+from .reading import body, custom_fields, locked, query
 from .schemas.common import page_of
 from .schemas.master_data import Named, NamedChange, NamedInput, WarrantyInput
 from .schemas.master_data import Warranty as WarrantyAnswer
+from .versions import answer_tag, refuse_if_stale, with_tag
 
 NAMED = {"locations": Location, "customers": Customer, "vendors": Vendor}
 # The model each collection's custom fields are declared on.
@@ -40,7 +41,8 @@ def _register_named(collection, model):
     def change(record_id):
         require("edit_master")
         with unit_of_work(db.session):
-            record = db.get_or_404(model, record_id)
+            record = locked(model, record_id)
+            refuse_if_stale(answer_tag(Named.of(record)), f"The {model.__name__.lower()} {record.name}")
             given = body(NamedChange, f"The {model.__name__.lower()}").given()
             if "custom_fields" in given:
                 given["custom_fields"] = check_custom_fields(
@@ -48,10 +50,12 @@ def _register_named(collection, model):
                     given["custom_fields"], stored=record.custom_fields)
             for name, value in given.items():
                 setattr(record, name, value)
-        return jsonify(Named.of(record))
+        answer = Named.of(record)
+        return with_tag(jsonify(answer), answer_tag(answer))
 
     def read(record_id):
-        return jsonify(Named.of(db.get_or_404(model, record_id)))
+        answer = Named.of(db.get_or_404(model, record_id))
+        return with_tag(jsonify(answer), answer_tag(answer))
 
     def listing():
         return _list(model, Named)

@@ -70,6 +70,14 @@ PATHS = [
 # ((name, "int" | "string"), ...). The document is made once per set of routes, so one app's plugins
 # never show in another app's document.
 PLUGIN_PATHS_KEY = "sos_serial.api_plugin_paths"
+# The records whose answers carry an ETag, and whose PATCH honours If-Match (api/versions.py).
+VERSIONED_PATHS = ("/items/{id}", "/locations/{id}", "/customers/{id}", "/vendors/{id}", "/settings", "/serials/{id}")
+ETAG_HEADER = {"ETag": {"description": "the version of the record as answered; send it back in If-Match to "
+                                       "change the record only if it still reads so", "schema": {"type": "string"}}}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "the ETag of the record as you read it: a record changed since is a 409 and nothing "
+                           "is written (a serial unit also takes its version in the body). Without it the change "
+                           "is applied whatever changed since, last write winning: clients should send it."}
 PROBLEMS = ((400, "Malformed request"), (401, "Missing or bad token"), (403, "The role may not do this"),
             (404, "Unknown id"), (409, "Conflicts with the current state"), (422, "Invalid values"),
             (429, "Too many refused tokens from this address; see Retry-After"),
@@ -188,6 +196,12 @@ def document(plugin_paths: tuple = ()) -> dict:
     for path, method, summary, body, answer, status, query, *variables in (*PATHS, *plugin_paths):
         paths.setdefault(path, {})[method] = _operation(path, summary, body, answer, status, query,
                                                         variables[0] if variables else ())
+    for path in VERSIONED_PATHS:
+        for method, operation in paths.get(path, {}).items():
+            ok = operation["responses"]["200"]
+            ok["headers"] = ETAG_HEADER
+            if method == "patch":
+                operation["parameters"] = [*operation["parameters"], IF_MATCH]
     paths["/openapi.json"] = {"get": {"summary": "This OpenAPI document; needs no token", "parameters": [],
                                       "security": [], "responses": {"200": {"description": "OK", "content": {
                                           "application/json": {"schema": {"type": "object"}}}}}}}

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from werkzeug.exceptions import NotFound
 
 from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY, CustomFields
 from sos_serial.engine.posting_request import MalformedRequest
+from sos_serial.extensions import db
 from sos_serial.limits import JSON_MAX_DEPTH, json_depth, json_too_deep_message
 
 from .schemas.common import PageQuery, read, refuse_nul_characters
@@ -36,3 +38,12 @@ def custom_fields() -> CustomFields:
 def query(shape: type[PageQuery] = PageQuery):
     """The query string read as ``shape``; arguments it does not name are ignored."""
     return read(shape, request.args.to_dict(), "The query")
+
+
+def locked(model, record_id: int):
+    """The record, read as it is now and its row locked until the write commits (PostgreSQL; SQLite's
+    writing unit of work holds the whole database), or a 404. Compared with the If-Match the client sent."""
+    record = db.session.get(model, record_id, with_for_update={"of": model}, populate_existing=True)
+    if record is None:
+        raise NotFound()
+    return record

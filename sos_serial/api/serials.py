@@ -15,6 +15,7 @@ from .reading import body, custom_fields, json_object, query
 from .schemas.common import page_of, read
 from .schemas.serials import HistoryEntry, SerialQuery, SerialUnitChange, SerialUnitInput
 from .schemas.serials import SerialUnit as SerialUnitAnswer
+from .versions import asked_unit_versions, unit_tag, with_tag
 
 
 @bp.get("/serials")
@@ -42,7 +43,8 @@ def list_serials():
 
 @bp.get("/serials/<int:unit_id>")
 def get_serial(unit_id):
-    return jsonify(SerialUnitAnswer.of(db.get_or_404(SerialUnit, unit_id)))
+    unit = db.get_or_404(SerialUnit, unit_id)
+    return with_tag(jsonify(SerialUnitAnswer.of(unit)), unit_tag(unit.version))
 
 
 @bp.post("/serials")
@@ -64,9 +66,13 @@ def change_serial(unit_id):
     # A locked field refuses the whole request first, whatever else it holds: nothing in it is applied.
     refuse_locked(data)
     change = read(SerialUnitChange, data, "The correction")
-    unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=change.version,
+    # The version read, from If-Match or the body's version (both: the edit needs both to be current).
+    expected = asked_unit_versions()
+    if change.version is not None:
+        expected = {change.version} if expected is None else expected & {change.version}
+    unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=expected,
                             fields=custom_fields())
-    return jsonify(SerialUnitAnswer.of(unit))
+    return with_tag(jsonify(SerialUnitAnswer.of(unit)), unit_tag(unit.version))
 
 
 @bp.get("/serials/<int:unit_id>/history")

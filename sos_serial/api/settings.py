@@ -8,11 +8,13 @@ from sos_serial.models import Settings
 from . import bp, require
 from .reading import json_object
 from .schemas.settings import apply_settings, settings_answer
+from .versions import answer_tag, refuse_if_stale, with_tag
 
 
 @bp.get("/settings")
 def get_settings():
-    return jsonify(settings_answer(Settings.current(db.session)))
+    answer = settings_answer(Settings.current(db.session))
+    return with_tag(jsonify(answer), answer_tag(answer))
 
 
 @bp.patch("/settings")
@@ -20,5 +22,7 @@ def change_settings():
     require("manage_settings")
     with unit_of_work(db.session):
         settings = Settings.current(db.session, for_update=True)
+        refuse_if_stale(answer_tag(settings_answer(settings)), "The settings")
         apply_settings(settings, json_object())
-    return jsonify(settings_answer(settings))
+    answer = settings_answer(settings)
+    return with_tag(jsonify(answer), answer_tag(answer))

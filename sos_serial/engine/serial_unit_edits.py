@@ -1,6 +1,7 @@
 """Direct edits of a serial unit: warranty dates, notes and custom fields only, each one recorded in its history."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, chec
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
 from sos_serial.limits import TEXT_MAX_LENGTH
-from sos_serial.models import SerialHistory, SerialUnit
+from sos_serial.models import SerialHistory, SerialUnit, User
 from sos_serial.models.serial_history import EDIT
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS
 
@@ -38,12 +39,26 @@ def refuse_locked(fields) -> None:
             [FieldError(name, "Only transactions change it.") for name in locked])
 
 
-def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_version: int | None = None,
+def last_edit_words(session, unit_id: int) -> str:
+    """Who made the unit's last direct edit, and when, as words for a refusal ("" when not known)."""
+    row = session.scalars(select(SerialHistory).where(SerialHistory.serial_unit_id == unit_id,
+                                                      SerialHistory.transaction_type == EDIT)
+                          .order_by(SerialHistory.id.desc()).limit(1)).first()
+    if row is None:
+        return ""
+    who = session.get(User, row.user_id) if row.user_id is not None else None
+    when = row.recorded_at.strftime("%Y-%m-%d %H:%M") + " UTC" if row.recorded_at else row.date.isoformat()
+    return f" (last changed by {who.username if who else 'an unnamed user'} on {when})"
+
+
+def edit_serial_unit(session, unit_id: int, changes: dict, user=None,
+                     expected_version: int | Collection[int] | None = None,
                      on: date | None = None, fields: CustomFields = NO_CUSTOM_FIELDS) -> SerialUnit:
     """Apply ``changes`` (some of warranty_start, warranty_end, notes, custom_fields) and record who changed what.
 
-    ``expected_version`` is the version the editor's page showed: if the unit changed since,
-    the edit is refused rather than silently overwriting the other correction. ``custom_fields``
+    ``expected_version`` is the version the editor's page showed (or the versions an API client's
+    If-Match names): if the unit changed since, the edit is refused rather than silently
+    overwriting the other correction, naming who made the last edit and when. ``custom_fields``
     holds the app's declared ``fields`` by name (None clears one); a locked one is refused, and
     each one changed is a ``custom_fields.NAME: [old, new]`` entry of the history row.
     """
@@ -58,9 +73,11 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None, expected_v
                                .execution_options(populate_existing=True)).one_or_none()
         if unit is None:
             raise NotFound(f"There is no serial unit with id {unit_id}.")
-        if expected_version is not None and expected_version != unit.version:
+        expected = {expected_version} if isinstance(expected_version, int) else expected_version
+        if expected is not None and unit.version not in expected:
             raise Conflict(f"Serial {unit.serial_number} of {unit.item.name} was changed by someone else after "
-                           "you opened it. Reload it to see the current dates, then make your correction again.",
+                           f"you opened it{last_edit_words(session, unit.id)}; nothing was saved. Reload it to see "
+                           "the current dates, then make your correction again.",
                            [FieldError("version", "The unit has changed since it was read.")])
         notes = changes.get("notes", unit.notes)
         if notes is not None and (not isinstance(notes, str) or len(notes) > NOTES_MAX):

@@ -39,13 +39,20 @@ from . import audit, sessions, sign_in_limits
 
 log = logging.getLogger(__name__)
 
-# What each role may do. The screens and the API both ask through can().
+# What each role may do. The screens and the API both ask through can(); the README's role table is
+# tested against this map, the screens' rights and the API's (tests/platform/test_role_table.py).
 # The module's own rights; the rights plugins declare are held per app (security/plugin_rights.py).
+# Reading is split by what is read: support sees serial units (their history and warranties), items and
+# customers, and no costs or values; "read" is everything else a clerk reads (locations, vendors,
+# warranty definitions, every transaction list and document).
+READ_SERIAL_UNITS, READ_ITEMS, READ_CUSTOMERS, READ_COSTS = (
+    "read_serial_units", "read_items", "read_customers", "read_costs")
+_READ_ALL = {"read", READ_SERIAL_UNITS, READ_ITEMS, READ_CUSTOMERS, READ_COSTS}
 RIGHTS = {
-    ADMIN: {"read", "edit_master", "post", "create_serial", "edit_serial", "edit_warranty_dates",
+    ADMIN: {*_READ_ALL, "edit_master", "post", "create_serial", "edit_serial", "edit_warranty_dates",
             "manage_settings", "manage_warranties", "manage_users"},
-    CLERK: {"read", "edit_master", "post", "create_serial", "edit_serial", "edit_warranty_dates"},
-    SUPPORT: {"read", "edit_warranty_dates"},
+    CLERK: {*_READ_ALL, "edit_master", "post", "create_serial", "edit_serial", "edit_warranty_dates"},
+    SUPPORT: {READ_SERIAL_UNITS, READ_ITEMS, READ_CUSTOMERS, "edit_warranty_dates"},
 }
 MODULE_RIGHTS = frozenset().union(*RIGHTS.values())
 # app.extensions key: each role's rights from the plugins' Permission records, built at start-up.

@@ -121,7 +121,7 @@ class Answering:
 
 def test_a_dict_answer_is_read_through_the_model_and_none_is_no_content(app_config, stock_free_app_factory):
     extra = stock_free_app_factory(dict(app_config, SOS_SERIAL_PLUGINS=[Answering()]))
-    client = ApiClient(extra.test_client(), issue_token(extra, "reader", "support"))
+    client = ApiClient(extra.test_client(), issue_token(extra, "reader", "clerk"))
     assert client.ok("GET", "/extra/clock") == {"item_id": 7, "name": "clock", "track_serials": False}
     gone = client.request("DELETE", "/extra")
     assert gone.status_code == 204 and gone.get_data() == b""

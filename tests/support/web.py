@@ -13,3 +13,11 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "the page carries no CSRF token"
     return match.group(1)
+
+
+def read_version_from(html: str) -> dict:
+    """The edit form's hidden ``read_version`` (the version of the record the page showed), as a browser posts it back."""
+    match = re.search(r'name="read_version"[^>]*value="([^"]*)"', html) or re.search(
+        r'value="([^"]*)"[^>]*name="read_version"', html
+    )
+    return {"read_version": match.group(1)} if match else {}

@@ -12,7 +12,7 @@ from sos_serial.extensions import db
 from sos_serial.models import Customer, SerialHistory, SerialUnit, User
 from sos_serial.models.serial_unit import serial_key
 from tests.support import custom_fields_plugin
-from tests.support.web import PASSWORD, csrf_token_from
+from tests.support.web import PASSWORD, csrf_token_from, read_version_from
 from tests.support.world import make_company, receive
 
 LIST = "/admin/serial_inventory/"
@@ -161,7 +161,7 @@ def test_an_item_field_is_checked_by_the_engine_on_save(fields_app, co, sign_in)
     page = client.get(f"/admin/items/edit/?id={co.clock}").text
     assert "<select" in page and 'name="cf_origin"' in page and 'type="number"' in inputs_of(page)[
         "cf_shelf_life_days"]
-    data = {"csrf_token": csrf_token_from(page), "name": "Armenian Mantel Clock", "sku": "CLK-ARM-01",
+    data = {"csrf_token": csrf_token_from(page), **read_version_from(page), "name": "Armenian Mantel Clock", "sku": "CLK-ARM-01",
             "track_serials": "y", "cost": "149.99", "warranty": str(co.one_year), "cf_shelf_life_days": "365",
             "cf_origin": "AM"}
     client.post(f"/admin/items/edit/?id={co.clock}", data=data, follow_redirects=True)

@@ -4,13 +4,13 @@ from sqlalchemy import select
 from sos_serial.extensions import db
 from sos_serial.models import EventDelivery, Webhook
 from tests.support.receiver import Receiver
-from tests.support.web import csrf_token_from
+from tests.support.web import csrf_token_from, read_version_from
 from tests.support.world import make_company, receive
 
 
 def post_form(client, url, data):
-    token = csrf_token_from(client.get(url).text)
-    return client.post(url, data=dict(data, csrf_token=token), follow_redirects=True)
+    page = client.get(url).text
+    return client.post(url, data=dict(read_version_from(page), **data, csrf_token=csrf_token_from(page)), follow_redirects=True)
 
 
 def test_an_administrator_adds_a_webhook_whose_secret_never_comes_back(app, login):

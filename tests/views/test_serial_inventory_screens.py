@@ -27,7 +27,7 @@ from sos_serial.models import (
 )
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS, serial_key
 from sos_serial.views.csv_export import neutralise_cell
-from tests.support.web import csrf_token_from
+from tests.support.web import csrf_token_from, read_version_from
 from tests.support.world import receive, ship
 
 LIST = "/admin/serial_inventory/"
@@ -100,8 +100,8 @@ def alerts(html: str) -> list[str]:
 
 
 def post_form(client, url, data, follow=True):
-    token = csrf_token_from(client.get(url).text)
-    return client.post(url, data=dict(data, csrf_token=token), follow_redirects=follow)
+    page = client.get(url).text
+    return client.post(url, data=dict(read_version_from(page), **data, csrf_token=csrf_token_from(page)), follow_redirects=follow)
 
 
 def read_csv(response) -> list[list[str]]:
@@ -352,7 +352,8 @@ def test_csv_export_has_every_column_and_neutralises_formula_cells(app, login, s
         receive(shop.clock, ["=1+1", "+CMD", "-2", "SAFE-1"], evil_place.id)
         ship(shop.clock, ["SAFE-1"], evil_place.id, evil_customer.id)
     in_app(app, make)
-    client = login("support")
+    # Support's export leaves the cost out: tests/views/test_support_role_screens.py.
+    client = login("clerk")
     page = client.get(LIST).text
     assert 'href="/admin/serial_inventory/export/csv/' in page
     rows = read_csv(client.get("/admin/serial_inventory/export/csv/"))
@@ -401,7 +402,8 @@ def test_transaction_history_lists_events_oldest_first_with_documents(app, login
 def test_transaction_history_links_documents(app, login, clocks, shop):
     unit_id = unit_of(app, shop.clock, "CLK-002")["id"]
     receipt_id, receipt_number = clocks["receipt"]
-    client = login("support")
+    # Support sees the number without the link: tests/views/test_support_role_screens.py.
+    client = login("clerk")
     linked = client.get(f"/admin/serial_inventory/history/?id={unit_id}").text
     with app.test_request_context():
         from flask import url_for
@@ -655,7 +657,8 @@ def test_history_report_links_documents_and_exports_neutralised_csv(app, login, 
         receive(shop.clock, ["-1"], shop.main, date="2026-01-05")
         ship(shop.clock, ["-1"], shop.main, evil.id, date="2026-01-07")
     in_app(app, make)
-    client = login("support")
+    # Support sees the numbers without links: tests/views/test_support_role_screens.py.
+    client = login("clerk")
     html = client.get(REPORT).text
     assert 'class="document-link"' in html
     assert 'href="/admin/serial_history/export/csv/' in html

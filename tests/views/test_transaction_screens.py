@@ -45,9 +45,9 @@ def test_every_kind_has_a_list_and_an_entry_screen(login, path):
     assert page.status_code == 200 and 'id="transaction-form"' in page.text
 
 
-def test_support_may_read_transactions_but_not_post(login, stocked):
+def test_support_may_neither_read_transactions_nor_post(login, stocked):
     client = login("support")
-    assert client.get("/admin/shipments/").status_code == 200
+    assert client.get("/admin/shipments/").status_code == 403
     assert client.get("/admin/shipments/new/").status_code == 403
 
 

@@ -1,0 +1,62 @@
+"""What right each route of the API needs: the API's half of the permission map.
+
+Checked once for every request, before the route reads its body (``api.authenticate``). The README's
+role table is tested against this map and the screens' rights (tests/platform/test_role_table.py).
+A route of the module missing here needs ``read``, which the support role does not hold: a new route
+is closed to support until it is named here.
+"""
+from __future__ import annotations
+
+from sos_serial.security.auth import READ_CUSTOMERS, READ_ITEMS, READ_SERIAL_UNITS
+
+ROUTE_RIGHTS = {
+    # Serial units, their history and the pickers' lists of them: every role.
+    "api.list_serials": READ_SERIAL_UNITS,
+    "api.get_serial": READ_SERIAL_UNITS,
+    "api.serial_history": READ_SERIAL_UNITS,
+    "api.available_serials": READ_SERIAL_UNITS,
+    "api.add_serial": "create_serial",
+    # Support corrects warranty dates and notes; custom fields need edit_serial (checked in the route).
+    "api.change_serial": "edit_warranty_dates",
+    # Items and customers: every role (costs and values answered only to those who read costs).
+    "api.list_items": READ_ITEMS,
+    "api.get_item": READ_ITEMS,
+    "api.create_item": "edit_master",
+    "api.change_item": "edit_master",
+    "api.list_customers": READ_CUSTOMERS,
+    "api.get_customers": READ_CUSTOMERS,
+    "api.create_customers": "edit_master",
+    "api.change_customers": "edit_master",
+    # What the support role does not read: locations, vendors, warranty definitions, transactions.
+    "api.list_locations": "read",
+    "api.get_locations": "read",
+    "api.create_locations": "edit_master",
+    "api.change_locations": "edit_master",
+    "api.list_vendors": "read",
+    "api.get_vendors": "read",
+    "api.create_vendors": "edit_master",
+    "api.change_vendors": "edit_master",
+    "api.list_warranties": "read",
+    "api.get_warranty": "read",
+    "api.create_warranty": "manage_warranties",
+    "api.list_transactions": "read",
+    "api.get_transaction": "read",
+    "api.packing_list": "read",
+    "api.create_transaction": "post",
+    "api.get_settings": "read",
+    # The administrator's.
+    "api.change_settings": "manage_settings",
+    "api.list_webhooks": "manage_settings",
+    "api.create_webhook": "manage_settings",
+    "api.delete_webhook": "manage_settings",
+    "api.list_deliveries": "manage_settings",
+    "api.retry_webhook": "manage_settings",
+}
+# Answered to anyone, without a token.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+# A route not named above: closed to every role that does not read everything.
+UNNAMED_ROUTE_RIGHT = "read"
+
+
+def route_right(endpoint: str) -> str:
+    return ROUTE_RIGHTS.get(endpoint, UNNAMED_ROUTE_RIGHT)
