@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext
@@ -87,6 +87,14 @@ class SecuredBaseView(SecuredView, BaseView):
     """
 
 
+def costs_shown() -> bool:
+    """Whether the signed-in user reads costs, asked once per request: an export's rows stream after the
+    request's session has closed, when the user's record can no longer be read."""
+    if "sos_costs_shown" not in g:
+        g.sos_costs_shown = can(current_user, READ_COSTS)
+    return g.sos_costs_shown
+
+
 class _WithoutCostColumns:
     """One of Flask-Admin's column attributes of a view, without its ``cost_columns`` for a role that does not read costs.
 
@@ -102,7 +110,7 @@ class _WithoutCostColumns:
         if view is None:
             return self
         columns = view.__dict__.get(self.stored)
-        if columns is None or not view.cost_columns or not has_request_context() or can(current_user, READ_COSTS):
+        if columns is None or not view.cost_columns or not has_request_context() or costs_shown():
             return columns
         if isinstance(columns, dict):
             return {name: column for name, column in columns.items() if name not in view.cost_columns}
@@ -259,6 +267,11 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
         if len(keys) == 1 and _python_type(keys[0]) is int and parse_int(id, low=1) is None:
             return None
         return super().get_one(id)
+
+    def _export_data(self):
+        # Decided now, while the user's record is loaded: the export's columns are read again as it streams.
+        costs_shown()
+        return super()._export_data()
 
     def get_export_value(self, model, name):
         # The one path of every screen's CSV export, the plugins' included: no cell can start a formula.

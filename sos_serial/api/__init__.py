@@ -23,7 +23,7 @@ from sos_serial.errors import (
 from sos_serial.extensions import csrf, db
 from sos_serial.limits import MAX_ID, request_too_large_message
 from sos_serial.security import sign_in_limits
-from sos_serial.security.auth import READ_COSTS, can, check_token
+from sos_serial.security.auth import can, check_token
 
 from .rights import PUBLIC_ENDPOINTS, route_right
 from .schemas.common import Answer, Shape
@@ -72,8 +72,6 @@ def authenticate():
                        "'Authorization: Bearer <token>'. An administrator issues one with: "
                        "flask --app sos_serial users token NAME")
     g.api_user = checked.user
-    # The answers' costs and values (an item's cost and value, a unit's cost) for the roles that read them.
-    g.costs_shown = can(checked.user, READ_COSTS)
     return None
 
 

@@ -78,7 +78,7 @@ def test_each_issued_token_is_distinct_and_all_stay_valid(app, client):
     second = issue_token(app, "twice")
     assert first != second
     for token in (first, second):
-        assert ApiClient(client, token).get("/serials").status_code == 200
+        assert ApiClient(client, token).get("/settings").status_code == 200
 
 
 def test_an_unknown_api_path_answers_problem_json(admin, anonymous):
@@ -114,8 +114,7 @@ def fill_ids(rule_text: str, ids: dict) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", value, rule_text)[len(API):]
 
 
-# Support reads serial units, items and customers only: tests/api/test_api_support_role.py.
-@pytest.mark.parametrize("role", ["admin", "clerk"])
+@pytest.mark.parametrize("role", ["admin", "clerk", "support"])
 def test_every_role_reads_everything(app, api, records, role):
     client = api(role)
     reads = [rule for method, rule in api_routes(app) if method == "GET" and not rule.startswith(ADMIN_ONLY_READS)]

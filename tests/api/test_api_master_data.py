@@ -99,8 +99,7 @@ DEFAULTS = {
 }
 
 
-# Support does not read the settings: tests/api/test_api_support_role.py.
-@pytest.mark.parametrize("role", ["admin", "clerk"])
+@pytest.mark.parametrize("role", ["admin", "clerk", "support"])
 def test_everyone_reads_the_settings_in_their_nested_shape(api, world, role):
     assert api(role).ok("GET", "/settings") == DEFAULTS
 

@@ -2,7 +2,7 @@
 
 The table's rights and who holds them against ``RIGHTS``; the screens each right opens against each
 screen's ``read_right``, ``create_right``, ``edit_right``, ``delete_right`` and ``cost_columns``; the API
-routes each right opens against ``sos_serial/api/rights.py`` and the answers' ``cost_fields``. A right,
+routes each right opens against ``sos_serial/api/rights.py``. A right,
 screen or route added, dropped or moved on either side fails here, naming it.
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from sos_serial.api.rights import PUBLIC_ENDPOINTS, route_right
-from sos_serial.api.schemas.common import Answer
 from sos_serial.models.user import ROLES
 from sos_serial.security.auth import MODULE_RIGHTS, RIGHTS
 from sos_serial.views.secured_view import SecuredModelView
@@ -84,15 +83,6 @@ def code_routes(app) -> dict[str, set[tuple[str, str]]]:
     return opened
 
 
-def cost_fields() -> set[str]:
-    found, pending = set(), [Answer]
-    while pending:
-        shape = pending.pop()
-        found.update(shape.cost_fields)
-        pending.extend(shape.__subclasses__())
-    return found
-
-
 @pytest.fixture(scope="module")
 def table():
     return readme_table()
@@ -121,15 +111,9 @@ def test_the_api_routes_each_right_opens_are_the_tables(app, table):
     assert set(opened) <= set(table), f"routes need rights the table does not list: {set(opened) - set(table)}"
     for right, row in table.items():
         listed = set(ROUTE.findall(row["api"]))
-        if right == "read_costs":
-            continue
         assert listed == opened.get(right, set()), (
             right, "in the README only:", listed - opened.get(right, set()),
             "in the code only:", opened.get(right, set()) - listed)
-
-
-def test_the_costs_withheld_from_answers_are_the_tables(table):
-    assert set(re.findall(r"`(\w+)`", table["read_costs"]["api"])) == cost_fields()
 
 
 def test_a_right_moved_in_the_code_fails_the_comparison(app, table, monkeypatch):

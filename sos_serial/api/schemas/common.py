@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from flask import g, has_app_context
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -51,19 +50,10 @@ class Answer(BaseModel):
     """A response body, read from a record's attributes; its fields are exactly the keys it answers with."""
 
     model_config = ConfigDict(from_attributes=True, extra="forbid")
-    # Costs and values: null in the answers to a role that does not read costs (support).
-    cost_fields: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def of(cls, record) -> dict:
-        return cls.withheld(cls.model_validate(record).model_dump(mode="json"))
-
-    @classmethod
-    def withheld(cls, answer: dict) -> dict:
-        """``answer`` with its cost fields null, unless the one asking reads costs (the API's authenticate says)."""
-        if cls.cost_fields and has_app_context() and not g.get("costs_shown", True):
-            answer.update(dict.fromkeys(cls.cost_fields))
-        return answer
+        return cls.model_validate(record).model_dump(mode="json")
 
 
 def one_message(message: str) -> WrapValidator:

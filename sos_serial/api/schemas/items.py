@@ -65,14 +65,13 @@ class Item(Answer):
     description: str | None
     track_serials: bool
     warranty_id: Id | None
-    cost: MoneyOut | None = Field(description="null for a role that does not read costs (support)")
+    cost: MoneyOut
     quantity_on_hand: int = Field(description="units in stock, counted by postings only")
-    value: MoneyOut | None = Field(description="the on-hand inventory value; null for a role that does not read costs (support)")
+    value: MoneyOut = Field(description="the on-hand inventory value")
     auto_serial_prefix: str | None = Field(None, description=OWN_NUMBERING)
     auto_serial_length: int | None = None
     auto_serial_next_number: int | None = None
     custom_fields: CustomFieldsOut = {}
-    cost_fields = ("cost", "value")
 
 
 class ItemPage(Page[Item]):

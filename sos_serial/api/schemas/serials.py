@@ -65,7 +65,7 @@ class SerialUnit(Answer):
     status: Status
     location_id: Id | None
     customer_id: Id | None
-    unit_cost: MoneyOut | None = Field(description="null for a role that does not read costs (support)")
+    unit_cost: MoneyOut
     warranty_id: Id | None
     warranty_name: str | None
     warranty_start: dt.date | None
@@ -73,7 +73,6 @@ class SerialUnit(Answer):
     notes: str | None
     version: int
     custom_fields: CustomFieldsOut = {}
-    cost_fields = ("unit_cost",)
 
     @classmethod
     def of(cls, unit) -> dict:
@@ -81,7 +80,7 @@ class SerialUnit(Answer):
                                   if name not in ("item_name", "warranty_name")}
         fields["item_name"] = unit.item.name
         fields["warranty_name"] = unit.warranty.name if unit.warranty else None
-        return cls.withheld(cls.model_validate(fields).model_dump(mode="json"))
+        return cls.model_validate(fields).model_dump(mode="json")
 
 
 class SerialUnitPage(Page[SerialUnit]):
