@@ -1,14 +1,13 @@
 """The audit log's shapes: the filters of GET /audit and one entry as the API answers it."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from sos_serial.models.audit_entry import VIAS
 
-from .common import Answer, DateIn, Id, Page, PageQuery
+from .common import Answer, DateIn, Id, Page, PageQuery, Timestamp
 
 
 def _no_filter_if_empty(value):
@@ -52,7 +51,7 @@ class AuditEntry(Answer):
     """One entry of the audit log: who, when, through what, which action on which record, and its detail."""
 
     id: Id
-    at: dt.datetime = Field(description="when, in UTC")
+    at: Timestamp = Field(description="when, in UTC")
     actor_id: int | None = Field(description="the user's id; null when no one was signed in (a failed sign-in) "
                                              "or for the command line")
     actor_name: str | None = Field(description="the user's name when the entry was written; for the command "
