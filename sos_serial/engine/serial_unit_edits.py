@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sos_serial.database.guard import posting_scope
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
 from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.engine.warranty_dates import implausible_warranty_dates
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
 from sos_serial.limits import TEXT_MAX_LENGTH
 from sos_serial.models import SerialHistory, SerialUnit, User
@@ -94,6 +95,9 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None,
                 f"The warranty of {unit.serial_number} cannot end ({end.isoformat()}) before it starts "
                 f"({start.isoformat()}).",
                 [FieldError("warranty_end", "The end is before the start.")])
+        implausible = implausible_warranty_dates(unit.serial_number, start, end)
+        if implausible:
+            raise InvalidInput(implausible[0].message, implausible)
         recorded = {}
         if custom is not None and custom != unit.custom_fields:
             stored = unit.custom_fields or {}

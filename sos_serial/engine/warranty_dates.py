@@ -4,7 +4,12 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sos_serial.errors import InvalidInput
+from sos_serial.errors import FieldError, InvalidInput
+
+# Dates typed on a unit's warranty: none starts before this day, and none lasts longer than this many
+# years (a lifetime warranty fits). 0001-01-01 or 9999-12-31 is a slip of the keyboard, not a warranty.
+WARRANTY_EARLIEST_START = date(1900, 1, 1)
+WARRANTY_LONGEST_YEARS = 100
 
 
 def add_period(start: date, duration: int, unit: str) -> date:
@@ -27,3 +32,18 @@ def warranty_end(start: date, warranty) -> date:
             f"The warranty {warranty.name} ({warranty.duration} {warranty.unit}) starting on "
             f"{start.isoformat()} would end after the year 9999; check the document's date and the "
             "warranty's duration.") from None
+
+
+def implausible_warranty_dates(serial: str, start: date | None, end: date | None) -> list[FieldError]:
+    """Warranty dates typed for ``serial`` that no warranty has: a start before 1900, or one lasting more
+    than a hundred years; each named for the clerk. (An end before the start is the callers' own check.)"""
+    problems = []
+    if start is not None and start < WARRANTY_EARLIEST_START:
+        problems.append(FieldError("warranty_start", f"The warranty of {serial} cannot start on {start.isoformat()}, "
+                                   f"before {WARRANTY_EARLIEST_START.isoformat()}; check the year."))
+    if start is not None and end is not None and end >= start:
+        if (end - start).days > WARRANTY_LONGEST_YEARS * 366:
+            problems.append(FieldError("warranty_end", f"The warranty of {serial} from {start.isoformat()} to "
+                                       f"{end.isoformat()} would last more than {WARRANTY_LONGEST_YEARS} years; "
+                                       "check the year."))
+    return problems

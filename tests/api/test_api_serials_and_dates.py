@@ -74,3 +74,24 @@ def test_a_document_dated_0001_01_01_is_a_422_naming_the_window(app, clerk, worl
         app.extensions[LIMITS_KEY] = opened
     assert "The item receipt is dated 0001-01-01: documents may be dated from" in body["detail"]
     assert "(10 years back to 366 days ahead)" in body["detail"]
+
+
+def test_warranty_dates_no_warranty_has_are_a_422_naming_the_field_and_nothing_is_written(app, support, clerk, world):
+    receive(clerk, world.clock, ["CLK-1"], world.main)
+    unit = clerk.ok("GET", "/serials", query_string={"q": "CLK-1"})["items"][0]
+    before = snapshot(app)
+    body = assert_problem(support.patch(f"/serials/{unit['id']}", {"warranty_start": "0001-01-01"}),
+                          422, "warranty_start")
+    assert "CLK-1 cannot start on 0001-01-01, before 1900-01-01" in body["detail"]
+    body = assert_problem(support.patch(f"/serials/{unit['id']}", {"warranty_start": "2026-01-05",
+                                                                  "warranty_end": "9999-12-31"}), 422, "warranty_end")
+    assert "would last more than 100 years" in body["detail"]
+    body = assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": "OLD-9",
+                                                  "customer_id": world.acme, "warranty_start": "0001-01-01"}),
+                          422, "warranty_start")
+    assert "OLD-9 cannot start on 0001-01-01" in problem_text(body)
+    assert snapshot(app) == before
+    # A long warranty that is a real one (a lifetime of 99 years) is kept.
+    changed = support.ok("PATCH", f"/serials/{unit['id']}", {"warranty_start": "2026-01-05",
+                                                            "warranty_end": "2125-01-04"})
+    assert changed["warranty_end"] == "2125-01-04"

@@ -8,6 +8,7 @@ from sos_serial.database.session_rules import rules_of
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.engine.valuation import add_layer, change_item_stock
+from sos_serial.engine.warranty_dates import implausible_warranty_dates
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED, looks_alike, serial_key
@@ -88,6 +89,7 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
                 problems.append(FieldError("unit_cost", "A unit cost cannot be negative."))
     if warranty_start and warranty_end_ and warranty_end_ < warranty_start:
         problems.append(FieldError("warranty_end", "The warranty cannot end before it starts."))
+    problems += implausible_warranty_dates(serial, warranty_start, warranty_end_)
     if problems:
         raise InvalidInput(problems[0].message, problems)
     values = check_custom_fields(fields, "serial_unit", f"Serial {serial} of {item.name}", custom_fields,
