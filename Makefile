@@ -6,12 +6,23 @@ FLASK := $(BIN)/flask --app sos_serial
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup test test-sqlite test-postgresql system-deps bench clean
+.PHONY: run setup test test-sqlite test-postgresql system-deps build-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python
+# ICU's headers, pkg-config and a C++ compiler: PyICU (Unicode's confusables data, for serial keys) builds
+# against them when it is installed.
+build-deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists icu-i18n || ! command -v g++ >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; \
+		else \
+			echo "Install ICU's headers and a compiler first: sudo apt-get install -y libicu-dev pkg-config g++"; exit 1; \
+		fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python build-deps
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
