@@ -1,12 +1,13 @@
 """The audit log: who did what to which record, and when; rows are only ever added."""
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, CheckConstraint, Index, String, event
+from sqlalchemy import JSON, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sos_serial.extensions import db
 from sos_serial.limits import NAME_MAX_LENGTH
 
+from ._append_only import refuse_changes
 from ._columns import created_at, in_list
 
 # How the action reached the app.
@@ -50,21 +51,4 @@ class AuditEntry(db.Model):
 
 # The database refuses edits and deletions too, whoever connects, as for the serial history.
 # The migration 0010_audit_log creates the same triggers.
-APPEND_ONLY_MESSAGE = "the audit log is append-only: entries can be neither changed nor deleted"
-POSTGRESQL_APPEND_ONLY = [
-    f"""CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'restrict_violation';
-END $$""",
-    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
-]
-SQLITE_APPEND_ONLY = [
-    f"""CREATE TRIGGER audit_log_no_{verb} BEFORE {verb.upper()} ON audit_log
-BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"""
-    for verb in ("update", "delete")
-]
-for _statement in POSTGRESQL_APPEND_ONLY:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in SQLITE_APPEND_ONLY:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+refuse_changes(AuditEntry.__table__, "the audit log is append-only: entries can be neither changed nor deleted")

@@ -1,11 +1,12 @@
 """The append-only history of a serial unit: one row per posting or manual edit, never changed."""
 from datetime import date, datetime
 
-from sqlalchemy import DDL, JSON, Date, ForeignKey, Index, String, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
 
+from ._append_only import refuse_changes
 from ._columns import created_at, only_where
 from .serial_unit import SerialUnit
 
@@ -46,23 +47,5 @@ class SerialHistory(db.Model):
         return f"<SerialHistory {self.id} unit={self.serial_unit_id} {self.transaction_type}>"
 
 
-# The database refuses edits too, whoever connects: on PostgreSQL a trigger, on SQLite
-# triggers of its own dialect. The initial migration creates the same ones.
-APPEND_ONLY_MESSAGE = "serial history is append-only: rows can be neither updated nor deleted"
-POSTGRESQL_APPEND_ONLY = [
-    f"""CREATE FUNCTION serial_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'restrict_violation';
-END $$""",
-    """CREATE TRIGGER serial_history_append_only BEFORE UPDATE OR DELETE ON serial_history
-FOR EACH ROW EXECUTE FUNCTION serial_history_append_only()""",
-]
-SQLITE_APPEND_ONLY = [
-    f"""CREATE TRIGGER serial_history_no_{verb} BEFORE {verb.upper()} ON serial_history
-BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"""
-    for verb in ("update", "delete")
-]
-for _statement in POSTGRESQL_APPEND_ONLY:
-    event.listen(SerialHistory.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in SQLITE_APPEND_ONLY:
-    event.listen(SerialHistory.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+# The database refuses edits too, whoever connects. The initial migration creates the same triggers.
+refuse_changes(SerialHistory.__table__, "serial history is append-only: rows can be neither updated nor deleted")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DatabaseError
 from sos_serial.errors import Conflict
 from sos_serial.extensions import db
 from sos_serial.models import AuditEntry, Customer, Item, Settings, Warranty
-from tests.support.web import PASSWORD, csrf_token_from
+from tests.support.web import PASSWORD, csrf_token_from, read_version_from
 
 
 def entries(app, action: str | None = None) -> list[AuditEntry]:
@@ -89,7 +89,8 @@ def test_master_data_changed_on_a_screen_is_recorded_with_old_and_new(app, login
     assert created.detail["changes"]["name"] == [None, "Acme Clocks"]
     url = f"/admin/customers/edit/?id={created.target_id}"
     page = client.get(url)
-    response = client.post(url, data={"name": "Acme Clock Co.", "csrf_token": csrf_token_from(page.text)})
+    response = client.post(url, data={"name": "Acme Clock Co.", "csrf_token": csrf_token_from(page.text),
+                                      **read_version_from(page.text)})
     assert response.status_code == 302, response.text
     changed = only(app, "customer.changed")
     assert changed.detail == {"changes": {"name": ["Acme Clocks", "Acme Clock Co."]}}
@@ -167,7 +168,8 @@ def test_a_settings_change_on_the_screen_is_recorded_with_old_and_new(app, login
     response = client.post("/admin/settings/", data={
         "plan": "plus", "value_serials_by_specific_id": "y", "valuation_method": "average",
         "auto_serial_enabled": "y", "auto_serial_prefix": "CLK-", "auto_serial_length": "6",
-        "auto_serial_mode": "sequential", "auto_serial_next_number": "1", "csrf_token": csrf_token_from(page.text)},
+        "auto_serial_mode": "sequential", "auto_serial_next_number": "1", "csrf_token": csrf_token_from(page.text),
+        **read_version_from(page.text)},
         follow_redirects=True)
     assert "Settings saved." in response.text
     changed = only(app, "settings.changed")
@@ -188,7 +190,7 @@ def test_a_settings_change_on_an_existing_row_is_recorded_too(app, login):
     client.post("/admin/settings/", data={
         "plan": "pro", "value_serials_by_specific_id": "y", "valuation_method": "fifo",
         "auto_serial_prefix": "SN-", "auto_serial_length": "6", "auto_serial_mode": "random",
-        "auto_serial_next_number": "1", "csrf_token": csrf_token_from(page.text)})
+        "auto_serial_next_number": "1", "csrf_token": csrf_token_from(page.text), **read_version_from(page.text)})
     assert only(app, "settings.changed").detail == {"changes": {"auto_serial_prefix": ["", "SN-"],
                                                                 "auto_serial_mode": ["sequential", "random"],
                                                                 "show_warranty_on_serial_units": [True, False]}}
