@@ -8,24 +8,8 @@ from sqlalchemy.exc import DatabaseError
 from sos_serial.errors import Conflict
 from sos_serial.extensions import db
 from sos_serial.models import AuditEntry, Customer, Item, Settings, Warranty
+from tests.support.audit import entries, only
 from tests.support.web import PASSWORD, csrf_token_from, read_version_from
-
-
-def entries(app, action: str | None = None) -> list[AuditEntry]:
-    with app.app_context():
-        query = select(AuditEntry).order_by(AuditEntry.id)
-        if action is not None:
-            query = query.where(AuditEntry.action == action)
-        found = list(db.session.scalars(query))
-        db.session.expunge_all()
-        db.session.remove()
-    return found
-
-
-def only(app, action: str) -> AuditEntry:
-    found = entries(app, action)
-    assert len(found) == 1, [(e.action, e.actor_name, e.target_label) for e in entries(app)]
-    return found[0]
 
 
 def sign_in(client, username: str, password: str = PASSWORD):
