@@ -90,5 +90,5 @@ def _refuse_lookalikes(conn, changed):
         for (item_id, _), units in sorted(clashes.items()))
     raise LookalikeSerials(
         f"Serial numbers that look the same now share a key, and each item keeps one unit per key:\n{listed}\n"
-        "Nothing was changed. Give one unit of each group a serial number of its own (UPDATE serial_units SET "
-        "serial_number = ... WHERE id = ...; its history stays), then run the upgrade again.")
+        "Nothing was changed. Give one unit of each group a serial number of its own (in SQL: change "
+        "serial_units.serial_number of that unit's id; its history stays), then run the upgrade again.")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from sos_serial.database.guard import column_changes, is_posting
 from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.errors import Busy
 from sos_serial.limits import TEXT_MAX_LENGTH
 from sos_serial.models import AuditEntry, Customer, Item, Location, Settings, User, Vendor, Warranty
 from sos_serial.models.audit_entry import API, CLI, LABEL_MAX_LENGTH, SCREEN
@@ -83,7 +84,9 @@ def record(session: Session, *, action: str, target=None, target_type: str | Non
     try:
         with unit_of_work(session):
             session.add(entry)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, Busy):
+        # The action itself goes on (a sign-in while a long posting holds SQLite's write lock); the server's
+        # log keeps what the audit log could not.
         log.exception("Could not write the audit entry %s by %s (%s)", action, name, detail)
 
 

@@ -8,7 +8,7 @@ from sos_serial.extensions import db
 from sos_serial.limits import LINES_PER_DOCUMENT, SERIALS_PER_DOCUMENT
 from sos_serial.models import Settings
 from tests.support.api import ApiClient, assert_problem, issue_token, post_doc, snapshot
-from tests.support.web import csrf_token_from
+from tests.support.web import csrf_token_from, read_version_from
 from tests.support.world import DATE, make_company
 
 SETTINGS = "/admin/settings/"
@@ -26,8 +26,9 @@ def company(app):
 
 
 def save_settings(client, **limits):
-    token = csrf_token_from(client.get(SETTINGS).text)
-    return client.post(SETTINGS, data={**FORM, **limits, "csrf_token": token}, follow_redirects=True)
+    page = client.get(SETTINGS).text
+    return client.post(SETTINGS, data={**FORM, **limits, "csrf_token": csrf_token_from(page),
+                                       **read_version_from(page)}, follow_redirects=True)
 
 
 def stored_limits(app) -> tuple:
