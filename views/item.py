@@ -83,7 +83,6 @@ class ItemView(CustomFieldsView, SecuredModelView):
         },
     }
     form_overrides = {"cost": DecimalField}
-    column_editable_list = ("name", "sku")
     can_view_details = True
     can_export = True
     create_modal = False

@@ -9,7 +9,6 @@ class NamedRecordView(CustomFieldsView, SecuredModelView):
     column_labels = {"created_at": "Added"}
     column_searchable_list = ("name",)
     column_default_sort = "name"
-    column_editable_list = ("name",)
     form_columns = ("name", "notes")
     form_args = {"notes": long_text("Notes")}
     # Removing one that units or documents still use is refused by the database and explained.
