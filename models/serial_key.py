@@ -72,3 +72,16 @@ def _compared_as(character: str) -> str:
 
 
 _LOOKALIKES = _LookalikeTable()
+
+
+# Shown as nothing at all, though printable by Python's measure: the characters Unicode marks default
+# ignorable (variation selectors, the combining grapheme joiner, Hangul fillers...) and the blank braille
+# pattern. A serial holding one would look exactly like the serial without it.
+_BLANK_PRINTABLES = frozenset({"\u2800"})
+
+
+def is_invisible(character: str) -> bool:
+    """Whether ``character`` shows as nothing: not printable, default ignorable, or a blank pattern."""
+    return (not character.isprintable() or character in _BLANK_PRINTABLES
+            or (not character.isascii()
+                and icu.Char.hasBinaryProperty(character, icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT)))

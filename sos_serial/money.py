@@ -21,8 +21,13 @@ def to_money(value, field: str = "amount") -> Decimal:
         raise InvalidInput(f"{field} must be an amount such as \"149.99\".")
     if isinstance(value, float):
         value = repr(value)
+    text = str(value).strip()
+    # Decimal also reads other scripts' digits (１２) and underscores (1_000): an amount is written in ASCII
+    # digits, as the ids and pages are.
+    if not text.isascii() or "_" in text:
+        raise InvalidInput(f"{field} must be an amount such as \"149.99\", not {value!r}.")
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise InvalidInput(f"{field} must be an amount such as \"149.99\", not {value!r}.") from None
     if not amount.is_finite():

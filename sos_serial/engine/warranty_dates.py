@@ -35,12 +35,18 @@ def warranty_end(start: date, warranty) -> date:
 
 
 def implausible_warranty_dates(serial: str, start: date | None, end: date | None) -> list[FieldError]:
-    """Warranty dates typed for ``serial`` that no warranty has: a start before 1900, or one lasting more
-    than a hundred years; each named for the clerk. (An end before the start is the callers' own check.)"""
+    """Warranty dates typed for ``serial`` that no warranty has: a start before 1900, one lasting more than a
+    hundred years, or an end alone outside those bounds; each named for the clerk. (An end before the start
+    is the callers' own check.)"""
     problems = []
     if start is not None and start < WARRANTY_EARLIEST_START:
         problems.append(FieldError("warranty_start", f"The warranty of {serial} cannot start on {start.isoformat()}, "
                                    f"before {WARRANTY_EARLIEST_START.isoformat()}; check the year."))
+    if start is None and end is not None and (end < WARRANTY_EARLIEST_START
+                                              or (end - date.today()).days > WARRANTY_LONGEST_YEARS * 366):
+        # An end alone: no warranty ends before 1900 or more than a hundred years from today.
+        problems.append(FieldError("warranty_end", f"The warranty of {serial} cannot end on {end.isoformat()}; "
+                                   "check the year."))
     if start is not None and end is not None and end >= start:
         if (end - start).days > WARRANTY_LONGEST_YEARS * 366:
             problems.append(FieldError("warranty_end", f"The warranty of {serial} from {start.isoformat()} to "

@@ -16,12 +16,10 @@ from decimal import Decimal
 from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from sos_serial.database.brief_write import write_briefly
 from sos_serial.database.guard import column_changes, is_posting
-from sos_serial.engine.unit_of_work import unit_of_work
-from sos_serial.errors import Busy
 from sos_serial.limits import TEXT_MAX_LENGTH
 from sos_serial.models import AuditEntry, Customer, Item, Location, Settings, User, Vendor, Warranty
 from sos_serial.models.audit_entry import API, CLI, LABEL_MAX_LENGTH, SCREEN
@@ -81,13 +79,12 @@ def record(session: Session, *, action: str, target=None, target_type: str | Non
     if not commit:
         session.add(entry)
         return
-    try:
-        with unit_of_work(session):
-            session.add(entry)
-    except (SQLAlchemyError, Busy):
-        # The action itself goes on (a sign-in while a long posting holds SQLite's write lock); the server's
-        # log keeps what the audit log could not.
-        log.exception("Could not write the audit entry %s by %s (%s)", action, name, detail)
+    # Written on its own, waiting only briefly for the lock: a sign-in or an export goes on while a long
+    # posting holds SQLite's lock, and the server's log keeps the entry the audit log could not take.
+    values = {column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns
+              if column.key != "id" and getattr(entry, column.key) is not None}
+    write_briefly(session.get_bind(), insert(AuditEntry.__table__).values(values),
+                  f"write the audit entry {action} by {name} ({detail})")
 
 
 def _type_name(record) -> str:

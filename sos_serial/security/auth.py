@@ -23,12 +23,12 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, update
-from sqlalchemy.exc import OperationalError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from sos_serial.database.connections import lock_wait_ms
+from sos_serial.database.brief_write import write_briefly
 from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.errors import Busy
 from sos_serial.extensions import db, login_manager
 from sos_serial.models import ApiToken, User
 from sos_serial.models._columns import utcnow
@@ -78,8 +78,6 @@ def can(user, right: str) -> bool:
 
 # A token's last use is written at most this often, so the API's reads do not each become a write.
 LAST_USED_STEP = timedelta(minutes=1)
-# How long noting that use may wait for a lock before leaving it to a later request.
-NOTE_USE_WAIT_MS = 200
 
 
 @login_manager.user_loader
@@ -128,21 +126,8 @@ def _note_use(token_id: int, now) -> None:
     statement = (update(ApiToken).where(ApiToken.id == token_id)
                  .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_STEP))
                  .values(last_used_at=now))
-    with db.engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {NOTE_USE_WAIT_MS}" if sqlite
-                             else f"SET LOCAL lock_timeout = '{NOTE_USE_WAIT_MS}ms'")
-        try:
-            conn.execute(statement)
-            conn.commit()
-        except OperationalError:
-            conn.rollback()
-            log.warning("Did not note the use of API token %s: the database is busy; noted on a later request.",
-                        token_id)
-        finally:
-            if sqlite:
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {lock_wait_ms(db.engine)}")
-                conn.commit()
+    # A busy lock means the use is noted on a later request instead.
+    write_briefly(db.engine, statement, f"note the use of API token {token_id}")
 
 
 def user_for_token(token: str) -> User | None:
@@ -223,14 +208,21 @@ def _address_throttled(exc: RateLimitExceeded):
 @login_required
 def logout():
     # Signing out ends every session of the user, the copies of this cookie included.
-    with unit_of_work(db.session):
-        user = db.session.get(User, current_user.id)
-        if user is not None:
-            user.end_sessions()
-            audit.record(db.session, action="sign_out", target=user)
+    try:
+        with unit_of_work(db.session):
+            user = db.session.get(User, current_user.id)
+            if user is not None:
+                user.end_sessions()
+                audit.record(db.session, action="sign_out", target=user)
+        message, category = "You are signed out.", "info"
+    except Busy:
+        # This browser is signed out whatever the database can take now; the other sessions are not.
+        log.warning("Could not end every session of %s: the database is busy.", current_user.username)
+        message, category = ("You are signed out here. Other sessions of yours could not be ended because "
+                             "the database is busy; sign out again in a minute to end them."), "warning"
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(message, category)
     return redirect(url_for("auth.login"))
 
 

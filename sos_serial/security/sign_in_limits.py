@@ -21,10 +21,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 from sqlalchemy import case, or_, update
-from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from sos_serial.engine.unit_of_work import unit_of_work
+from sos_serial.database.brief_write import write_briefly
 from sos_serial.extensions import db
 from sos_serial.models import User
 from sos_serial.models.api_token import as_utc
@@ -128,12 +127,9 @@ def clear_account_failures(user: User) -> None:
 
 
 def _write(statement, what: str, user: User) -> None:
-    try:
-        with unit_of_work(db.session):
-            db.session.execute(statement)
-    except OperationalError:
-        # A database too busy to take the write must not turn a sign-in into a 500; the attempt's answer stands.
-        log.warning("Could not %s %s: the database is busy.", what, user.username)
+    # A database too busy to take the write (a long posting holding SQLite's lock) must not hold up or fail
+    # the sign-in; the attempt's answer stands, and the address's count (Flask-Limiter's) still holds.
+    write_briefly(db.engine, statement, f"{what} {user.username}")
 
 
 # Unknown user names, and API tokens, per address. -------------------------------------------------------------

@@ -204,3 +204,10 @@ def test_bad_numbering_fields_are_a_422_naming_the_field_and_nothing_changes(app
     each_case([("auto_serial_prefix", 12), ("auto_serial_prefix", "A\tB"), ("auto_serial_prefix", "P" * 33),
                ("auto_serial_length", 0), ("auto_serial_length", 19), ("auto_serial_length", "four"),
                ("auto_serial_next_number", -1), ("auto_serial_next_number", 1.5)], check)
+
+
+def test_a_cost_in_digits_of_another_script_or_with_underscores_is_a_422(app, clerk, world):
+    before = snapshot(app)
+    for cost in ("\uff11\uff12", "\u0661\u0662.50", "1_000"):
+        assert_problem(clerk.post("/items", {"name": "Wall Barometer", "cost": cost}), 422, "cost")
+    assert snapshot(app) == before

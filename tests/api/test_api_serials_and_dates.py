@@ -1,4 +1,6 @@
 """Lookalike serials and dates through the API: one key for serials that look alike, YYYY-MM-DD only, dates in order."""
+import pytest
+
 from tests.support.api import assert_problem, line, post_doc, problem_text, receive, ship, snapshot
 
 CYRILLIC = "\u0421LK-0002"
@@ -95,3 +97,27 @@ def test_warranty_dates_no_warranty_has_are_a_422_naming_the_field_and_nothing_i
     changed = support.ok("PATCH", f"/serials/{unit['id']}", {"warranty_start": "2026-01-05",
                                                             "warranty_end": "2125-01-04"})
     assert changed["warranty_end"] == "2125-01-04"
+
+
+@pytest.mark.parametrize("hidden", ["\u034f", "\ufe0f", "\U000e0100", "\u115f", "\u17b4", "\u2800", "\u200b"])
+def test_a_serial_holding_a_character_that_shows_as_nothing_is_a_422_naming_it(app, clerk, world, hidden):
+    receive(clerk, world.clock, ["CLK-0002"], world.main)
+    before = snapshot(app)
+    for serial in (f"CLK-0002{hidden}", f"CLK{hidden}-0002"):
+        body = assert_problem(post_doc(clerk, None, type="item_receipt", location_id=world.main,
+                                       vendor_id=world.vendor, lines=[line(world.clock, 1, serials=[serial])]), 422)
+        assert f"U+{ord(hidden):04X}" in problem_text(body), serial
+        assert_problem(clerk.post("/serials", {"item_id": world.clock, "serial_number": serial,
+                                               "location_id": world.main}), 422)
+    assert snapshot(app) == before
+
+
+def test_a_warranty_end_alone_no_warranty_has_is_a_422(app, support, clerk, world):
+    receive(clerk, world.clock, ["CLK-1"], world.main)
+    unit = clerk.ok("GET", "/serials", query_string={"q": "CLK-1"})["items"][0]
+    before = snapshot(app)
+    for end in ("9999-12-31", "1899-12-31"):
+        body = assert_problem(support.patch(f"/serials/{unit['id']}", {"warranty_start": None, "warranty_end": end}),
+                              422, "warranty_end")
+        assert f"CLK-1 cannot end on {end}" in body["detail"]
+    assert snapshot(app) == before

@@ -133,20 +133,38 @@ def test_the_screen_says_another_save_is_in_progress_and_keeps_the_form(busy_app
 
 
 def test_any_other_screen_write_that_cannot_get_the_lock_is_told_to_try_again(busy_app, held_lock):
-    # Signing out writes (it ends every session of the user): under the lock it is refused with the
-    # message on the page the clerk came from, and the clerk is still signed in.
+    # Choosing the Serial inventory's columns writes the user's choice: under the lock it is refused with
+    # the message on the page the clerk came from, nothing is kept, and it works once the lock is free.
+    client = busy_app.test_client()
+    sign_in(client)
+    page = client.get("/admin/serial_inventory/").text
+    choice = {"csrf_token": csrf_token_from(page), "url": "/admin/serial_inventory/", "columns": ["item", "status"]}
+    before = snapshot(busy_app)["column_preferences"]
+    with held_lock():
+        answer = client.post("/admin/serial_inventory/columns/", data=choice,
+                             headers={"Referer": "http://localhost/admin/serial_inventory/"})
+    assert answer.status_code == 303 and answer.location.endswith("/admin/serial_inventory/")
+    assert answer.headers["Retry-After"] == str(Busy.retry_after)
+    page = client.get(answer.location)
+    assert page.status_code == 200 and "Another save is in progress" in page.text
+    assert snapshot(busy_app)["column_preferences"] == before
+    assert client.post("/admin/serial_inventory/columns/", data=choice).status_code == 302
+    assert snapshot(busy_app)["column_preferences"] != before
+
+
+def test_signing_out_while_the_lock_is_held_signs_this_browser_out_and_says_what_was_not_done(
+        busy_app, held_lock):
+    # Signing out ends every session of the user, a write; under the lock this browser is still signed out
+    # (a clerk leaving a shared counter must not stay signed in), and the page says the others were not.
     client = busy_app.test_client()
     sign_in(client)
     token = csrf_token_from(client.get("/admin/").text)
     with held_lock():
-        answer = client.post("/logout", data={"csrf_token": token},
-                             headers={"Referer": "http://localhost/admin/items/"})
-    assert answer.status_code == 303 and answer.location.endswith("/admin/items/")
-    assert answer.headers["Retry-After"] == str(Busy.retry_after)
-    page = client.get(answer.location)
-    assert page.status_code == 200 and "Another save is in progress" in page.text
-    # Once the lock is free, signing out works.
-    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+        answer = client.post("/logout", data={"csrf_token": token})
+        assert answer.status_code == 302 and answer.location.endswith("/login")
+        page = client.get(answer.location).text
+        assert "could not be ended because the database is busy" in page
+        assert client.get("/admin/").status_code == 302
 
 
 # PostgreSQL has no database-wide write lock: a new location waits for no item's row.

@@ -12,6 +12,10 @@ REFUSED = [
     ("qwertyuiop123", "list of commonly used passwords"),
     ("1Q2W3E4R5T6Y", "list of commonly used passwords"),  # the list is compared without case
     ("Dana.Whitfield", "must not be the user name"),
+    ("dana.whitfielddana.whitfield", "nor the user name repeated"),
+    (" " * 12, "at least 5 different characters; this one has 1"),
+    ("aaaaaaaaaaaa", "at least 5 different characters; this one has 1"),
+    ("abababababab", "at least 5 different characters; this one has 2"),
 ]
 
 
