@@ -51,8 +51,11 @@ def test_a_units_custom_field_is_edited_and_shown_in_the_list(page, app, make_us
     # The column chooser offers the field; ticked, the list shows it.
     headers = page.locator("table.model-list thead th")
     expect(headers.filter(has_text="Inspector")).to_have_count(0)
+    # Bootstrap opens the menu once its script has loaded, at the end of the page.
+    page.wait_for_load_state("load")
     page.locator("#column-chooser-toggle").click()
     chooser = page.locator(".column-chooser .dropdown-menu")
+    expect(chooser).to_be_visible()
     chooser.get_by_label("Inspector", exact=True).check()
     chooser.get_by_label("Calibrated on", exact=True).check()
     chooser.get_by_role("button", name="Apply").click()

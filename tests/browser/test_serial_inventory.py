@@ -67,6 +67,8 @@ def test_warranty_columns_history_and_an_edit_that_cannot_move_the_unit(page, ap
     shot(page, "serial-inventory-default-columns")
 
     # The column chooser: tick the three warranty columns and apply.
+    # Bootstrap opens the menu once its script has loaded, at the end of the page.
+    page.wait_for_load_state("load")
     page.locator("#column-chooser-toggle").click()
     chooser = page.locator(".column-chooser .dropdown-menu")
     expect(chooser).to_be_visible()
