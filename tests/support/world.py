@@ -215,3 +215,14 @@ __all__ = [
     "line_serials", "lines_of", "make_company", "open_layers", "post", "receive", "receive_plain", "request_of",
     "set_settings", "settings", "ship", "snapshot", "stock_at", "unit", "units_of",
 ]
+
+
+def clock_and_main_ids(app) -> tuple[int, int]:
+    """The demo's Armenian Mantel Clock and Main Warehouse, by id (the screens' forms name them so)."""
+    with app.app_context():
+        try:
+            item = db.session.scalars(select(Item.id).where(Item.name == "Armenian Mantel Clock")).one()
+            location = db.session.scalars(select(Location.id).where(Location.name == "Main Warehouse")).one()
+            return item, location
+        finally:
+            db.session.remove()

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from werkzeug.test import encode_multipart
 
 from sos_serial.extensions import db
-from sos_serial.models import Item, Location, Transaction
+from sos_serial.models import Transaction
 from tests.support.web import csrf_token_from
+from tests.support.world import clock_and_main_ids
 
 RECEIPT = "/admin/item_receipts/new/"
 TOO_LARGE = "larger than this server takes"
@@ -22,16 +23,6 @@ def documents(app) -> int:
             db.session.remove()
 
 
-def ids(app) -> tuple[int, int]:
-    with app.app_context():
-        try:
-            item = db.session.scalars(select(Item.id).where(Item.name == "Armenian Mantel Clock")).one()
-            location = db.session.scalars(select(Location.id).where(Location.name == "Main Warehouse")).one()
-            return item, location
-        finally:
-            db.session.remove()
-
-
 def receipt_form(client, item_id, location_id, serials_csv: str) -> dict:
     token = csrf_token_from(client.get(RECEIPT).text)
     return {"csrf_token": token, "date": "2026-01-05", "location_id": str(location_id), "memo": "",
@@ -41,7 +32,7 @@ def receipt_form(client, item_id, location_id, serials_csv: str) -> dict:
 
 def test_a_receipt_past_the_limit_is_refused_on_the_form_with_nothing_written(app, login, demo):
     client = login("clerk")
-    item_id, location_id = ids(app)
+    item_id, location_id = clock_and_main_ids(app)
     form = receipt_form(client, item_id, location_id, "\n".join(f"BIG-{n:06d}" for n in range(5_000)))
     app.config["MAX_CONTENT_LENGTH"] = 20_000
     before = documents(app)
@@ -67,7 +58,7 @@ def test_a_100000_serial_csv_in_the_form_reaches_the_posting_at_the_default_limi
     # input would) past Flask's own 500 kB a text part. The posting refuses it for its own reason (no
     # such location), so no 100,000 units are written here.
     client = login("clerk")
-    item_id, _location = ids(app)
+    item_id, _location = clock_and_main_ids(app)
     form = receipt_form(client, item_id, 2**31 - 2, "\n".join(f"CLK-{n:012d}" for n in range(100_000)))
     before = documents(app)
     if multipart:

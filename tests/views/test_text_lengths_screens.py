@@ -9,21 +9,12 @@ from sqlalchemy import func, select
 
 from sos_serial.extensions import db
 from sos_serial.limits import MEMO_MAX_LENGTH, TEXT_MAX_LENGTH
-from sos_serial.models import Item, Location, Transaction
+from sos_serial.models import Transaction
 from tests.support.api import snapshot
 from tests.support.web import csrf_token_from
+from tests.support.world import clock_and_main_ids
 
 RECEIPT = "/admin/item_receipts/new/"
-
-
-def ids(app) -> tuple[int, int]:
-    with app.app_context():
-        try:
-            item = db.session.scalars(select(Item.id).where(Item.name == "Armenian Mantel Clock")).one()
-            location = db.session.scalars(select(Location.id).where(Location.name == "Main Warehouse")).one()
-            return item, location
-        finally:
-            db.session.remove()
 
 
 def documents(app) -> int:
@@ -42,7 +33,7 @@ def receipt_form(client, item_id, location_id, memo: str) -> dict:
 
 def test_a_one_megabyte_memo_is_refused_on_the_memo_field(app, login, demo):
     client = login("clerk")
-    item_id, location_id = ids(app)
+    item_id, location_id = clock_and_main_ids(app)
     before = documents(app)
     answer = client.post(RECEIPT, data=receipt_form(client, item_id, location_id, "x" * 1_000_000))
     assert answer.status_code == 422
@@ -56,7 +47,7 @@ def test_a_one_megabyte_memo_is_refused_on_the_memo_field(app, login, demo):
 def test_the_memo_input_carries_the_limit_and_a_memo_at_it_posts(app, login, demo):
     client = login("clerk")
     assert f'maxlength="{MEMO_MAX_LENGTH}"' in client.get(RECEIPT).text
-    item_id, location_id = ids(app)
+    item_id, location_id = clock_and_main_ids(app)
     answer = client.post(RECEIPT, data=receipt_form(client, item_id, location_id, "m" * MEMO_MAX_LENGTH))
     assert answer.status_code == 302, answer.text[:2000]
 
