@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from sos_serial.extensions import db
 from sos_serial.limits import (
@@ -32,6 +32,10 @@ class Item(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = name_column(ITEM_NAME_MAX_LENGTH)
     sku: Mapped[str | None] = mapped_column(String(SKU_MAX_LENGTH), unique=True)
+    # The item's GS1 trade item number as entered (8, 12, 13 or 14 digits), and the same number as the
+    # 14 digits a barcode's AI 01 carries: a UPC-A and its GTIN-14 are one item, so uniqueness is on this.
+    gtin: Mapped[str | None] = mapped_column(String(14))
+    gtin14: Mapped[str | None] = mapped_column(String(14), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     track_serials: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, active_history=True)
     warranty_id: Mapped[int | None] = mapped_column(ForeignKey("warranties.id", ondelete="RESTRICT"), index=True)
@@ -51,6 +55,12 @@ class Item(db.Model):
     updated_at: Mapped[datetime] = updated_at()
 
     warranty: Mapped[Warranty | None] = relationship(lazy="joined")
+
+    @validates("gtin")
+    def _keep_gtin14(self, key, value):
+        # Checked where it is entered (engine/gtin.py); here only kept in step with its 14-digit form.
+        self.gtin14 = value.zfill(14) if value else None
+        return value
 
     @property
     def numbers_itself(self) -> bool:

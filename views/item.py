@@ -2,6 +2,7 @@
 from wtforms import DecimalField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from sos_serial.engine.gtin import gtin_problem
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
 from sos_serial.money import format_money
 
@@ -20,6 +21,12 @@ def _trimmed_or_none(value):
     return value or None
 
 
+def _valid_gtin(form, field):
+    problem = gtin_problem(field.data) if field.data else None
+    if problem:
+        raise ValidationError(problem)
+
+
 def _printable(form, field):
     if field.data and not field.data.isprintable():
         raise ValidationError("The serial number prefix must be printable text (no tabs or line breaks).")
@@ -29,25 +36,33 @@ class ItemView(CustomFieldsView, SecuredModelView):
     read_right = "read_items"
     # Listed, shown and exported only to the roles that read costs (not support).
     cost_columns = ("cost", "value")
-    column_list = ("name", "sku", "track_serials", "warranty", "cost", "quantity_on_hand", "value")
+    column_list = ("name", "sku", "gtin", "track_serials", "warranty", "cost", "quantity_on_hand", "value")
     column_labels = {
         "sku": "SKU",
+        "gtin": "GTIN",
         "track_serials": "Serial tracked",
         "quantity_on_hand": "On hand",
         "cost": "Default cost",
     }
-    column_searchable_list = ("name", "sku")
+    column_searchable_list = ("name", "sku", "gtin")
     column_filters = ("track_serials", "warranty.name")
     column_sortable_list = ("name", "sku", "track_serials", "cost", "quantity_on_hand", "value")
     column_default_sort = "name"
     column_formatters = {"cost": _money, "value": _money}
     # Quantity and value are the posting's to keep: never on a form or inline edit.
-    form_columns = ("name", "sku", "description", "track_serials", "warranty", "cost",
+    form_columns = ("name", "sku", "gtin", "description", "track_serials", "warranty", "cost",
                     "auto_serial_prefix", "auto_serial_length", "auto_serial_next_number")
     form_args = {
         # WTForms shows an empty option's value ("__None") when its label is empty.
         "warranty": {"blank_text": "No warranty"},
         "description": long_text("The description"),
+        "gtin": {
+            "label": "GTIN",
+            "description": "The GS1 trade item number on the maker's barcode (8, 12, 13 or 14 digits). "
+            "A scanned GS1 barcode finds the item by it.",
+            "filters": [_trimmed_or_none],
+            "validators": [Optional(), _valid_gtin],
+        },
         "track_serials": {
             "label": "Track serial numbers",
             "description": "Each unit gets its own serial number on receipts, builds and shipments. "

@@ -3,6 +3,7 @@ from flask import jsonify
 from sqlalchemy import func, select
 
 from sos_serial.engine.custom_fields import check_custom_fields
+from sos_serial.engine.gtin import read_gtin
 from sos_serial.engine.queries import pickable_units
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput
@@ -30,6 +31,8 @@ def _apply(item: Item, change: ItemChange) -> None:
             and db.session.get(Warranty, given["warranty_id"]) is None:
         raise InvalidInput(f"There is no warranty with id {given['warranty_id']}.",
                            [FieldError("warranty_id", "Unknown warranty.")])
+    if "gtin" in given:
+        given["gtin"] = read_gtin(given["gtin"], f"Item {given.get('name') or item.name or ''}".rstrip())
     for name, value in given.items():
         setattr(item, name, value)
 

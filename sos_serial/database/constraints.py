@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 _MESSAGES = {
     "uq_items_name": "An item with this name already exists. Choose another name.",
     "uq_items_sku": "An item with this SKU already exists. Each SKU names one item.",
+    "uq_items_gtin14": "An item with this GTIN already exists. Each GTIN names one item.",
     "uq_locations_name": "A location with this name already exists.",
     "uq_customers_name": "A customer with this name already exists.",
     "uq_vendors_name": "A vendor with this name already exists.",
@@ -17,6 +18,7 @@ _MESSAGES = {
     "uq_serial_units_item_serial_key": "That serial number already exists for this item.",
     "items.name": "An item with this name already exists. Choose another name.",
     "items.sku": "An item with this SKU already exists. Each SKU names one item.",
+    "items.gtin14": "An item with this GTIN already exists. Each GTIN names one item.",
     "locations.name": "A location with this name already exists.",
     "customers.name": "A customer with this name already exists.",
     "vendors.name": "A vendor with this name already exists.",

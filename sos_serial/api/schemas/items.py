@@ -32,6 +32,9 @@ class ItemChange(Shape):
 
     name: text(ITEM_NAME_MAX_LENGTH, required=True) = None
     sku: text(SKU_MAX_LENGTH) | None = None
+    gtin: text(14) | None = Field(None, description=(
+        "the GS1 trade item number: 8, 12, 13 or 14 digits with a valid check digit, unique; a scanned "
+        "barcode's AI 01 finds the item by it"))
     description: text(TEXT_MAX_LENGTH) | None = None
     track_serials: Annotated[bool, one_message("Must be true or false.")] = None
     warranty_id: RecordId | None = None
@@ -62,6 +65,7 @@ class Item(Answer):
     id: Id
     name: str
     sku: str | None
+    gtin: str | None = None
     description: str | None
     track_serials: bool
     warranty_id: Id | None
