@@ -41,5 +41,7 @@ class DashboardView(AdminIndexView):
         statuses = [(label, by_status.get(status, 0)) for status, label in STATUS_LABELS.items()]
         chart = {"labels": [name for name, _ in figures.in_stock_by_location[:CHART_LOCATIONS]],
                  "counts": [count for _, count in figures.in_stock_by_location[:CHART_LOCATIONS]]}
+        # A card links only to the screens this user may open (support sees no documents).
+        may_open = {view.endpoint for view in self.admin._views if view.is_accessible()}
         return self.render("sos/dashboard.html", counts=counts, statuses=statuses, figures=figures, chart=chart,
-                           horizon_days=WARRANTY_HORIZON_DAYS)
+                           horizon_days=WARRANTY_HORIZON_DAYS, may_open=may_open)

@@ -22,3 +22,14 @@ def test_an_empty_company_is_told_where_to_start(app, login):
     html = login("clerk").get("/admin/").text
     assert "No serial unit is in stock yet." in html and "Nothing posted yet." in html
     assert "stock-by-location-data" not in html
+
+
+def test_the_home_page_links_support_only_to_screens_support_may_open(app, login):
+    with app.app_context():
+        load_demo_data(db.session)
+        db.session.remove()
+    support = login("support").get("/admin/").text
+    assert 'href="/admin/serial_inventory/"' in support
+    assert 'href="/admin/shipments/"' not in support and "/admin/transactions/details/" not in support
+    clerk = login("clerk", "carla").get("/admin/").text
+    assert 'href="/admin/shipments/"' in clerk and "/admin/transactions/details/" in clerk
