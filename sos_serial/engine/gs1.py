@@ -91,6 +91,13 @@ def _valid_gtin(digits: str) -> bool:
     return True
 
 
+def may_be_scan(text: str) -> bool:
+    """False for a text the reader would pass through unchanged, decided cheaply: a document of 100,000
+    typed serials asks this of each and reads only the few that may be scans."""
+    head = text.lstrip(" \t\r\n")[:2]
+    return GS in text or head in ("01", "(0") or head[:1] == "]"
+
+
 def read_scanned_serial(text: str) -> Scan:
     """``text`` as typed or scanned: a plain serial unchanged, or the serial of a GS1 element string and its data.
 
@@ -147,4 +154,4 @@ def gtin_mismatch(scan: Scan, item, item_with_gtin=None) -> str | None:
             f"but the line's item {item.name} has the GTIN {item.gtin14}.")
 
 
-__all__ = ["GS", "Scan", "UnreadableScan", "gtin_mismatch", "read_scanned_serial", "search_text"]
+__all__ = ["GS", "Scan", "UnreadableScan", "gtin_mismatch", "may_be_scan", "read_scanned_serial", "search_text"]

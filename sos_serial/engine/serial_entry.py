@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sos_serial.engine.gs1 import UnreadableScan, read_scanned_serial
+from sos_serial.engine.gs1 import UnreadableScan, may_be_scan, read_scanned_serial
 from sos_serial.engine.serial_csv import decode_csv, serial_column
 from sos_serial.models.serial_unit import serial_key
 
@@ -31,6 +31,8 @@ class SerialReading:
 
 
 def _read(text: str) -> tuple[str, dict | None, str | None]:
+    if not may_be_scan(text):
+        return text.strip(), None, None
     try:
         scan = read_scanned_serial(text)
     except UnreadableScan as exc:

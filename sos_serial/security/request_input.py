@@ -94,8 +94,8 @@ def refuse_control_characters() -> None:
         # No such route (404, 405): that is the answer, whatever the request holds.
         return
     for name, value in request.args.items(multi=True):
-        for text, what in ((name, "The query argument name"), (value, "The query argument")):
-            scanned = text is value and name in SCAN_QUERY_ARGUMENTS
+        for text, what, scanned in ((name, "The query argument name", False),
+                                    (value, "The query argument", name in SCAN_QUERY_ARGUMENTS)):
             found = (SCAN_QUERY_CONTROL if scanned else QUERY_CONTROL).search(text)
             if found:
                 raise ControlCharacterRefused(name if text is value else repr(name), found.group(), where=what)

@@ -6,7 +6,7 @@ from biip.checksums import gs1_standard_check_digit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sos_serial.engine.gs1 import GS, Scan, UnreadableScan, read_scanned_serial, search_text
+from sos_serial.engine.gs1 import GS, Scan, UnreadableScan, may_be_scan, read_scanned_serial, search_text
 
 GTIN = "09506000134352"
 EXPECTED = Scan(serial="ABC123", gtin14=GTIN, lot="LOT7", expiry=dt.date(2027, 12, 31), gs1=True)
@@ -109,3 +109,11 @@ def test_typed_serials_without_marks_pass_through(text):
     scan = read_scanned_serial(text)
     # Only the strict "01" + GTIN-14 + "21" form could be read as GS1; anything else is the serial unchanged.
     assert scan == Scan(text) or (scan.gs1 and text.strip().startswith("01") and len(text.strip()) >= 19)
+
+
+@given(st.text(SERIAL_CHARACTERS + " ()]\x1d", max_size=40) | st.sampled_from(
+    ["]C0X", "(01)09506000134352(21)X", "010950600013435221X", " \x1d0109506000134352\x1d21X"]))
+def test_the_quick_test_for_a_scan_misses_none(text):
+    # The posting asks may_be_scan of every serial and reads only those: a text it passes over reads as itself.
+    if not may_be_scan(text):
+        assert read_scanned_serial(text) == Scan(text)

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, read_scanned_serial
+from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, may_be_scan, read_scanned_serial
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.models import Item, StockLevel
@@ -107,6 +107,10 @@ def read_scans(ctx: PostingContext, line, texts, field: str, problems: list[Fiel
     item = ctx.item_of(line)
     serials, data = [], []
     for text in texts:
+        if not may_be_scan(text):
+            serials.append(text.strip())
+            data.append(None)
+            continue
         try:
             scan = read_scanned_serial(text)
         except UnreadableScan as exc:
