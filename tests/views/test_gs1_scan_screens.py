@@ -119,3 +119,24 @@ def test_gs_stays_refused_in_fields_that_carry_no_serial(app, login, ids):
     assert client.get("/admin/items/", query_string={"sort": "1" + GS}).status_code == 400
     with app.app_context():
         assert db.session.query(SerialUnit).count() == 0
+
+
+def test_add_new_takes_a_scan_longer_than_a_serial_and_keeps_its_data(app, login, ids):
+    client = login("clerk")
+    long_scan = ("]d2010950600013435221ABC123" + GS + "10LOT-0123456789ABCD" + GS + "11250100" + "17271231"
+                 + "240" + "X" * 30)  # AI 240 (additional item id) makes it longer than any serial
+    assert len(long_scan) > 64
+    page = client.get("/admin/serial_inventory/new/").text
+    response = client.post("/admin/serial_inventory/new/", data={
+        "item": str(ids["clock"]), "serial_number": long_scan, "place": "location", "location": str(ids["warehouse"]),
+        "customer": "__None", "unit_cost": "", "warranty_start": "", "warranty_end": "", "notes": "",
+        "csrf_token": csrf_token_from(page)}, follow_redirects=True)
+    assert "Record was successfully created." in response.text
+    with app.app_context():
+        unit = db.session.query(SerialUnit).filter_by(serial_number="ABC123").one()
+        assert (unit.lot, unit.production_date.isoformat(), unit.expiry_date.isoformat()) == (
+            "LOT-0123456789ABCD", "2025-01-31", "2027-12-31")
+    refused = client.post("/admin/serial_inventory/new/", data={
+        "item": str(ids["clock"]), "serial_number": "Y" * 65, "place": "location", "location": str(ids["warehouse"]),
+        "customer": "__None", "csrf_token": csrf_token_from(page)}, follow_redirects=True)
+    assert "A serial number has at most 64 characters." in refused.text
