@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
-from sos_serial.limits import SERIAL_MAX_LENGTH
+from sos_serial.limits import GS1_LOT_MAX_LENGTH, SERIAL_MAX_LENGTH
 from sos_serial.money import Money
 
 from ._columns import created_at, custom_fields, custom_fields_index, in_list, only_where, updated_at
@@ -94,6 +94,10 @@ class SerialUnit(db.Model):
     warranty_start: Mapped[date | None] = mapped_column(Date, active_history=True)
     warranty_end: Mapped[date | None] = mapped_column(Date, active_history=True)
     notes: Mapped[str | None] = mapped_column(Text, active_history=True)
+    # What a scanned GS1 barcode carried besides the serial, kept as the unit was received: AI 10, 17, 11.
+    lot: Mapped[str | None] = mapped_column(String(GS1_LOT_MAX_LENGTH))
+    expiry_date: Mapped[date | None] = mapped_column(Date)
+    production_date: Mapped[date | None] = mapped_column(Date)
     custom_fields: Mapped[dict] = custom_fields()
     # Optimistic version: a correction made from a stale page is refused, not merged.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")

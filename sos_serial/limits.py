@@ -31,6 +31,8 @@ NAME_MAX_LENGTH = 120  # locations, customers, vendors, warranties
 ITEM_NAME_MAX_LENGTH = 200
 SKU_MAX_LENGTH = 64
 SERIAL_MAX_LENGTH = 64
+# A GS1 lot or batch number (AI 10): up to 20 characters by GS1's own rule.
+GS1_LOT_MAX_LENGTH = 20
 TEXT_MAX_LENGTH = 10_000  # notes, descriptions, warranty terms
 # A document's memo: a few lines, shown in every list of documents (a 50 MB memo once made each list 55 MB).
 MEMO_MAX_LENGTH = 2_000

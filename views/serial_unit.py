@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from sos_serial.engine.gs1 import may_be_scan
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.queries import unit_history
 from sos_serial.engine.serial_search import prefix_conditions
@@ -65,14 +66,20 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _serial_length(form, field):
+    # A scanned GS1 barcode is longer than the serial it carries: the posting checks that serial's length.
+    if field.data and not may_be_scan(field.data) and len(field.data) > SERIAL_MAX_LENGTH:
+        raise ValidationError(f"A serial number has at most {SERIAL_MAX_LENGTH} characters.")
+
+
 class SerialUnitCreateForm(BaseForm):
     item = Select2Field("Item", coerce=int, allow_blank=True, blank_text="Choose an item",
                         validators=[InputRequired("Choose a serial-tracked item.")],
                         description="Only items tracked by serial number are offered.")
     serial_number = StringField("Serial number", filters=[_stripped], validators=[
         InputRequired("Type or scan the serial number."),
-        Length(max=SERIAL_MAX_LENGTH, message=f"A serial number has at most {SERIAL_MAX_LENGTH} characters."),
-    ])
+        _serial_length,
+    ], description="Typed, or a scanned GS1 barcode: the serial of its AI 21, its lot and dates kept.")
     place = RadioField("Add the unit", default=AT_LOCATION, choices=[
         SelectChoice(AT_LOCATION, "At a location, in stock"),
         SelectChoice(AT_CUSTOMER, "At a customer, as a historical unit"),

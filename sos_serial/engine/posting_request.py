@@ -49,6 +49,9 @@ class LineRequest:
     serials_csv: str | bytes | None = None
     # Filled in while posting: the serials the line takes or assigns, as stored.
     resolved_serials: list[str] = field(default_factory=list)
+    # What scanned GS1 barcodes carried besides the serial ({lot, expiry_date, production_date} or None),
+    # in the order of resolved_serials; None when no serial of the line carried any.
+    unit_data: list[dict | None] | None = None
 
     @property
     def field(self) -> str:

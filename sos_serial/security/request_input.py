@@ -8,6 +8,12 @@ feed in a redirect target would split the answer's headers). Tab, line feed and 
 allowed in form fields and JSON, where multi-line text (a memo, a pasted serial list) is ordinary;
 no query argument needs them.
 
+One control character is let through where a scanner's keystrokes can land: GS (U+001D), the FNC1 a
+scanner sends between the variable-length fields of a GS1 barcode (engine/gs1.py reads it). Only in the
+texts that carry a serial: the form fields of a transaction's S/N entries (``lines-N-serials``) and of a
+unit's serial (``serial_number``), the JSON strings of a line's ``serials``, of the serial check's
+``serials`` and of ``serial_number``, and the search arguments ``q``, ``search`` and ``serial``.
+
 ``parse_int`` is the one reading of a whole number from text: ASCII digits only (``int()`` would take
 ``٣`` and ``1_000`` too), within the range the database's integer columns hold.
 """
@@ -26,6 +32,12 @@ TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Every control character: no query argument (a search, a page, a redirect target) is multi-line.
 QUERY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 DIGITS = re.compile("[0-9]{1,20}")
+# The same, but GS (U+001D): where a scanned GS1 barcode may come.
+SCAN_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1c\x1e\x1f\x7f-\x9f]")
+SCAN_QUERY_CONTROL = re.compile("[\x00-\x1c\x1e\x1f\x7f-\x9f]")
+SCAN_QUERY_ARGUMENTS = frozenset({"q", "search", "serial"})
+SCAN_FORM_FIELD = re.compile(r"lines-[0-9]+-serials|serial_number")
+SCAN_JSON_FIELD = re.compile(r"(lines\[[0-9]+\]\.)?serials\[[0-9]+\]|serial_number")
 
 
 class ControlCharacterRefused(InvalidInput):
@@ -64,7 +76,7 @@ def query_int(name: str, default: int | None = None, *, low: int = 0, high: int 
 
 def _check_json(value, where: str, in_list: str | None = None) -> None:
     if isinstance(value, str):
-        found = TEXT_CONTROL.search(value)
+        found = (SCAN_TEXT_CONTROL if SCAN_JSON_FIELD.fullmatch(where) else TEXT_CONTROL).search(value)
         if found:
             raise ControlCharacterRefused(where or "body", found.group(), where="The field", in_list=in_list)
     elif isinstance(value, dict):
@@ -82,13 +94,15 @@ def refuse_control_characters() -> None:
         # No such route (404, 405): that is the answer, whatever the request holds.
         return
     for name, value in request.args.items(multi=True):
-        for text, what in ((name, "The query argument name"), (value, "The query argument")):
-            found = QUERY_CONTROL.search(text)
+        for text, what, scanned in ((name, "The query argument name", False),
+                                    (value, "The query argument", name in SCAN_QUERY_ARGUMENTS)):
+            found = (SCAN_QUERY_CONTROL if scanned else QUERY_CONTROL).search(text)
             if found:
                 raise ControlCharacterRefused(name if text is value else repr(name), found.group(), where=what)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in request.form.items(multi=True):
-            found = TEXT_CONTROL.search(name) or TEXT_CONTROL.search(value)
+            scanned = SCAN_FORM_FIELD.fullmatch(name)
+            found = TEXT_CONTROL.search(name) or (SCAN_TEXT_CONTROL if scanned else TEXT_CONTROL).search(value)
             if found:
                 raise ControlCharacterRefused(name, found.group(), where="The field")
     elif request.is_json:

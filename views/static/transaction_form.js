@@ -159,10 +159,29 @@
       inputs.forEach(function (input, index) {
         if (!input.classList.contains("sn")) { return; }
         var repeated = !!answer.data.repeated[index];
-        input.classList.toggle("is-invalid", repeated);
-        input.title = repeated ? "This serial number is entered more than once." : "";
+        var problem = (answer.data.problems || [])[index];
+        input.classList.toggle("is-invalid", repeated || !!problem);
+        input.title = problem || (repeated ? "This serial number is entered more than once." : "");
+        showReading(input, (answer.data.scans || [])[index], answer.data.serials[index]);
       });
     }).catch(function () { /* the posting refuses repeats anyway; the flag is only early warning */ });
+  }
+
+  // A scanned GS1 barcode stands for the serial of its AI 21: the server's reading is shown under the field.
+  function showReading(input, scan, serial) {
+    var note = input.nextElementSibling;
+    if (!note || !note.classList.contains("sn-read")) {
+      if (!scan) { return; }
+      note = document.createElement("small");
+      note.className = "sn-read form-text text-muted";
+      input.parentNode.insertBefore(note, input.nextSibling);
+    }
+    if (!scan) { note.remove(); return; }
+    var parts = ["Serial " + serial];
+    if (scan.lot) { parts.push("lot " + scan.lot); }
+    if (scan.expiry_date) { parts.push("expires " + scan.expiry_date); }
+    if (scan.production_date) { parts.push("made " + scan.production_date); }
+    note.textContent = parts.join(" · ");
   }
 
   // ---- the picker for existing units -------------------------------------------------

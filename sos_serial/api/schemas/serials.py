@@ -34,7 +34,8 @@ class SerialUnitInput(Shape):
     """POST /serials: one unit in stock at a location, or a historical unit at a customer (exactly one of them)."""
 
     item_id: RecordId
-    serial_number: str = Field(description=f"trimmed; 1 to {SERIAL_MAX_LENGTH} printable characters")
+    serial_number: str = Field(description=f"trimmed; 1 to {SERIAL_MAX_LENGTH} printable characters, or a "
+                                           "scanned GS1 barcode: the serial of its AI 21, its lot and dates kept")
     location_id: RecordId | None = None
     customer_id: RecordId | None = None
     unit_cost: MoneyIn | None = None
@@ -73,6 +74,9 @@ class SerialUnit(Answer):
     notes: str | None
     version: int
     custom_fields: CustomFieldsOut = {}
+    lot: str | None = Field(None, description="the lot (GS1 AI 10) of the barcode scanned when it was received")
+    expiry_date: dt.date | None = Field(None, description="the expiry (GS1 AI 17) of its scanned barcode")
+    production_date: dt.date | None = Field(None, description="the production date (GS1 AI 11) of its barcode")
 
     @classmethod
     def of(cls, unit) -> dict:
@@ -113,7 +117,7 @@ def _no_filter_if_empty(value):
 
 
 class SerialQuery(PageQuery):
-    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers.
+    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers (a scanned GS1 barcode: its AI 21).
 
     Besides these, ``custom_fields.NAME=value`` keeps the units whose custom field NAME holds the value
     (true/false for a flag, a number, YYYY-MM-DD, a choice or the exact text).

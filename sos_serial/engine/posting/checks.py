@@ -5,9 +5,10 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, may_be_scan, read_scanned_serial
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.errors import Conflict, FieldError, InvalidInput
-from sos_serial.models import StockLevel
+from sos_serial.models import Item, StockLevel
 from sos_serial.models.serial_unit import IN_STOCK, RENTED, looks_alike, serial_key
 
 from .context import PostingContext, UnitRow
@@ -62,7 +63,7 @@ def check_lines(ctx: PostingContext) -> None:
 
 def resolve_serials(ctx: PostingContext) -> None:
     """Gather each tracked line's serials; list every line still short of them at once."""
-    prompts, mismatches = [], []
+    prompts, mismatches, scan_problems = [], [], []
     for line in ctx.req.lines:
         item = ctx.item_of(line)
         if not item.track_serials or line.auto_serials:
@@ -75,9 +76,9 @@ def resolve_serials(ctx: PostingContext) -> None:
                     f"{line.field}.serials_csv",
                     f"{item.name}: the file holds {len(parsed.serials)} serial numbers but the line's "
                     f"quantity is {needed}."))
-            line.resolved_serials = [s.strip() for s in parsed.serials]
+            line.resolved_serials = read_scans(ctx, line, parsed.serials, f"{line.field}.serials_csv", scan_problems)
             continue
-        given = [s.strip() for s in (line.serials or [])]
+        given = read_scans(ctx, line, line.serials or [], f"{line.field}.serials", scan_problems)
         if len(given) < needed:
             prompts.append(FieldError(
                 f"{line.field}.serials",
@@ -88,10 +89,42 @@ def resolve_serials(ctx: PostingContext) -> None:
                 f"{line.field}.serials",
                 f"{item.name}: {len(given)} serial numbers given for a quantity of {needed}."))
         line.resolved_serials = given
+    if scan_problems:
+        raise InvalidInput("A scanned barcode does not fit its line: " + " ".join(p.message for p in scan_problems),
+                           scan_problems)
     if prompts or mismatches:
         problems = prompts + mismatches
         lead = ("Serial numbers are missing: " if prompts else "Serial counts do not match quantities: ")
         raise InvalidInput(lead + " ".join(p.message for p in problems), problems)
+
+
+def read_scans(ctx: PostingContext, line, texts, field: str, problems: list[FieldError]) -> list[str]:
+    """The line's serials as the posting stores them, each trimmed, a GS1 scan read for its AI 21.
+
+    What a scan carried besides (lot, expiry, production date) goes to ``line.unit_data``, in the same
+    order, for the units the line receives; a scan whose AI 01 is not the item's GTIN is a problem.
+    """
+    item = ctx.item_of(line)
+    serials, data = [], []
+    for text in texts:
+        if not may_be_scan(text):
+            serials.append(text.strip())
+            data.append(None)
+            continue
+        try:
+            scan = read_scanned_serial(text)
+        except UnreadableScan as exc:
+            problems.append(FieldError(field, f"{item.name}: {exc.message}"))
+            serials.append(text.strip())
+            data.append(None)
+            continue
+        if scan.gtin14 is not None and scan.gtin14 != item.gtin14:
+            holder = ctx.session.scalar(select(Item).where(Item.gtin14 == scan.gtin14)) if item.gtin14 else None
+            problems.append(FieldError(field, gtin_mismatch(scan, item, holder)))
+        serials.append(scan.serial.strip() if isinstance(scan.serial, str) else scan.serial)
+        data.append(scan.unit_data if scan.has_unit_data else None)
+    line.unit_data = data if any(data) else None
+    return serials
 
 
 def validate_serial_text(ctx: PostingContext) -> None:

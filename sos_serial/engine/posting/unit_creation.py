@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sos_serial.database.session_rules import rules_of
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
+from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, read_scanned_serial
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.engine.valuation import add_layer, change_item_stock
 from sos_serial.engine.warranty_dates import implausible_warranty_dates
@@ -62,7 +63,15 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
                            [FieldError(field, "Unknown record.")])
     if not isinstance(serial_number, str):
         raise InvalidInput("The serial number must be text.", [FieldError("serial_number", "Must be text.")])
-    serial = serial_number.strip()
+    try:
+        scan = read_scanned_serial(serial_number)
+    except UnreadableScan as exc:
+        raise InvalidInput(exc.message, [FieldError("serial_number", exc.message)]) from None
+    if scan.gtin14 is not None and scan.gtin14 != item.gtin14:
+        holder = session.scalar(select(Item).where(Item.gtin14 == scan.gtin14)) if item.gtin14 else None
+        message = gtin_mismatch(scan, item, holder).replace("the line's item", "the item")
+        raise InvalidInput(message, [FieldError("serial_number", message)])
+    serial = scan.serial.strip()
     try:
         rules_of(session).validate_serial_numbers(session=session, item=item, serial_numbers=[serial], document=None,
                                                   line=None, new_serials=True)
@@ -98,7 +107,7 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
     unit = SerialUnit(item=item, serial_number=serial, serial_key=serial_key(serial),
                       status=IN_STOCK if in_stock else SHIPPED, location_id=location_id, customer_id=customer_id,
                       unit_cost=cost, warranty_id=item.warranty_id, warranty_start=warranty_start,
-                      warranty_end=warranty_end_, notes=notes, custom_fields=values)
+                      warranty_end=warranty_end_, notes=notes, custom_fields=values, **scan.unit_data)
     session.add(unit)
     session.flush()
     session.add(SerialHistory(serial_unit_id=unit.id, transaction_type="created", date=on, status=unit.status,

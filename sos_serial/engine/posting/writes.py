@@ -22,6 +22,9 @@ from sos_serial.models.serial_unit import IN_STOCK
 from sos_serial.money import to_storage
 
 from .context import PostingContext
+
+# The columns a unit keeps from a scanned GS1 barcode (engine/gs1.py, Scan.unit_data).
+GS1_COLUMNS = ("lot", "expiry_date", "production_date")
 from .statements import allocate_unit_ids, link, move, record, set_units
 
 
@@ -79,17 +82,28 @@ def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Deci
     unit_cost = line.unit_cost if line.unit_cost is not None else item.cost
     known = ctx.units[item.id]
     fresh, returning = [], []
-    for serial, key in zip(line.resolved_serials, ctx.keys[line.index]):
-        (returning if key in known else fresh).append((serial, key))
+    scanned = line.unit_data or [None] * len(line.resolved_serials)
+    for serial, key, data in zip(line.resolved_serials, ctx.keys[line.index], scanned):
+        (returning if key in known else fresh).append((serial, key, data))
     ids = allocate_unit_ids(ctx, len(fresh))
     cost = to_storage(unit_cost)
-    bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
-                [(unit_id, serial, key) for unit_id, (serial, key) in zip(ids, fresh)],
-                same={"item_id": item.id, "status": IN_STOCK, "location_id": ctx.req.location_id,
-                      "unit_cost": cost, "warranty_id": item.warranty_id})
-    returning_ids = [known[key].id for _, key in returning]
+    same = {"item_id": item.id, "status": IN_STOCK, "location_id": ctx.req.location_id, "unit_cost": cost,
+            "warranty_id": item.warranty_id}
+    if line.unit_data is None:
+        bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
+                    [(unit_id, serial, key) for unit_id, (serial, key, _) in zip(ids, fresh)], same=same)
+    else:
+        # Scanned GS1 barcodes: each unit keeps the lot, expiry and production date its barcode carried.
+        bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key", *GS1_COLUMNS],
+                    [(unit_id, serial, key, *((data or {}).get(name) for name in GS1_COLUMNS))
+                     for unit_id, (serial, key, data) in zip(ids, fresh)], same=same)
+    returning_ids = [known[key].id for _, key, _ in returning]
     set_units(ctx, returning_ids, status=IN_STOCK, location_id=ctx.req.location_id, customer_id=None,
                     unit_cost=unit_cost)
+    for (_, key, data) in returning:
+        if data:
+            # A unit received again keeps what its new barcode says.
+            set_units(ctx, [known[key].id], **data)
     unit_ids = ids + returning_ids
     record(ctx, unit_ids, line_id, document_id,
                  {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None})
