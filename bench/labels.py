@@ -28,15 +28,15 @@ def main() -> None:
                 db.session.commit()
                 prefix = "CODE" if gtin is None else "GS1"
                 document = receive(item.id, [f"{prefix}-{n:06d}" for n in range(UNITS)], co.main)
-                seconds, labels = timed(lambda: labels_of_document(db.session, document))
+                seconds, labels = timed(lambda document=document: labels_of_document(db.session, document))
                 barcode = "Code 128" if gtin is None else "GS1 DataMatrix"
                 print(f"  {barcode}: reading the receipt's {UNITS:,} units: {seconds:.2f} s")
                 for layout in ("a4_3x7", "roll_62x29mm"):
                     Settings.current(db.session).label_layout = layout
                     db.session.commit()
-                    seconds, (body, _, _) = timed(lambda: print_labels(db.session, labels, "pdf"))
+                    seconds, (body, _, _) = timed(lambda labels=labels: print_labels(db.session, labels, "pdf"))
                     print(f"    PDF, {layout}: {seconds:.2f} s, {len(body) / 1e6:.1f} MB")
-                seconds, (body, _, _) = timed(lambda: print_labels(db.session, labels, "zpl"))
+                seconds, (body, _, _) = timed(lambda labels=labels: print_labels(db.session, labels, "zpl"))
                 print(f"    ZPL: {seconds:.2f} s, {len(body) / 1e6:.1f} MB")
             db.session.remove()
 
