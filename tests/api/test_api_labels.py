@@ -52,6 +52,7 @@ def test_bad_requests_are_problems_naming_what_is_wrong(clerk, world, stocked):
     assert_problem(clerk.get("/serials/labels"), 422, "ids")
     assert_problem(clerk.get("/serials/labels", query_string={"ids": "1", "format": "docx"}), 422, "format")
     assert_problem(clerk.get("/serials/labels", query_string={"ids": "0"}), 422, "ids")
+    assert_problem(clerk.get("/serials/labels", query_string={"ids": "1,9999999999"}), 422, "ids")
     assert "999999" in assert_problem(clerk.get("/serials/labels", query_string={"ids": "999999"}), 404)["detail"]
     assert_problem(clerk.get("/transactions/999999/labels"), 404)
     plain = receive_plain(clerk, world.oil, 2, world.main)

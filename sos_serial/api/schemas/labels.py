@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from sos_serial.engine.labels import LABEL_FORMATS
+from sos_serial.limits import MAX_ID
 
 from .common import Shape, one_message
 
@@ -28,6 +30,13 @@ class SerialLabelsQuery(LabelQuery):
     ids: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$"), one_message(
         "Give the units' ids as whole numbers separated by commas, such as ids=12,13,14.")] = Field(
         description="the units' ids, separated by commas; for a receipt's units use /transactions/{id}/labels")
+
+    @field_validator("ids")
+    @classmethod
+    def _ids_in_range(cls, value: str) -> str:
+        if any(int(part) > MAX_ID for part in value.split(",")):
+            raise PydanticCustomError("ids", f"A unit id is at most {MAX_ID:,}.")
+        return value
 
     def unit_ids(self) -> list[int]:
         return [int(part) for part in self.ids.split(",")]
