@@ -51,6 +51,9 @@ class SettingsForm(FlaskForm):
     )
     label_layout = SelectField("Label layout", choices=[SelectChoice(layout, LABEL_LAYOUT_NAMES[layout])
                                                         for layout in LABEL_LAYOUTS],
+                               # Checked by the settings' shape, which names the layouts; a form posted
+                               # without the Labels group leaves it alone (see as_nested).
+                               validate_choice=False,
                                description="A sheet of labels for an office printer, or one label a page for a "
                                            "label printer's roll.")
     label_show_warranty_end = BooleanField("Show the warranty end on labels",
@@ -83,6 +86,10 @@ class SettingsForm(FlaskForm):
     def as_nested(self) -> dict:
         data = {"plan": self.plan.data}
         for group, fields in SETTINGS_GROUPS.items():
+            if group == "labels" and not self.label_layout.raw_data:
+                # Posted from a page without the Labels group (opened before it existed): its unticked-looking
+                # box is no answer, so the label settings stay as they are.
+                continue
             data[group] = {name: self[name].data for name in fields}
         return data
 

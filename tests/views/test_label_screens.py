@@ -104,3 +104,24 @@ def test_the_settings_screen_chooses_the_layout_and_the_warranty_end(app, login,
     assert page_count(pdf) == 3
     zpl = client.get(f"/admin/transactions/labels/?id={stocked['receipt']}&format=zpl").text
     assert "^PW496" in zpl and "Warranty ends" not in zpl
+
+
+def test_a_settings_page_posted_without_the_labels_group_leaves_the_label_settings(app, login):
+    from sos_serial.models import Settings
+
+    with app.app_context():
+        settings = Settings.current(db.session)
+        settings.label_layout, settings.label_show_warranty_end = "letter_3x10", True
+        db.session.commit()
+        db.session.remove()
+    client = login("admin")
+    page = client.get("/admin/settings/").text
+    saved = client.post("/admin/settings/", data={
+        "plan": "pro", "value_serials_by_specific_id": "y", "valuation_method": "fifo", "auto_serial_prefix": "",
+        "auto_serial_length": "6", "auto_serial_mode": "sequential", "auto_serial_next_number": "1",
+        "csrf_token": csrf_token_from(page), **read_version_from(page)}, follow_redirects=True)
+    assert "Settings saved." in saved.text
+    with app.app_context():
+        settings = Settings.current(db.session)
+        assert (settings.label_layout, settings.label_show_warranty_end) == ("letter_3x10", True)
+        db.session.remove()
