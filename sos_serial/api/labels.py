@@ -1,9 +1,10 @@
-"""Labels: a PDF or ZPL of a document's units, or of units chosen by id."""
+"""Labels: a PDF or ZPL of a document's units, of units chosen by id, or of the units a search finds."""
 from flask import make_response
 
-from sos_serial.engine.labels import labels_of_document, labels_of_units, print_labels
+from sos_serial.engine.labels import labels_of_document, labels_of_units, labels_where, print_labels
+from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.extensions import db
-from sos_serial.models import Transaction
+from sos_serial.models import SerialUnit, Transaction
 
 from . import bp
 from .reading import query
@@ -30,4 +31,12 @@ def document_labels(transaction_id):
 @bp.get("/serials/labels")
 def serial_labels():
     asked = query(SerialLabelsQuery)
-    return _answer(labels_of_units(db.session, asked.unit_ids()), asked.format, "labels")
+    unit_ids = asked.unit_ids()
+    if unit_ids is not None:
+        return _answer(labels_of_units(db.session, unit_ids), asked.format, "labels")
+    conditions = [column == value for column, value in ((SerialUnit.item_id, asked.item_id),
+                                                        (SerialUnit.location_id, asked.location_id),
+                                                        (SerialUnit.customer_id, asked.customer_id),
+                                                        (SerialUnit.status, asked.status)) if value is not None]
+    conditions.extend(prefix_conditions(asked.q))
+    return _answer(labels_where(db.session, conditions), asked.format, "labels")

@@ -55,7 +55,7 @@ PATHS = [
     ("/transactions/{id}/packing-list", "get", "A shipment's packing list", None, "html", 200, None),
     ("/transactions/{id}/labels", "get", "Labels for the document's units, one each, on the settings' label "
      "layout", None, "labels", 200, LabelQuery),
-    ("/serials/labels", "get", "Labels for the units named by id, in that order", None, "labels", 200,
+    ("/serials/labels", "get", "Labels for the units named by id, in that order, or for the units the filters find", None, "labels", 200,
      SerialLabelsQuery),
     ("/serials", "get", "Search serial units", None, SerialUnitPage, 200, SerialQuery),
     ("/serials", "post", "Add one unit at a location or a historical unit at a customer", SerialUnitInput,

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sos_serial.errors import InvalidInput, NotFound
 from sos_serial.models import Item, SerialUnit, Settings, TransactionLineSerial
@@ -137,6 +137,17 @@ def labels_of_units(session, unit_ids) -> list[Label]:
         shown = ", ".join(str(unit_id) for unit_id in missing[:10]) + (" …" if len(missing) > 10 else "")
         raise NotFound(f"No serial unit has the id {shown}; no labels were made.")
     return [found[unit_id] for unit_id in ids]
+
+
+def labels_where(session, conditions) -> list[Label]:
+    """One label per unit meeting ``conditions`` (a search's, as GET /serials reads it), in serial order."""
+    count = session.scalar(select(func.count(SerialUnit.id)).where(*conditions))
+    if count == 0:
+        raise NotFound("No serial unit matches this search, so there are no labels to print.")
+    _refuse_large_run(count)
+    rows = session.execute(select(*LABEL_COLUMNS).join(Item, Item.id == SerialUnit.item_id).where(*conditions)
+                           .order_by(SerialUnit.serial_key, SerialUnit.id)).all()
+    return [Label(*row) for row in rows]
 
 
 def label_settings(session) -> tuple[Layout, bool]:

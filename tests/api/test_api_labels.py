@@ -49,7 +49,8 @@ def test_units_by_id_in_the_order_given(clerk, world, stocked):
 
 def test_bad_requests_are_problems_naming_what_is_wrong(clerk, world, stocked):
     assert_problem(clerk.get("/serials/labels", query_string={"ids": "1,x"}), 422, "ids")
-    assert_problem(clerk.get("/serials/labels"), 422, "ids")
+    assert_problem(clerk.get("/serials/labels", query_string={"ids": ""}), 422, "ids")
+    assert_problem(clerk.get("/serials/labels", query_string={"q": "NOTHING-"}), 404)
     assert_problem(clerk.get("/serials/labels", query_string={"ids": "1", "format": "docx"}), 422, "format")
     assert_problem(clerk.get("/serials/labels", query_string={"ids": "0"}), 422, "ids")
     assert_problem(clerk.get("/serials/labels", query_string={"ids": "1,9999999999"}), 422, "ids")
@@ -74,3 +75,12 @@ def test_the_label_settings_are_read_and_changed_with_the_others(admin, clerk, s
     assert "^PW457" in zpl and "^LL254" in zpl
     assert_problem(admin.patch("/settings", {"labels": {"label_layout": "a5_1x1"}}), 422, "labels.label_layout")
     assert_problem(clerk.patch("/settings", {"labels": {"label_layout": "a4_3x7"}}), 403)
+
+
+def test_units_a_search_finds_without_ids(clerk, world, stocked):
+    by_item = clerk.get("/serials/labels", query_string={"item_id": world.clock})
+    assert codes(by_item.data) == [("DataMatrix", f"(01){GTIN}(21)AL-1"), ("DataMatrix", f"(01){GTIN}(21)AL-2")]
+    every = clerk.get("/serials/labels", query_string={"location_id": world.main, "format": "zpl"})
+    assert every.get_data(as_text=True).count("^XA") == 3
+    by_prefix = clerk.get("/serials/labels", query_string={"q": "gf-"})
+    assert codes(by_prefix.data) == [("Code128", "GF-7")]
