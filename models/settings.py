@@ -1,4 +1,4 @@
-"""The company's settings: plan, inventory, purchasing (auto serials) and sales. One row."""
+"""The company's settings: plan, inventory, purchasing (auto serials), sales and labels. One row."""
 from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,6 +12,9 @@ PLANS = ("companion", "plus", "pro")
 SERIAL_PLANS = ("plus", "pro")
 VALUATION_METHODS = ("fifo", "average")
 AUTO_SERIAL_MODES = ("sequential", "random")
+# How labels are printed (engine/labels.py has each one's size): sheets of 3 x 7 (A4, like Avery L7160) and 3 x 10
+# (Letter, like Avery 5160), or one label a page on a roll of 62 x 29 mm or 2.25 x 1.25 in.
+LABEL_LAYOUTS = ("a4_3x7", "letter_3x10", "roll_62x29mm", "roll_2.25x1.25in")
 
 
 class Settings(db.Model):
@@ -24,6 +27,7 @@ class Settings(db.Model):
         CheckConstraint(
             f"auto_serial_length BETWEEN 1 AND {AUTO_SERIAL_MAX_LENGTH}", name="auto_serial_length_range"
         ),
+        CheckConstraint(in_list("label_layout", LABEL_LAYOUTS), name="label_layout_known"),
         CheckConstraint("auto_serial_next_number >= 0", name="auto_serial_next_number_not_negative"),
         CheckConstraint("max_lines_per_document >= 1", name="max_lines_per_document_positive"),
         CheckConstraint("max_serials_per_document >= 1", name="max_serials_per_document_positive"),
@@ -42,6 +46,9 @@ class Settings(db.Model):
     auto_serial_next_number: Mapped[int] = mapped_column(nullable=False, default=1)
     # Sales settings
     show_warranty_on_serial_units: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Labels
+    label_layout: Mapped[str] = mapped_column(String(20), nullable=False, default="a4_3x7")
+    label_show_warranty_end: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # What one document may carry; empty: the server's default (SOS_SERIAL_MAX_LINES_PER_DOCUMENT and
     # SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT). Set on the settings screen, by an administrator.
     max_lines_per_document: Mapped[int | None] = mapped_column(nullable=True)
@@ -80,6 +87,7 @@ SETTINGS_GROUPS = {
         "auto_serial_next_number",
     ),
     "sales": ("show_warranty_on_serial_units",),
+    "labels": ("label_layout", "label_show_warranty_end"),
 }
 
 

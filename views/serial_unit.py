@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.form import BaseForm
 from flask_admin.form.fields import Select2Field
@@ -26,12 +27,14 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from sos_serial.engine.gs1 import may_be_scan
+from sos_serial.engine.labels import labels_of_units
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.queries import unit_history
 from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.engine.serial_unit_edits import NOTES_MAX, edit_serial_unit
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
+from sos_serial.limits import MAX_ID
 from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
 from sos_serial.money import format_money
@@ -43,6 +46,7 @@ from .csv_export import SafeCsvExport
 from .custom_fields import PREFIX, CustomFieldsView
 from .date_field import IsoDateField
 from .history_rows import HistoryNames, change_lines, event_label, status_label
+from .labels import asked_format, labels_answer
 from .list_filters import (
     DateAfterFilter,
     DateBeforeFilter,
@@ -270,6 +274,32 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
             show_refusal(form, exc)
             return False
         return True
+
+    # ---- labels: of the units chosen on the list, or of one unit from its page -------------------
+    @action("labels", "Print labels")
+    def labels_selected(self, ids):
+        # The chosen ids arrive as text; one that is no id selects nothing (as the list's delete reads them).
+        unit_ids = [int(i) for i in ids if str(i).isdigit() and 0 < int(i) <= MAX_ID]
+        try:
+            labels = labels_of_units(db.session, unit_ids)
+        except SerialInventoryError as exc:
+            flash(exc.message, "error")
+            return None
+        return labels_answer(labels, asked_format(), "labels")
+
+    def is_action_allowed(self, name) -> bool:
+        if name == "labels":
+            return self.is_accessible()
+        return super().is_action_allowed(name)
+
+    @expose("/labels/")
+    def labels_view(self):
+        """One unit's label (``?id=``): a PDF on the settings' layout, or ZPL."""
+        unit_id = query_int("id", low=1)
+        if unit_id is None or db.session.get(SerialUnit, unit_id) is None:
+            abort(404)
+        label_format = asked_format()
+        return labels_answer(labels_of_units(db.session, [unit_id]), label_format, f"label-{unit_id}")
 
     # ---- one unit's history ------------------------------------------------------------------
     @expose("/history/")

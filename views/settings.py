@@ -1,4 +1,4 @@
-"""Settings: plan, inventory, purchasing (automatic serial numbers) and sales, on one screen."""
+"""Settings: plan, inventory, purchasing (automatic serial numbers), sales and labels, on one screen."""
 from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf import FlaskForm
@@ -16,6 +16,7 @@ from sos_serial.models import Settings
 from sos_serial.models.settings import (
     AUTO_SERIAL_MODES,
     DOCUMENT_LIMIT_FIELDS,
+    LABEL_LAYOUTS,
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
@@ -23,6 +24,11 @@ from sos_serial.models.settings import (
 )
 
 from .secured_view import SecuredBaseView
+
+LABEL_LAYOUT_NAMES = {"a4_3x7": "A4 sheet, 3 × 7 (63.5 × 38.1 mm, like Avery L7160)",
+                      "letter_3x10": "Letter sheet, 3 × 10 (2.625 × 1 in, like Avery 5160)",
+                      "roll_62x29mm": "Roll, one label of 62 × 29 mm",
+                      "roll_2.25x1.25in": "Roll, one label of 2.25 × 1.25 in"}
 
 
 class SettingsForm(FlaskForm):
@@ -43,6 +49,15 @@ class SettingsForm(FlaskForm):
     show_warranty_on_serial_units = BooleanField(
         "Show warranty on serial units", description="Packing lists show each unit's warranty name, start and end."
     )
+    label_layout = SelectField("Label layout", choices=[SelectChoice(layout, LABEL_LAYOUT_NAMES[layout])
+                                                        for layout in LABEL_LAYOUTS],
+                               # Checked by the settings' shape, which names the layouts; a form posted
+                               # without the Labels group leaves it alone (see as_nested).
+                               validate_choice=False,
+                               description="A sheet of labels for an office printer, or one label a page for a "
+                                           "label printer's roll.")
+    label_show_warranty_end = BooleanField("Show the warranty end on labels",
+                                           description="For units that have a warranty end.")
     # The settings as the page showed them: a save made after someone else's is refused, not merged.
     read_version = HiddenField()
 
@@ -52,7 +67,8 @@ class SettingsForm(FlaskForm):
     max_serials_per_document = IntegerField("Serial numbers per document", validators=[
         Optional(), NumberRange(min=1, max=MAX_ID, message="Give a number of serials of at least 1, or leave it empty.")])
 
-    GROUP_TITLES = {"inventory": "Inventory settings", "purchasing": "Purchasing settings", "sales": "Sales settings"}
+    GROUP_TITLES = {"inventory": "Inventory settings", "purchasing": "Purchasing settings", "sales": "Sales settings",
+                    "labels": "Labels"}
 
     def groups(self):
         yield "Plan", [self.plan]
@@ -70,6 +86,10 @@ class SettingsForm(FlaskForm):
     def as_nested(self) -> dict:
         data = {"plan": self.plan.data}
         for group, fields in SETTINGS_GROUPS.items():
+            if group == "labels" and not self.label_layout.raw_data:
+                # Posted from a page without the Labels group (opened before it existed): its unticked-looking
+                # box is no answer, so the label settings stay as they are.
+                continue
             data[group] = {name: self[name].data for name in fields}
         return data
 

@@ -1,4 +1,4 @@
-"""Transaction screens: a list and an entry screen per kind, the document view and the packing list."""
+"""Transaction screens: a list and an entry screen per kind, the document view, the packing list and labels."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
+from sos_serial.engine.labels import labels_of_document
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.posting import post_transaction
@@ -24,6 +25,7 @@ from sos_serial.security.auth import can
 from sos_serial.security.request_input import query_int
 
 from .custom_fields import shown
+from .labels import asked_format, labels_answer
 from .secured_view import SecuredModelView
 from .transaction_form import TransactionInput
 
@@ -168,7 +170,8 @@ class TransactionView(SecuredModelView):
         stored = document.custom_fields or {}
         custom = [(field.label, shown(field, stored[field.name]))
                   for field in current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction") if field.name in stored]
-        return self.render("sos/transaction_details.html", document=document, serials=serials, custom_fields=custom)
+        return self.render("sos/transaction_details.html", document=document, serials=serials, custom_fields=custom,
+                           can_print_labels=can(current_user, "read_serial_units"))
 
     @expose("/packing-list/")
     def packing_list_view(self):
@@ -176,6 +179,20 @@ class TransactionView(SecuredModelView):
         if not document.kind.has_packing_list:
             abort(404)
         return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
+
+    @expose("/labels/")
+    def labels_view(self):
+        """A label for each unit the document carries: a PDF on the settings' layout, or ZPL."""
+        document = _document_or_404()
+        if not can(current_user, "read_serial_units"):
+            abort(403)
+        label_format = asked_format()
+        try:
+            labels = labels_of_document(db.session, document)
+        except SerialInventoryError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("transactions.details_view", id=document.id))
+        return labels_answer(labels, label_format, f"labels-{document.number}")
 
 
 def _document_or_404() -> Transaction:

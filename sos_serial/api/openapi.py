@@ -12,6 +12,7 @@ from . import bp
 from .schemas.audit import AuditPage, AuditQuery
 from .schemas.common import PageQuery, Problem
 from .schemas.items import Item, ItemChange, ItemInput, ItemPage
+from .schemas.labels import LabelQuery, SerialLabelsQuery
 from .schemas.master_data import Named, NamedChange, NamedInput, NamedPage, Warranty, WarrantyInput, WarrantyPage
 from .schemas.serials import (
     AvailableSerialsQuery,
@@ -30,7 +31,7 @@ REF = "#/components/schemas/{model}"
 
 
 # (path, method, summary, request body, answer, status, query). The answer is a shape, a list of one, "html",
-# or None for no content.
+# "labels" (a PDF, or ZPL as text), or None for no content.
 PATHS = [
     ("/items", "get", "List items", None, ItemPage, 200, PageQuery),
     ("/items", "post", "Create an item", ItemInput, Item, 201, None),
@@ -52,6 +53,10 @@ PATHS = [
     ("/transactions", "post", "Post a transaction", TransactionInput, Transaction, 201, None),
     ("/transactions/{id}", "get", "One transaction", None, Transaction, 200, None),
     ("/transactions/{id}/packing-list", "get", "A shipment's packing list", None, "html", 200, None),
+    ("/transactions/{id}/labels", "get", "Labels for the document's units, one each, on the settings' label "
+     "layout", None, "labels", 200, LabelQuery),
+    ("/serials/labels", "get", "Labels for the units named by id, in that order, or for the units the filters find", None, "labels", 200,
+     SerialLabelsQuery),
     ("/serials", "get", "Search serial units", None, SerialUnitPage, 200, SerialQuery),
     ("/serials", "post", "Add one unit at a location or a historical unit at a customer", SerialUnitInput,
      SerialUnit, 201, None),
@@ -156,6 +161,10 @@ def _parameters(path: str, query, variables=()) -> list[dict]:
 def _operation(path, summary, body, answer, status, query, variables=()) -> dict:
     if answer is None:
         answered = {"description": "No content"}
+    elif answer == "labels":
+        answered = {"description": "OK", "content": {
+            "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+            "text/plain": {"schema": {"type": "string", "description": "ZPL, one ^XA…^XZ format per label"}}}}
     else:
         media, schema = _answer(answer)
         answered = {"description": "OK", "content": {media: {"schema": schema}}}
@@ -173,7 +182,7 @@ def _schemas(paths) -> dict:
     for _path, _method, _summary, body, answer, _status, _query, *_variables in paths:
         if body is not None:
             shapes.add(body)
-        if answer not in ("html", None):
+        if answer not in ("html", "labels", None):
             shapes.add(answer[0] if isinstance(answer, list) else answer)
     # Bodies are read (validation), answers written (serialization): each shape is documented as it is used.
     bodies = {body for _path, _method, _summary, body, *_ in paths if body is not None}

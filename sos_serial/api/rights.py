@@ -15,6 +15,9 @@ ROUTE_RIGHTS = {
     "api.get_serial": READ_SERIAL_UNITS,
     "api.serial_history": READ_SERIAL_UNITS,
     "api.available_serials": READ_SERIAL_UNITS,
+    # Labels print what a reader of serial units sees: the item's name, the serial, the GTIN, the warranty end.
+    "api.serial_labels": READ_SERIAL_UNITS,
+    "api.document_labels": READ_SERIAL_UNITS,
     "api.add_serial": "create_serial",
     # Support corrects warranty dates and notes; custom fields need edit_serial (checked in the route).
     "api.change_serial": "edit_warranty_dates",

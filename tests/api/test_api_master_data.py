@@ -96,6 +96,7 @@ DEFAULTS = {
     "purchasing": {"auto_serial_enabled": False, "auto_serial_prefix": "", "auto_serial_length": 6,
                    "auto_serial_mode": "sequential", "auto_serial_next_number": 1},
     "sales": {"show_warranty_on_serial_units": True},
+    "labels": {"label_layout": "a4_3x7", "label_show_warranty_end": True},
 }
 
 
@@ -119,6 +120,7 @@ def test_patch_can_change_every_setting_at_once(admin, world):
         "purchasing": {"auto_serial_enabled": True, "auto_serial_prefix": "SN", "auto_serial_length": 8,
                        "auto_serial_mode": "random", "auto_serial_next_number": 500},
         "sales": {"show_warranty_on_serial_units": False},
+        "labels": {"label_layout": "letter_3x10", "label_show_warranty_end": False},
     }
     assert admin.ok("PATCH", "/settings", wanted) == wanted
     assert admin.ok("GET", "/settings") == wanted

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
 from sos_serial.models.settings import (
     AUTO_SERIAL_MODES,
+    LABEL_LAYOUTS,
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
@@ -58,6 +59,13 @@ class SalesSettings(Shape):
     show_warranty_on_serial_units: Flag = None
 
 
+class LabelSettings(Shape):
+    label_layout: Literal[LABEL_LAYOUTS] = Field(  # type: ignore[valid-type]
+        None, description="a4_3x7 and letter_3x10: sheets of 21 and 30 labels; roll_62x29mm and "
+                          "roll_2.25x1.25in: one label a page, for a label printer's roll")
+    label_show_warranty_end: Flag = Field(None, description="labels show the unit's warranty end, when it has one")
+
+
 class Settings(Shape):
     """GET answers every field; PATCH takes any subset, nested the same way, all or nothing."""
 
@@ -65,6 +73,7 @@ class Settings(Shape):
     inventory: InventorySettings = None
     purchasing: PurchasingSettings = None
     sales: SalesSettings = None
+    labels: LabelSettings = None
 
     def changes(self) -> dict:
         """The settings the client sent, by column name."""
