@@ -3,13 +3,18 @@
 The screen asks here instead of comparing serials itself: a serial is compared by
 ``serial_key`` (trimmed, case-folded, so "STRASSE" and "straße" are one serial), and an
 uploaded file is read by ``serial_csv``, so what the screen flags is what the posting refuses.
+An S/N field may hold a range of serials (engine/serial_ranges.py): the screen shows what it
+expands to before the document is saved, and sends it to the posting as one of ``serial_ranges``.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sos_serial.engine.serial_csv import decode_csv, serial_column
+from sos_serial.engine.serial_ranges import range_notation, read_range_notation
+from sos_serial.errors import InvalidInput
+from sos_serial.limits import SERIALS_PER_DOCUMENT
 from sos_serial.models.serial_unit import serial_key
 
 
@@ -17,25 +22,72 @@ from sos_serial.models.serial_unit import serial_key
 class SerialReading:
     serials: list[str]  # each as the posting stores it, trimmed; "" for a blank entry
     keys: list[str]  # what each is compared by
-    repeated: list[bool]  # its key appears more than once in its group (its item)
+    repeated: list[bool]  # its key (or a key of its range) appears more than once in its group (its item)
+    # Of an entry written as a range: {"count", "first", "last"} when it reads, else why it does not.
+    ranges: list[dict | None] = field(default_factory=list)
+    problems: list[str | None] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"serials": self.serials, "keys": self.keys, "repeated": self.repeated}
+        size = len(self.serials)
+        return {"serials": self.serials, "keys": self.keys, "repeated": self.repeated,
+                "ranges": self.ranges or [None] * size, "problems": self.problems or [None] * size}
 
 
-def read_entered_serials(serials: list[str], groups: list | None = None) -> SerialReading:
-    """``serials`` as entered, in order; ``groups[i]`` is the item of serial i (repeats count within an item)."""
+def read_entered_serials(serials: list[str], groups: list | None = None,
+                         limit: int = SERIALS_PER_DOCUMENT, *, ranges_allowed: bool = True) -> SerialReading:
+    """``serials`` as entered, in order; ``groups[i]`` is the item of serial i (repeats count within an item).
+
+    An entry written as a range stands for each serial of it, repeats included, while the entries' ranges
+    hold at most ``limit`` serials together (the posting refuses more); past it a range is not expanded.
+    ``ranges_allowed`` False reads every entry as one serial (a file's rows, whose ranges are already expanded).
+    """
     read = [serial.strip() for serial in serials]
     keys = [serial_key(serial) for serial in read]
     groups = list(groups) if groups is not None else [None] * len(read)
-    counts = Counter((group, key) for group, key in zip(groups, keys) if key)
-    return SerialReading(read, keys, [bool(key) and counts[group, key] > 1 for group, key in zip(groups, keys)])
+    ranges: list[dict | None] = [None] * len(read)
+    problems: list[str | None] = [None] * len(read)
+    stands_for = [[key] if key else [] for key in keys]  # the keys each entry stands for
+    room = limit
+    for index, text in enumerate(read if ranges_allowed else ()):
+        try:
+            found = read_range_notation(text)
+        except InvalidInput as exc:
+            problems[index], stands_for[index] = exc.message, []
+            continue
+        if found is None:
+            continue
+        if found.count > room:
+            problems[index] = f"{found} holds more serials than one document takes (at most {limit:,})."
+            stands_for[index] = []
+            continue
+        room -= found.count
+        ranges[index] = {"count": found.count, "first": found.first, "last": found.last}
+        stands_for[index] = [serial_key(serial) for serial in found.serials()]
+    counts = Counter((group, key) for group, entry in zip(groups, stands_for) for key in entry)
+    repeated = [any(counts[group, key] > 1 for key in entry) for group, entry in zip(groups, stands_for)]
+    return SerialReading(read, keys, repeated, ranges, problems)
 
 
-def read_uploaded_serials(data: bytes | str, field: str) -> tuple[str, SerialReading]:
+def entered_serials_request(entries: list[str]) -> dict:
+    """The S/N fields' entries in the API's shape: single serials under ``serials``, each range under
+    ``serial_ranges`` (not checked here: the posting reads it, and refuses it in the clerk's words)."""
+    serials, ranges = [], []
+    for entry in entries:
+        written = range_notation(entry)
+        if written is None:
+            serials.append(entry)
+        else:
+            ranges.append(written)
+    return {**({"serials": serials} if serials or not ranges else {}),
+            **({"serial_ranges": ranges} if ranges else {})}
+
+
+def read_uploaded_serials(data: bytes | str, field: str,
+                          limit: int = SERIALS_PER_DOCUMENT) -> tuple[str, SerialReading]:
     """The file's text and its serials, repeats flagged rather than refused (the posting refuses them).
 
-    Raises InvalidInput, naming ``field``, for a file that is not UTF-8 / UTF-16 text or not readable CSV.
+    Range rows stand for their serials. Raises InvalidInput, naming ``field``, for a file that is not
+    UTF-8 / UTF-16 text or not readable CSV, a range row that does not read, or ranges past ``limit``.
     """
     text = decode_csv(data, field)
-    return text, read_entered_serials(serial_column(text, field).serials)
+    return text, read_entered_serials(serial_column(text, field, limit).serials, ranges_allowed=False)

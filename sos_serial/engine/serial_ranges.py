@@ -106,24 +106,34 @@ def serial_range(first: str, *, count: int | None = None, last: str | None = Non
     return SerialRange(prefix, number, count, width)
 
 
-def read_range_notation(text: str) -> SerialRange | None:
-    """The range ``text`` writes (see the module's notation), or None when it is a single serial.
-
-    Raises InvalidInput for text written as a range whose ends do not make one ("SN-0500 - SN-0001").
-    """
+def range_notation(text: str) -> dict | None:
+    """The range ``text`` writes, in the API's shape (``{"first", "last"}`` or ``{"first", "count"}``), not yet
+    checked; None when ``text`` is written as a single serial. A count too long to be one is left as its text."""
     text = text.strip()
     if not _MAYBE_RANGE.search(text):  # most entries are single serials: one quick look decides
         return None
     counted = _COUNTED.match(text)
     if counted:
-        digits = counted.group(2).lstrip("0")
-        if len(digits) > COUNT_MAX_DIGITS:
-            raise InvalidInput(f"A range of {counted.group(2)} serials is more than any document takes.")
-        return serial_range(counted.group(1), count=int(digits or "0"))
+        digits = counted.group(2).lstrip("0") or "0"
+        return {"first": counted.group(1),
+                "count": int(digits) if len(digits) <= COUNT_MAX_DIGITS else counted.group(2)}
     between = _DASHED.match(text) or _DOTTED.match(text)
     if between:
-        return serial_range(between.group(1), last=between.group(2))
+        return {"first": between.group(1), "last": between.group(2)}
     return None
+
+
+def read_range_notation(text: str) -> SerialRange | None:
+    """The range ``text`` writes (see the module's notation), or None when it is a single serial.
+
+    Raises InvalidInput for text written as a range whose ends do not make one ("SN-0500 - SN-0001").
+    """
+    written = range_notation(text)
+    if written is None:
+        return None
+    if isinstance(written.get("count"), str):
+        raise InvalidInput(f"A range of {written['count']} serials is more than any document takes.")
+    return serial_range(written["first"], count=written.get("count"), last=written.get("last"))
 
 
 def range_serials(ranges: list[SerialRange]) -> list[str]:

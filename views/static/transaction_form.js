@@ -1,5 +1,6 @@
 /* The transaction entry form: one S/N field per received unit, scanner-friendly entry,
-   automatic numbers, CSV upload, and a searchable picker for units already in stock.
+   ranges of serials typed in a field of their own (the server reads them and the field shows what
+   they expand to), automatic numbers, CSV upload, and a searchable picker for units already in stock.
    What the document's kind does comes from the page (data attributes the server writes from
    its kind table); how serials compare and how a CSV file reads, the server answers.
    The server checks everything again when the document is saved. */
@@ -99,27 +100,72 @@
         return;
       }
       if (quantity > maxFields) {
-        message.textContent = "For more than " + maxFields + " units, upload a CSV file" +
+        // Too many units for a field each: one field for a range, another when the clerk asks for it.
+        message.textContent = "For more than " + maxFields + " units, type a range of serials, upload a CSV file" +
           (numbered ? " or use Auto serial/lot numbers." : ".");
-        updateCount(row);
-        return;
-      }
-      for (var i = 0; i < quantity; i++) {
-        var input = document.createElement("input");
-        input.type = "text";
-        input.className = "form-control form-control-sm sn";
-        input.name = fieldName(row, "serials");
-        input.placeholder = "S/N " + (i + 1);
-        input.setAttribute("aria-label", "S/N " + (i + 1));
-        input.autocomplete = "off";
-        input.value = keep[i] || "";
-        fields.appendChild(input);
+        row.dataset.rangeFields = "yes";
+        var entries = keep.filter(function (serial) { return serial.trim() !== ""; });
+        for (var r = 0; r < Math.max(entries.length, 1); r++) { addSerialField(row, r, entries[r] || ""); }
+      } else {
+        row.dataset.rangeFields = "";
+        for (var i = 0; i < quantity; i++) { addSerialField(row, i, keep[i] || ""); }
       }
     } else {
       buildPicker(row, keep);
     }
     markRepeats();
     updateCount(row);
+  }
+
+  function addSerialField(row, index, value) {
+    var input = document.createElement("input");
+    input.type = "text";
+    input.className = "form-control form-control-sm sn";
+    input.name = fieldName(row, "serials");
+    input.placeholder = row.dataset.rangeFields ? "Range, e.g. SN-0001 - SN-" + pad(Math.abs(lineQuantity(row)))
+      : "S/N " + (index + 1);
+    input.setAttribute("aria-label", "S/N " + (index + 1));
+    input.autocomplete = "off";
+    input.value = value;
+    row.querySelector(".serial-fields").appendChild(input);
+    return input;
+  }
+
+  function pad(number) { var text = String(number); return text.length >= 4 ? text : ("000" + text).slice(-4); }
+
+  // How many units the line's S/N fields stand for: a field holding a range counts its serials,
+  // once the server has read it (until then, one).
+  function enteredCount(row) {
+    var entered = 0;
+    Array.prototype.forEach.call(row.querySelectorAll("input.sn"), function (input) {
+      if (input.value.trim() === "") { return; }
+      entered += input.dataset.rangeCount ? parseInt(input.dataset.rangeCount, 10) : 1;
+    });
+    return entered;
+  }
+
+  // Once the entries stand for the whole quantity, the empty fields left over are put away.
+  function fitFields(row) {
+    var covered = enteredCount(row) >= Math.abs(lineQuantity(row));
+    Array.prototype.forEach.call(row.querySelectorAll("input.sn"), function (input) {
+      input.classList.toggle("d-none", covered && input.value.trim() === "" && input !== document.activeElement);
+    });
+  }
+
+  // Below a field holding a range: what it expands to, or why it does not read, as the server said.
+  function showRange(input, range, problem) {
+    var note = input.nextElementSibling;
+    if (!note || !note.classList.contains("range-note")) {
+      if (!range && !problem) { return; }
+      note = document.createElement("div");
+      note.className = "range-note small";
+      input.insertAdjacentElement("afterend", note);
+    }
+    if (!range && !problem) { note.remove(); return; }
+    note.classList.toggle("text-danger", !!problem);
+    note.classList.toggle("text-muted", !problem);
+    note.textContent = problem ? problem : range.count.toLocaleString("en-US") + " serial" +
+      (range.count === 1 ? "" : "s") + ": " + range.first + " to " + range.last;
   }
 
   function updateCount(row) {
@@ -129,9 +175,8 @@
     if (receivesNewSerials(row)) {
       if (row.querySelector(".line-auto").checked) { count.textContent = "Numbered when saved"; return; }
       if (row.querySelector(".line-csv").value) { count.textContent = quantity + " from file"; return; }
-      var entered = Array.prototype.filter.call(row.querySelectorAll("input.sn"),
-        function (input) { return input.value.trim() !== ""; }).length;
-      count.textContent = entered + " of " + quantity + " entered";
+      count.textContent = enteredCount(row).toLocaleString("en-US") + " of " + quantity.toLocaleString("en-US") +
+        " entered";
     } else {
       var picked = row.querySelectorAll("input.picked").length;
       var pickCount = row.querySelector(".pick-count");
@@ -156,11 +201,21 @@
     var groups = inputs.map(function (input) { return input.closest("tr.line").querySelector(".line-item").value; });
     askServer({ serials: serials, groups: groups }, true).then(function (answer) {
       if (question !== repeatQuestion || !answer.ok) { return; }
+      var ranges = answer.data.ranges || [];
+      var problems = answer.data.problems || [];
       inputs.forEach(function (input, index) {
         if (!input.classList.contains("sn")) { return; }
         var repeated = !!answer.data.repeated[index];
-        input.classList.toggle("is-invalid", repeated);
-        input.title = repeated ? "This serial number is entered more than once." : "";
+        var problem = problems[index] || null;
+        input.dataset.rangeCount = ranges[index] ? String(ranges[index].count) : "";
+        input.classList.toggle("is-invalid", repeated || !!problem);
+        input.title = problem || (repeated ? (ranges[index] ? "A serial of this range is entered more than once."
+          : "This serial number is entered more than once.") : "");
+        showRange(input, ranges[index] || null, problem);
+      });
+      Array.prototype.forEach.call(linesBody.querySelectorAll("tr.line"), function (row) {
+        if (!row.dataset.rangeFields) { fitFields(row); }
+        updateCount(row);
       });
     }).catch(function () { /* the posting refuses repeats anyway; the flag is only early warning */ });
   }
@@ -351,6 +406,7 @@
 
   form.addEventListener("input", function (event) {
     if (event.target.classList.contains("sn")) {
+      event.target.dataset.rangeCount = "";  // read again by the server before it counts as a range
       markRepeats();
       updateCount(event.target.closest("tr.line"));
     }
@@ -361,8 +417,16 @@
     if (event.key !== "Enter" || event.target.tagName === "BUTTON" || event.target.tagName === "TEXTAREA") { return; }
     event.preventDefault();
     if (!event.target.classList.contains("sn")) { return; }
-    var inputs = Array.prototype.slice.call(form.querySelectorAll("input.sn"));
+    var row = event.target.closest("tr.line");
+    var inputs = Array.prototype.filter.call(form.querySelectorAll("input.sn"), function (input) {
+      return !input.classList.contains("d-none") || input === event.target;
+    });
     var next = inputs[inputs.indexOf(event.target) + 1];
+    var lastOfRow = !next || next.closest("tr.line") !== row;
+    // A line of range fields gets another field when its last one is filled, for the next range.
+    if (lastOfRow && row.dataset.rangeFields && event.target.value.trim() !== "") {
+      next = addSerialField(row, row.querySelectorAll("input.sn").length, "");
+    }
     if (next) { next.focus(); next.select(); }
   });
 
