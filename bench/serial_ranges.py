@@ -18,7 +18,7 @@ from .common import arguments, machine, make_app, peak_rss_mb, prepared_database
 RECEIPT = 100_000
 ROUNDS = 3
 # scenario -> the item it receives
-SCENARIOS = {"listed": "Listed Clock", "range": "Range Clock", "csv_rows": "Csv Clock", "csv_range": "Csv Range Clock"}
+SCENARIOS = {"listed": "Listed Clock", "range": "Range Clock", "csv_rows": "Csv Rows Clock", "csv_range": "Csv Range Clock"}
 
 
 def prepare(url: str, units: int) -> None:

@@ -98,3 +98,37 @@ def test_a_line_of_thousands_of_units_takes_a_range_in_one_field(page, app, cler
     expect(page).to_have_url(DETAILS)
     received = clock_serials(app, "BIG-")
     assert len(received) == 2500 and received[0] == "BIG-00001" and received[-1] == "BIG-10500"
+
+
+def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
+    from sqlalchemy import select
+
+    from sos_serial.api.schemas.transactions import read_document
+    from sos_serial.engine.posting import post_transaction
+    from sos_serial.extensions import db
+    from sos_serial.models import Item, Location
+
+    with app.app_context():
+        clock = db.session.scalar(select(Item.id).where(Item.name == "Armenian Mantel Clock"))
+        main = db.session.scalar(select(Location.id).where(Location.name == "Main Warehouse"))
+        post_transaction(db.session, read_document({
+            "type": "item_receipt", "date": "2026-01-05", "location_id": main,
+            "lines": [{"item_id": clock, "quantity": 40, "serial_ranges": [{"first": "SHP-0001", "count": 40}]}]}))
+        db.session.remove()
+    sign_in(page, "carla", PASSWORD)
+    line = new_line(page, "shipments", "Armenian Mantel Clock", 12, location_id="Main Warehouse",
+                    customer_id="Acme Clocks")
+    line.locator(".picker-search").click()
+    page.keyboard.type("SHP-0005 - SHP-0014")
+    page.keyboard.press("Enter")
+    expect(line.locator(".picked-chip").first).to_contain_text("10 serials: SHP-0005 to SHP-0014")
+    page.keyboard.type("SHP-0030")  # a single serial still scans as before
+    page.keyboard.press("Enter")
+    page.keyboard.type("SHP-0031 +1")
+    page.keyboard.press("Enter")
+    expect(line.locator(".pick-count")).to_have_text("12 of 12 picked")
+    page.locator("#save").click()
+    expect(page).to_have_url(DETAILS)
+    remaining = clock_serials(app, "SHP-")
+    assert len(remaining) == 28 and "SHP-0005" not in remaining and "SHP-0014" not in remaining
+    assert "SHP-0004" in remaining and "SHP-0015" in remaining and "SHP-0030" not in remaining

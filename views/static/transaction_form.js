@@ -178,7 +178,10 @@
       count.textContent = enteredCount(row).toLocaleString("en-US") + " of " + quantity.toLocaleString("en-US") +
         " entered";
     } else {
-      var picked = row.querySelectorAll("input.picked").length;
+      var picked = 0;
+      Array.prototype.forEach.call(row.querySelectorAll("input.picked"), function (input) {
+        picked += input.dataset.rangeCount ? parseInt(input.dataset.rangeCount, 10) : 1;
+      });
       var pickCount = row.querySelector(".pick-count");
       if (pickCount) { pickCount.textContent = picked + " of " + quantity + " picked"; }
     }
@@ -204,7 +207,13 @@
       var ranges = answer.data.ranges || [];
       var problems = answer.data.problems || [];
       inputs.forEach(function (input, index) {
-        if (!input.classList.contains("sn")) { return; }
+        if (!input.classList.contains("sn")) {
+          // A range kept in the picker after a refused save shows what it stands for again.
+          if (ranges[index] && !input.dataset.rangeCount) {
+            showPickedRange(input, ranges[index], input.closest(".picked-chip").querySelector(".chip-label"));
+          }
+          return;
+        }
         var repeated = !!answer.data.repeated[index];
         var problem = problems[index] || null;
         input.dataset.rangeCount = ranges[index] ? String(ranges[index].count) : "";
@@ -231,7 +240,7 @@
     var search = document.createElement("input");
     search.type = "search";
     search.className = "form-control form-control-sm picker-search";
-    search.placeholder = "Type or scan a serial number";
+    search.placeholder = "Type or scan a serial number, or a range (SN-0001 - SN-0050)";
     search.setAttribute("aria-label", "Find serial number");
     search.autocomplete = "off";
     var list = document.createElement("div");
@@ -256,6 +265,8 @@
       event.preventDefault();
       clearTimeout(timer);  // the exact lookup below answers for what was typed
       var first = list.querySelector(".picker-option.active") || list.querySelector(".picker-option");
+      // Text with a space or two dots may be a range ("SN-0001 - SN-0050"): the server says whether it is.
+      if (/\s|\.\./.test(search.value.trim())) { pickRange(row, search.value, first); return; }
       // A scanner types the whole serial and Enter: take the exact match from the server.
       fetchOptions(row, search.value, true, first);
     });
@@ -308,6 +319,33 @@
       .catch(function () { message.textContent = "The list of serial numbers could not be loaded; try again."; });
   }
 
+  // A range typed in the picker becomes one chip standing for its serials; the posting checks each unit
+  // is where the document takes it from, and names those that are not.
+  function pickRange(row, text, fallback) {
+    var message = row.querySelector(".serial-message");
+    var question = row.pickerQuestion = (row.pickerQuestion || 0) + 1;
+    askServer({ serials: [text] }, true).then(function (answer) {
+      if (question !== row.pickerQuestion) { return; }
+      var range = answer.ok && answer.data.ranges ? answer.data.ranges[0] : null;
+      var problem = answer.ok && answer.data.problems ? answer.data.problems[0] : null;
+      if (problem) { message.textContent = problem; return; }
+      if (!range) { fetchOptions(row, text, true, fallback); return; }
+      message.textContent = "";
+      addPicked(row, text.trim(), range);
+      var search = row.querySelector(".picker-search");
+      search.value = "";
+      row.querySelector(".picker-options").innerHTML = "";
+      search.focus();
+      markRepeats();
+    }).catch(function () { message.textContent = "The range could not be read; try again."; });
+  }
+
+  function showPickedRange(hidden, range, label) {
+    hidden.dataset.rangeCount = String(range.count);
+    label.textContent = range.count.toLocaleString("en-US") + " serial" + (range.count === 1 ? "" : "s") + ": " +
+      range.first + " to " + range.last + " ";
+  }
+
   // Picked serials are spelled as the server sent them, one spelling per unit, so they compare as they are.
   function pickedSerials(row) {
     var serials = {};
@@ -325,16 +363,20 @@
     search.focus();
   }
 
-  function addPicked(row, serial) {
+  function addPicked(row, serial, range) {
     var chosen = row.querySelector(".picked-serials");
     var chip = document.createElement("span");
     chip.className = "badge badge-primary picked-chip mr-1";
-    chip.textContent = serial + " ";
+    var label = document.createElement("span");
+    label.className = "chip-label";
+    label.textContent = serial + " ";
+    chip.appendChild(label);
     var hidden = document.createElement("input");
     hidden.type = "hidden";
     hidden.className = "picked";
     hidden.name = fieldName(row, "serials");
     hidden.value = serial;
+    if (range) { showPickedRange(hidden, range, label); }
     var remove = document.createElement("button");
     remove.type = "button";
     remove.className = "btn btn-link btn-sm p-0 text-white remove-pick";
