@@ -46,7 +46,7 @@ class LineRequest:
     unit_cost: Decimal | None = None
     role: str | None = None
     serials: list[str] | None = None
-    # Ranges as read (engine/serial_ranges.py); the posting adds their serials to ``serials`` once it has
+    # Ranges as read (engine/serial_ranges.py); the posting moves their serials into ``serials`` once it has
     # checked their count against the document's limit, so every rule on serials applies to them.
     serial_ranges: list[SerialRange] | None = None
     auto_serials: bool = False

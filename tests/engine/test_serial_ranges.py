@@ -1,10 +1,25 @@
 """Serial ranges: how a range reads and expands, and a posting whose lines give ranges (engine/serial_ranges.py)."""
 import pytest
+from flask import current_app
 
+from sos_serial.engine.limits import LIMITS_KEY
+from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.engine.serial_ranges import range_serials, read_range_notation, serial_range
 from sos_serial.errors import Conflict, InvalidInput
-from tests.support.world import figures, line, line_serials, lines_of, post, receive, snapshot, unit, units_of
+from sos_serial.extensions import db
+from tests.support.world import (
+    figures,
+    line,
+    line_serials,
+    lines_of,
+    post,
+    receive,
+    request_of,
+    snapshot,
+    unit,
+    units_of,
+)
 
 
 # ---------------------------------------------------------------------------------------- reading a range
@@ -221,3 +236,14 @@ def test_a_csv_range_past_the_limit_is_refused_before_it_is_listed():
         read_serials_csv("SN-1\nSN-2 +999999999\n", "lines[0].serials_csv", limit=1000)
     assert "holds 1,000,000,000 serial numbers (row 2" in refused.value.message
     assert "at most 1,000 fit in one document" in refused.value.message
+
+
+def test_a_request_posted_again_after_a_refusal_is_not_expanded_twice(co):
+    receive(co.clock, ["SN-0002"], co.showroom)
+    request = request_of(dict(type="item_receipt", location_id=co.main, lines=[
+        line(co.clock, 3, serial_ranges=[{"first": "SN-0001", "count": 3}])]))
+    for _ in range(2):
+        with pytest.raises(Conflict) as refused:
+            post_transaction(db.session, request, None, current_app.extensions[LIMITS_KEY])
+        assert "SN-0002 of Armenian Mantel Clock already exists" in refused.value.message
+    assert request.lines[0].serials == ["SN-0001", "SN-0002", "SN-0003"]

@@ -48,10 +48,14 @@ def check_size(ctx: PostingContext) -> None:
 
 
 def expand_serial_ranges(ctx: PostingContext) -> None:
-    """Each line's ranges become serials after the ones it lists, before any rule on serials is checked."""
+    """Each line's ranges become serials after the ones it lists, before any rule on serials is checked.
+
+    The ranges are then cleared: the request carries their serials, and a request posted again (a retry
+    after a busy database) is not expanded twice."""
     for line in ctx.req.lines:
         if line.serial_ranges:
             line.serials = list(line.serials or ()) + range_serials(line.serial_ranges)
+            line.serial_ranges = None
 
 
 def check_lines(ctx: PostingContext) -> None:
