@@ -9,7 +9,7 @@ expands to before the document is saved, and sends it to the posting as one of `
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sos_serial.engine.serial_csv import decode_csv, serial_column
 from sos_serial.engine.serial_ranges import range_notation, read_range_notation
@@ -24,13 +24,14 @@ class SerialReading:
     keys: list[str]  # what each is compared by
     repeated: list[bool]  # its key (or a key of its range) appears more than once in its group (its item)
     # Of an entry written as a range: {"count", "first", "last"} when it reads, else why it does not.
-    ranges: list[dict | None] = field(default_factory=list)
-    problems: list[str | None] = field(default_factory=list)
+    # (Empty when no entry was read as a range: a file's rows.)
+    ranges: list[dict | None] | tuple = ()
+    problems: list[str | None] | tuple = ()
 
     def as_json(self) -> dict:
         size = len(self.serials)
         return {"serials": self.serials, "keys": self.keys, "repeated": self.repeated,
-                "ranges": self.ranges or [None] * size, "problems": self.problems or [None] * size}
+                "ranges": list(self.ranges) or [None] * size, "problems": list(self.problems) or [None] * size}
 
 
 def read_entered_serials(serials: list[str], groups: list | None = None,

@@ -240,8 +240,8 @@ def test_a_csv_range_past_the_limit_is_refused_before_it_is_listed():
 
 def test_a_request_posted_again_after_a_refusal_is_not_expanded_twice(co):
     receive(co.clock, ["SN-0002"], co.showroom)
-    request = request_of(dict(type="item_receipt", location_id=co.main, lines=[
-        line(co.clock, 3, serial_ranges=[{"first": "SN-0001", "count": 3}])]))
+    request = request_of({"type": "item_receipt", "location_id": co.main, "lines": [
+        line(co.clock, 3, serial_ranges=[{"first": "SN-0001", "count": 3}])]})
     for _ in range(2):
         with pytest.raises(Conflict) as refused:
             post_transaction(db.session, request, None, current_app.extensions[LIMITS_KEY])

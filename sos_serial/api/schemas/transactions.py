@@ -262,5 +262,5 @@ def read_document(data) -> PostingRequest:
     return document.posting_request()
 
 
-__all__ = ["SerialRangeInput", "Transaction", "TransactionInput", "TransactionLine", "TransactionLineInput", "TransactionPage",
-           "TransactionSummary", "read_document", "transaction_answer"]
+__all__ = ["SerialRangeInput", "Transaction", "TransactionInput", "TransactionLine", "TransactionLineInput",
+           "TransactionPage", "TransactionSummary", "read_document", "transaction_answer"]
