@@ -143,9 +143,10 @@ class TransactionView(SecuredModelView):
         """The entered serials (JSON ``serials`` with their ``groups``, or an uploaded ``file``) as the
         posting reads them, and which repeat: the form flags what the posting would refuse."""
         upload = request.files.get("file")
+        limit = current_app.extensions[LIMITS_KEY].with_settings(Settings.current(db.session)).serials_per_document
         if upload is not None:
             try:
-                text, reading = read_uploaded_serials(upload.read(), upload.filename or "the uploaded file")
+                text, reading = read_uploaded_serials(upload.read(), upload.filename or "the uploaded file", limit)
             except SerialInventoryError as exc:
                 return jsonify({"error": exc.message}), 422
             return jsonify({**reading.as_json(), "text": text})
@@ -159,7 +160,7 @@ class TransactionView(SecuredModelView):
         if groups is not None and (not isinstance(groups, list) or len(groups) != len(serials)
                                    or not all(isinstance(g, (str, int)) for g in groups)):
             return jsonify({"error": "Send one group (the item) per serial number."}), 400
-        return jsonify(read_entered_serials(serials, groups).as_json())
+        return jsonify(read_entered_serials(serials, groups, limit).as_json())
 
     # ---- reading -----------------------------------------------------------------
     @expose("/details/")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sos_serial.engine.serial_entry import entered_serials_request
 from sos_serial.models.document_kind import INPUT, OUTPUT, document_kind
 
 _LINE_FIELD = re.compile(r"^lines-(\d+)-(\w+)$")
@@ -94,7 +95,8 @@ class TransactionInput:
             elif line.serials_csv:
                 entry["serials_csv"] = line.serials_csv
             elif line.serials:
-                entry["serials"] = line.serials
+                # An S/N field may hold a range: it goes to the posting as one of the line's serial_ranges.
+                entry.update(entered_serials_request(line.serials))
             data["lines"].append(entry)
         return data
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from sos_serial.engine.serial_ranges import SerialRange
 from sos_serial.errors import FieldError, SerialInventoryError
 from sos_serial.models.document_kind import (
     INPUT,
@@ -45,6 +46,9 @@ class LineRequest:
     unit_cost: Decimal | None = None
     role: str | None = None
     serials: list[str] | None = None
+    # Ranges as read (engine/serial_ranges.py); the posting moves their serials into ``serials`` once it has
+    # checked their count against the document's limit, so every rule on serials applies to them.
+    serial_ranges: list[SerialRange] | None = None
     auto_serials: bool = False
     serials_csv: str | bytes | None = None
     # Filled in while posting: the serials the line takes or assigns, as stored.

@@ -1,5 +1,6 @@
 /* The transaction entry form: one S/N field per received unit, scanner-friendly entry,
-   automatic numbers, CSV upload, and a searchable picker for units already in stock.
+   ranges of serials typed in a field of their own (the server reads them and the field shows what
+   they expand to), automatic numbers, CSV upload, and a searchable picker for units already in stock.
    What the document's kind does comes from the page (data attributes the server writes from
    its kind table); how serials compare and how a CSV file reads, the server answers.
    The server checks everything again when the document is saved. */
@@ -99,27 +100,82 @@
         return;
       }
       if (quantity > maxFields) {
-        message.textContent = "For more than " + maxFields + " units, upload a CSV file" +
+        // Too many units for a field each: one field for a range, another when the clerk asks for it.
+        message.textContent = "For more than " + maxFields + " units, type a range of serials, upload a CSV file" +
           (numbered ? " or use Auto serial/lot numbers." : ".");
-        updateCount(row);
-        return;
-      }
-      for (var i = 0; i < quantity; i++) {
-        var input = document.createElement("input");
-        input.type = "text";
-        input.className = "form-control form-control-sm sn";
-        input.name = fieldName(row, "serials");
-        input.placeholder = "S/N " + (i + 1);
-        input.setAttribute("aria-label", "S/N " + (i + 1));
-        input.autocomplete = "off";
-        input.value = keep[i] || "";
-        fields.appendChild(input);
+        row.dataset.rangeFields = "yes";
+        var entries = keep.filter(function (serial) { return serial.trim() !== ""; });
+        for (var r = 0; r < Math.max(entries.length, 1); r++) { addSerialField(row, r, entries[r] || ""); }
+      } else {
+        row.dataset.rangeFields = "";
+        for (var i = 0; i < quantity; i++) { addSerialField(row, i, keep[i] || ""); }
       }
     } else {
       buildPicker(row, keep);
     }
     markRepeats();
     updateCount(row);
+  }
+
+  function addSerialField(row, index, value) {
+    var input = document.createElement("input");
+    input.type = "text";
+    input.className = "form-control form-control-sm sn";
+    input.name = fieldName(row, "serials");
+    input.placeholder = row.dataset.rangeFields ? "Range, e.g. SN-0001 - SN-" + pad(Math.abs(lineQuantity(row)))
+      : "S/N " + (index + 1);
+    input.setAttribute("aria-label", "S/N " + (index + 1));
+    input.autocomplete = "off";
+    input.value = value;
+    row.querySelector(".serial-fields").appendChild(input);
+    return input;
+  }
+
+  function pad(number) { var text = String(number); return text.length >= 4 ? text : ("000" + text).slice(-4); }
+
+  // How many units the line's S/N fields stand for: a field holding a range counts its serials,
+  // once the server has read it (until then, one).
+  function enteredCount(row) {
+    var entered = 0;
+    Array.prototype.forEach.call(row.querySelectorAll("input.sn"), function (input) {
+      if (input.value.trim() === "") { return; }
+      entered += input.dataset.rangeCount ? parseInt(input.dataset.rangeCount, 10) : 1;
+    });
+    return entered;
+  }
+
+  // Once the entries stand for the whole quantity, the empty fields left over are put away.
+  function fitFields(row) {
+    var covered = enteredCount(row) >= Math.abs(lineQuantity(row));
+    Array.prototype.forEach.call(row.querySelectorAll("input.sn"), function (input) {
+      input.classList.toggle("d-none", covered && input.value.trim() === "" && input !== document.activeElement);
+    });
+  }
+
+  // Below a field holding a range: what it expands to, or why it does not read, as the server said.
+  // The notes under an S/N field (what a range expands to, what a scan reads as), found whichever came first.
+  function noteAfter(input, className) {
+    var sibling = input.nextElementSibling;
+    while (sibling && (sibling.classList.contains("range-note") || sibling.classList.contains("sn-read"))) {
+      if (sibling.classList.contains(className)) { return sibling; }
+      sibling = sibling.nextElementSibling;
+    }
+    return null;
+  }
+
+  function showRange(input, range, problem) {
+    var note = noteAfter(input, "range-note");
+    if (!note) {
+      if (!range && !problem) { return; }
+      note = document.createElement("div");
+      note.className = "range-note small";
+      input.insertAdjacentElement("afterend", note);
+    }
+    if (!range && !problem) { note.remove(); return; }
+    note.classList.toggle("text-danger", !!problem);
+    note.classList.toggle("text-muted", !problem);
+    note.textContent = problem ? problem : range.count.toLocaleString("en-US") + " serial" +
+      (range.count === 1 ? "" : "s") + ": " + range.first + " to " + range.last;
   }
 
   function updateCount(row) {
@@ -129,11 +185,13 @@
     if (receivesNewSerials(row)) {
       if (row.querySelector(".line-auto").checked) { count.textContent = "Numbered when saved"; return; }
       if (row.querySelector(".line-csv").value) { count.textContent = quantity + " from file"; return; }
-      var entered = Array.prototype.filter.call(row.querySelectorAll("input.sn"),
-        function (input) { return input.value.trim() !== ""; }).length;
-      count.textContent = entered + " of " + quantity + " entered";
+      count.textContent = enteredCount(row).toLocaleString("en-US") + " of " + quantity.toLocaleString("en-US") +
+        " entered";
     } else {
-      var picked = row.querySelectorAll("input.picked").length;
+      var picked = 0;
+      Array.prototype.forEach.call(row.querySelectorAll("input.picked"), function (input) {
+        picked += input.dataset.rangeCount ? parseInt(input.dataset.rangeCount, 10) : 1;
+      });
       var pickCount = row.querySelector(".pick-count");
       if (pickCount) { pickCount.textContent = picked + " of " + quantity + " picked"; }
     }
@@ -156,21 +214,36 @@
     var groups = inputs.map(function (input) { return input.closest("tr.line").querySelector(".line-item").value; });
     askServer({ serials: serials, groups: groups }, true).then(function (answer) {
       if (question !== repeatQuestion || !answer.ok) { return; }
+      var ranges = answer.data.ranges || [];
+      var problems = answer.data.problems || [];
       inputs.forEach(function (input, index) {
-        if (!input.classList.contains("sn")) { return; }
+        if (!input.classList.contains("sn")) {
+          // A range kept in the picker after a refused save shows what it stands for again.
+          if (ranges[index] && !input.dataset.rangeCount) {
+            showPickedRange(input, ranges[index], input.closest(".picked-chip").querySelector(".chip-label"));
+          }
+          return;
+        }
         var repeated = !!answer.data.repeated[index];
-        var problem = (answer.data.problems || [])[index];
+        var problem = problems[index] || null;
+        input.dataset.rangeCount = ranges[index] ? String(ranges[index].count) : "";
         input.classList.toggle("is-invalid", repeated || !!problem);
-        input.title = problem || (repeated ? "This serial number is entered more than once." : "");
+        input.title = problem || (repeated ? (ranges[index] ? "A serial of this range is entered more than once."
+          : "This serial number is entered more than once.") : "");
         showReading(input, (answer.data.scans || [])[index], answer.data.serials[index]);
+        showRange(input, ranges[index] || null, problem);
+      });
+      Array.prototype.forEach.call(linesBody.querySelectorAll("tr.line"), function (row) {
+        if (!row.dataset.rangeFields) { fitFields(row); }
+        updateCount(row);
       });
     }).catch(function () { /* the posting refuses repeats anyway; the flag is only early warning */ });
   }
 
   // A scanned GS1 barcode stands for the serial of its AI 21: the server's reading is shown under the field.
   function showReading(input, scan, serial) {
-    var note = input.nextElementSibling;
-    if (!note || !note.classList.contains("sn-read")) {
+    var note = noteAfter(input, "sn-read");
+    if (!note) {
       if (!scan) { return; }
       note = document.createElement("small");
       note.className = "sn-read form-text text-muted";
@@ -195,7 +268,7 @@
     var search = document.createElement("input");
     search.type = "search";
     search.className = "form-control form-control-sm picker-search";
-    search.placeholder = "Type or scan a serial number";
+    search.placeholder = "Type or scan a serial number, or a range (SN-0001 - SN-0050)";
     search.setAttribute("aria-label", "Find serial number");
     search.autocomplete = "off";
     var list = document.createElement("div");
@@ -220,6 +293,8 @@
       event.preventDefault();
       clearTimeout(timer);  // the exact lookup below answers for what was typed
       var first = list.querySelector(".picker-option.active") || list.querySelector(".picker-option");
+      // Text with a space or two dots may be a range ("SN-0001 - SN-0050"): the server says whether it is.
+      if (/\s|\.\./.test(search.value.trim())) { pickRange(row, search.value, first); return; }
       // A scanner types the whole serial and Enter: take the exact match from the server.
       fetchOptions(row, search.value, true, first);
     });
@@ -272,6 +347,33 @@
       .catch(function () { message.textContent = "The list of serial numbers could not be loaded; try again."; });
   }
 
+  // A range typed in the picker becomes one chip standing for its serials; the posting checks each unit
+  // is where the document takes it from, and names those that are not.
+  function pickRange(row, text, fallback) {
+    var message = row.querySelector(".serial-message");
+    var question = row.pickerQuestion = (row.pickerQuestion || 0) + 1;
+    askServer({ serials: [text] }, true).then(function (answer) {
+      if (question !== row.pickerQuestion) { return; }
+      var range = answer.ok && answer.data.ranges ? answer.data.ranges[0] : null;
+      var problem = answer.ok && answer.data.problems ? answer.data.problems[0] : null;
+      if (problem) { message.textContent = problem; return; }
+      if (!range) { fetchOptions(row, text, true, fallback); return; }
+      message.textContent = "";
+      addPicked(row, text.trim(), range);
+      var search = row.querySelector(".picker-search");
+      search.value = "";
+      row.querySelector(".picker-options").innerHTML = "";
+      search.focus();
+      markRepeats();
+    }).catch(function () { message.textContent = "The range could not be read; try again."; });
+  }
+
+  function showPickedRange(hidden, range, label) {
+    hidden.dataset.rangeCount = String(range.count);
+    label.textContent = range.count.toLocaleString("en-US") + " serial" + (range.count === 1 ? "" : "s") + ": " +
+      range.first + " to " + range.last + " ";
+  }
+
   // Picked serials are spelled as the server sent them, one spelling per unit, so they compare as they are.
   function pickedSerials(row) {
     var serials = {};
@@ -289,16 +391,20 @@
     search.focus();
   }
 
-  function addPicked(row, serial) {
+  function addPicked(row, serial, range) {
     var chosen = row.querySelector(".picked-serials");
     var chip = document.createElement("span");
     chip.className = "badge badge-primary picked-chip mr-1";
-    chip.textContent = serial + " ";
+    var label = document.createElement("span");
+    label.className = "chip-label";
+    label.textContent = serial + " ";
+    chip.appendChild(label);
     var hidden = document.createElement("input");
     hidden.type = "hidden";
     hidden.className = "picked";
     hidden.name = fieldName(row, "serials");
     hidden.value = serial;
+    if (range) { showPickedRange(hidden, range, label); }
     var remove = document.createElement("button");
     remove.type = "button";
     remove.className = "btn btn-link btn-sm p-0 text-white remove-pick";
@@ -370,6 +476,7 @@
 
   form.addEventListener("input", function (event) {
     if (event.target.classList.contains("sn")) {
+      event.target.dataset.rangeCount = "";  // read again by the server before it counts as a range
       markRepeats();
       updateCount(event.target.closest("tr.line"));
     }
@@ -380,8 +487,16 @@
     if (event.key !== "Enter" || event.target.tagName === "BUTTON" || event.target.tagName === "TEXTAREA") { return; }
     event.preventDefault();
     if (!event.target.classList.contains("sn")) { return; }
-    var inputs = Array.prototype.slice.call(form.querySelectorAll("input.sn"));
+    var row = event.target.closest("tr.line");
+    var inputs = Array.prototype.filter.call(form.querySelectorAll("input.sn"), function (input) {
+      return !input.classList.contains("d-none") || input === event.target;
+    });
     var next = inputs[inputs.indexOf(event.target) + 1];
+    var lastOfRow = !next || next.closest("tr.line") !== row;
+    // A line of range fields gets another field when its last one is filled, for the next range.
+    if (lastOfRow && row.dataset.rangeFields && event.target.value.trim() !== "") {
+      next = addSerialField(row, row.querySelectorAll("input.sn").length, "");
+    }
     if (next) { next.focus(); next.select(); }
   });
 

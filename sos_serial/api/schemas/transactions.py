@@ -4,7 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainValidator, ValidationError, WithJsonSchema, field_validator
+from pydantic import (
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from sos_serial.engine.posting_request import (
@@ -13,8 +21,9 @@ from sos_serial.engine.posting_request import (
     PostingRequest,
     kind_problems,
 )
+from sos_serial.engine.serial_ranges import SerialRange, serial_range
 from sos_serial.errors import FieldError, InvalidInput
-from sos_serial.limits import MAX_QUANTITY, MEMO_MAX_LENGTH
+from sos_serial.limits import MAX_QUANTITY, MEMO_MAX_LENGTH, SERIAL_MAX_LENGTH
 from sos_serial.models.document_kind import KIND_CODES, PARTY_FIELDS, ROLES
 
 from .common import (
@@ -75,6 +84,34 @@ Memo = Annotated[str | None, PlainValidator(_memo),
                  WithJsonSchema({"type": ["string", "null"], "maxLength": MEMO_MAX_LENGTH})]
 
 
+RangeEnd = Annotated[str, Field(min_length=1, max_length=SERIAL_MAX_LENGTH),
+                     one_message(f"Must be a serial number (text of 1 to {SERIAL_MAX_LENGTH} characters).")]
+
+
+class SerialRangeInput(Shape):
+    """A run of serials counted up in the number they end in: from ``first``, ``count`` of them or up to ``last``."""
+
+    first: RangeEnd = Field(description="the range's first serial; it must end in a number")
+    count: Annotated[int | None, Field(ge=1, le=MAX_QUANTITY),
+                     one_message(f"count must be a whole number from 1 to {MAX_QUANTITY:,}.")] = Field(
+        None, description="how many serials, the first included; give count or last, not both")
+    last: RangeEnd | None = Field(None, description="the range's last serial: the same prefix, and the same "
+                                                    "digits when the first has leading zeros")
+    _range: SerialRange = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _reads_as_a_range(self):
+        try:
+            self._range = serial_range(self.first, count=self.count, last=self.last)
+        except InvalidInput as exc:
+            raise PydanticCustomError("serial_range", exc.message) from None
+        return self
+
+    @property
+    def range(self) -> SerialRange:
+        return self._range
+
+
 class TransactionLineInput(Shape):
     """One line: an item, how many, and the serials it receives or takes."""
 
@@ -85,6 +122,10 @@ class TransactionLineInput(Shape):
         None, description="build and process lines only")
     serials: Annotated[list[str] | None, one_message("serials must be a list of serial numbers (text).")] = Field(
         None, description="typed, scanned or picked; each trimmed, at most 64 characters")
+    serial_ranges: Annotated[list[SerialRangeInput] | None, Field(description=(
+        "ranges of serials, each expanded into its serials after those of serials and counted with them "
+        "against the quantity; a number with leading zeros keeps its width (SN-0001 ... SN-0500) and a range "
+        "past it is refused, a number without them counts on as a number (SN-9, SN-10)"))] = None
     auto_serials: Annotated[bool, one_message("auto_serials must be true or false.")] = Field(
         False, description="inbound: number the units from the purchasing settings")
     serials_csv: Annotated[str | bytes | None, PlainValidator(lambda v: None if v is None else _csv_text(v)),
@@ -94,6 +135,8 @@ class TransactionLineInput(Shape):
     def line_request(self, index: int) -> LineRequest:
         return LineRequest(index=index, item_id=self.item_id, quantity=self.quantity, unit_cost=self.unit_cost,
                            role=self.role, serials=self.serials, auto_serials=self.auto_serials,
+                           serial_ranges=None if self.serial_ranges is None else [
+                               given.range for given in self.serial_ranges],
                            serials_csv=self.serials_csv)
 
 
@@ -219,5 +262,5 @@ def read_document(data) -> PostingRequest:
     return document.posting_request()
 
 
-__all__ = ["Transaction", "TransactionInput", "TransactionLine", "TransactionLineInput", "TransactionPage",
-           "TransactionSummary", "read_document", "transaction_answer"]
+__all__ = ["SerialRangeInput", "Transaction", "TransactionInput", "TransactionLine", "TransactionLineInput",
+           "TransactionPage", "TransactionSummary", "read_document", "transaction_answer"]

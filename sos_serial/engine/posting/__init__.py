@@ -28,6 +28,7 @@ from .checks import (
     check_repeats,
     check_size,
     check_units,
+    expand_serial_ranges,
     number_auto_serials,
     resolve_serials,
     validate_serial_text,
@@ -74,6 +75,7 @@ def check(ctx: PostingContext) -> None:
     # The size first, against the company's limits where its settings set them, the server's otherwise.
     ctx.limits = ctx.limits.with_settings(ctx.settings)
     check_size(ctx)
+    expand_serial_ranges(ctx)
     load_parties(ctx)
     load_items(ctx)
     check_lines(ctx)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, may_be_scan, read_scanned_serial
 from sos_serial.engine.serial_csv import read_serials_csv
+from sos_serial.engine.serial_ranges import range_serials
 from sos_serial.errors import Conflict, FieldError, InvalidInput
 from sos_serial.models import Item, StockLevel
 from sos_serial.models.serial_unit import IN_STOCK, RENTED, looks_alike, serial_key
@@ -23,20 +24,39 @@ def check_size(ctx: PostingContext) -> None:
             [FieldError("lines", f"At most {line_limit:,} lines per document.")],
         )
     limit = ctx.limits.serials_per_document
-    total = 0
+    total, ranged = 0, {}
     for line in ctx.req.lines:
-        given = len(line.serials or ())
+        # A range is counted, not listed: its serials are made only once the document is known to fit.
+        if line.serial_ranges:
+            ranged[line.index] = sum(serial_range.count for serial_range in line.serial_ranges)
+        given = len(line.serials or ()) + ranged.get(line.index, 0)
         if line.serials_csv is not None:
             # Read the file to count it: its line breaks miscount headers, blank rows and CR line ends.
-            ctx.csv_files[line.index] = read_serials_csv(line.serials_csv, f"{line.field}.serials_csv")
+            ctx.csv_files[line.index] = read_serials_csv(line.serials_csv, f"{line.field}.serials_csv", limit=limit)
             given = max(given, len(ctx.csv_files[line.index].serials))
         total += max(given, abs(line.quantity) if line.auto_serials else 0)
     if total > limit:
+        # A line whose ranges carry the document past its limit is named: a range is one typo from a huge count.
+        problems = [FieldError(f"lines[{index}].serial_ranges",
+                               f"Line {index + 1}'s serial ranges hold {count:,} serial numbers; at most "
+                               f"{limit:,} fit in one document.") for index, count in ranged.items()]
         raise InvalidInput(
             f"This document carries {total:,} serial numbers; at most {limit:,} fit in one document. "
-            "Split it into several transactions.",
-            [FieldError("lines", f"At most {limit:,} serials per document.")],
+            + " ".join(problem.message for problem in problems)
+            + (" " if problems else "") + "Split it into several transactions.",
+            problems or [FieldError("lines", f"At most {limit:,} serials per document.")],
         )
+
+
+def expand_serial_ranges(ctx: PostingContext) -> None:
+    """Each line's ranges become serials after the ones it lists, before any rule on serials is checked.
+
+    The ranges are then cleared: the request carries their serials, and a request posted again (a retry
+    after a busy database) is not expanded twice."""
+    for line in ctx.req.lines:
+        if line.serial_ranges:
+            line.serials = list(line.serials or ()) + range_serials(line.serial_ranges)
+            line.serial_ranges = None
 
 
 def check_lines(ctx: PostingContext) -> None:
