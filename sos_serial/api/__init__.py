@@ -174,7 +174,7 @@ def api_blueprint(name: str) -> Blueprint:
 
 
 def init_app(app) -> None:
-    from . import audit, items, master_data, openapi, serials, settings, transactions, webhooks  # noqa: F401  (routes)
+    from . import audit, items, master_data, openapi, serials, settings, stock_counts, transactions, webhooks  # noqa: F401  (routes)
     from .plugin_routes import add_plugin_routes
 
     csrf.exempt(bp)
