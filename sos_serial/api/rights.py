@@ -52,7 +52,7 @@ ROUTE_RIGHTS = {
     "api.create_stock_count": "post",
     "api.scan_into_stock_count": "post",
     "api.close_stock_count": "post",
-    "api.cancel_stock_count": "post",
+    "api.change_stock_count": "post",
     # The administrator's.
     "api.change_settings": "manage_settings",
     "api.list_webhooks": "manage_settings",

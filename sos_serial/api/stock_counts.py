@@ -16,6 +16,7 @@ from .schemas.common import page_of
 from .schemas.stock_counts import (
     CloseAnswer,
     CloseInput,
+    CountChange,
     CountListQuery,
     ListedSerial,
     ScanAnswerBody,
@@ -61,7 +62,7 @@ def scan_into_stock_count(count_id):
     db.get_or_404(StockCount, count_id)
     given = body(ScanBatch, "The scans")
     report = counts.scan_serials(db.session, count_id, given.serials, g.api_user)
-    return jsonify(ScanAnswerBody.of(report))
+    return jsonify(ScanAnswerBody.of(report)), 201
 
 
 @bp.get("/stock-counts/<int:count_id>/serials")
@@ -84,11 +85,12 @@ def close_stock_count(count_id):
     report = counts.close_count(db.session, count_id, g.api_user, on=given.date or datetime.now(UTC).date(),
                                 unknown_item_id=given.unknown_item_id, scans_seen=given.scans_seen,
                                 limits=current_app.extensions[LIMITS_KEY], fields=custom_fields())
-    return jsonify(CloseAnswer.of({"count": count_answer(report.count), "left_unposted": report.left_unposted}))
+    return jsonify(CloseAnswer.of({"count": count_answer(report.count), "left_unposted": report.left_unposted})), 201
 
 
-@bp.post("/stock-counts/<int:count_id>/cancel")
-def cancel_stock_count(count_id):
+@bp.patch("/stock-counts/<int:count_id>")
+def change_stock_count(count_id):
     require("post")
     db.get_or_404(StockCount, count_id)
+    body(CountChange, "The stock count")  # the one change a count takes: cancelled
     return jsonify(count_answer(counts.cancel_count(db.session, count_id, g.api_user)))

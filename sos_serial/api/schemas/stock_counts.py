@@ -24,6 +24,12 @@ class StockCountInput(Shape):
     location_id: RecordId
 
 
+class CountChange(Shape):
+    """PATCH /stock-counts/{id}: cancel an open count; its scans stay for reference and nothing is posted."""
+
+    status: Literal["cancelled"]
+
+
 class ScanBatch(Shape):
     """POST /stock-counts/{id}/scans: serials as scanned or typed, in scan order."""
 
