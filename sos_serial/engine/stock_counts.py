@@ -23,6 +23,7 @@ from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields
 from sos_serial.engine.limits import Limits
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
+from sos_serial.engine.serial_csv import decode_csv, serial_column
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
 from sos_serial.limits import SERIAL_MAX_LENGTH
@@ -507,3 +508,9 @@ def _documents(session, items: dict[int, list[str]], limits: Limits):
             carried += len(part)
     if lines:
         yield lines
+
+
+def serials_of_file(data: bytes | str, field: str = "file") -> list[str]:
+    """The serials of an uploaded file, one a row as a receipt's file is read (the first column, or the one
+    headed serial / S/N); a row repeating an earlier one is scanned again and answers "already scanned"."""
+    return serial_column(decode_csv(data, field), field).serials
