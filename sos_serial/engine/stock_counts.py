@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -468,12 +468,25 @@ def close_count(session, count_id: int, user=None, *, on: date, unknown_item_id:
                            memo=f"{name}: units found that were not in stock", location_id=count.location_id)
     with unit_of_work(session):
         count = _open(session, count_id, "closed")
+        _link_received_serials(session, count)
         count.status = COUNT_CLOSED
         count.closed_by_id = getattr(user, "id", None)
         count.closed_at = func.now()
     session.refresh(count)
     left = list(plan.rented) + ([] if unknown_item_id is not None else list(plan.unknown))
     return CloseReport(count, count_documents(session, count_id), left)
+
+
+def _link_received_serials(session, count: StockCount) -> None:
+    """Scans of serials unknown when scanned that name a unit now (received by the close, or meanwhile)
+    point at it, so the closed count reads them as counted; their result stays what the scan found."""
+    unknown = session.execute(select(StockCountScan.id, StockCountScan.serial_key)
+                              .where(StockCountScan.count_id == count.id, StockCountScan.unit_id.is_(None))).all()
+    units = _units_by_key(session, [key for _, key in unknown], count.location_id)
+    for scan_id, key in unknown:
+        if key in units:
+            session.execute(update(StockCountScan).where(StockCountScan.id == scan_id)
+                            .values(unit_id=units[key].id))
 
 
 def _post(session, count, purpose, kind, items: dict[int, list[str]], on, user, limits, fields, *, memo,

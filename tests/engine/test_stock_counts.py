@@ -166,6 +166,8 @@ def test_a_count_closes_into_the_right_documents_with_history(big_shelf):
     assert (new.status, new.location_id) == ("in_stock", co.main)
     assert history(new.id) == [("adjustment", "in_stock", co.main, None)]
     assert history(unit(co.clock, "CLK-010").id)[-1] == ("adjustment", "adjusted_out", None, None)
+    assert counts.totals(db.session, count.id) == counts.Totals(
+        expected=94, counted=94, missing=0, found_elsewhere=0, unknown=0, scanned=94)
     # The shelf now holds exactly what was scanned.
     after = counts.start_count(db.session, co.main, co.user)
     assert after.expected_at_start == 94
