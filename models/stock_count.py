@@ -32,6 +32,12 @@ class StockCount(db.Model):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=OPEN)
     # How many units the location held when the count started: the clerk's first figure, kept as it was.
     expected_at_start: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # What the scans found when they were made, kept as they are saved: a scan's answer reads these instead of
+    # counting 100,000 rows. The live view and the close read the units' places anew.
+    scanned: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    scanned_counted: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    scanned_elsewhere: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    scanned_unknown: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -239,7 +239,16 @@ def scan_serials(session, count_id: int, texts: list[str], user=None) -> ScanRep
             if key not in inserted:
                 serial = answers[index].serial_number
                 answers[index] = Scan(serial, ALREADY_SCANNED, f"{serial} was already scanned into this count.")
-    return ScanReport(answers, totals(session, count_id))
+        found = {result: sum(1 for scan in answers if scan.result == result) for result in (COUNTED, ELSEWHERE,
+                                                                                              UNKNOWN)}
+        # Added to what is stored, in the statement itself: a clerk scanning at the same moment adds too.
+        session.execute(update(StockCount).where(StockCount.id == count_id).values(
+            scanned=StockCount.scanned + len(inserted),
+            scanned_counted=StockCount.scanned_counted + found[COUNTED],
+            scanned_elsewhere=StockCount.scanned_elsewhere + found[ELSEWHERE],
+            scanned_unknown=StockCount.scanned_unknown + found[UNKNOWN]).execution_options(
+            synchronize_session=False))
+    return ScanReport(answers, totals_as_scanned(session, count_id))
 
 
 def _units_by_key(session, keys: list[str], location_id: int) -> dict[str, _Unit]:
@@ -292,8 +301,21 @@ def _insert_new(session, rows: list[dict]) -> set[str]:
 
 
 # ------------------------------------------------------------------------------------------------ reading
+def totals_as_scanned(session, count_id: int) -> Totals:
+    """The figures as the scans found the units, read from the count's own row: what a scan answers with.
+
+    ``expected`` is what the location held at the start; a unit moved since is counted where ``totals``
+    finds it, which the live view and the close read."""
+    row = session.execute(select(StockCount.expected_at_start, StockCount.scanned, StockCount.scanned_counted,
+                                 StockCount.scanned_elsewhere, StockCount.scanned_unknown)
+                          .where(StockCount.id == count_id)).one()
+    expected, scanned, counted, elsewhere, unknown = row
+    return Totals(expected=expected, counted=counted, missing=max(expected - counted, 0), found_elsewhere=elsewhere,
+                  unknown=unknown, scanned=scanned)
+
+
 def totals(session, count_id: int) -> Totals:
-    """The count's figures as the units stand now (an index count each)."""
+    """The count's figures as the units stand now, by query."""
     count = get_count(session, count_id)
     location_id = count.location_id
     mine = StockCountScan.count_id == count_id

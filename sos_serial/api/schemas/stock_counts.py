@@ -113,7 +113,8 @@ class ScanResult(Answer):
 
 
 class ScanAnswerBody(Answer):
-    """The batch's scans, in the order sent, and the count's totals after them."""
+    """The batch's scans, in the order sent, and the count's totals after them, as the scans found the units
+    (``expected`` is the figure at the start; ``GET /stock-counts/{id}`` reads every figure anew)."""
 
     scans: list[ScanResult]
     totals: Totals
