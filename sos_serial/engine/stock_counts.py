@@ -470,6 +470,10 @@ def close_count(session, count_id: int, user=None, *, on: date, unknown_item_id:
         if now != scans_seen:
             raise Conflict(f"Count {count.number} has {now} scans now, not the {scans_seen} you confirmed: "
                            "look at the totals again, then close.")
+    # A serial unknown when scanned and received since (here or elsewhere) is that unit now: linked first,
+    # so a unit received here is counted, not taken out as missing.
+    with unit_of_work(session):
+        _link_received_serials(session, count)
     plan = close_plan(session, count)
     limits = limits or Limits()
     name = f"Stock count {count.number} at {count.location.name}"

@@ -222,3 +222,19 @@ def test_a_large_close_is_split_by_the_document_limits(shelf):
     posted = documents_of(report)["missing"]
     assert [sum(-line.quantity for line in lines) for _, lines in posted] == [5, 5, 2]
     assert db.session.get(Location, shelf.main) is not None
+
+
+def test_a_serial_unknown_when_scanned_and_received_since_is_that_unit_at_the_close(shelf):
+    count = counts.start_count(db.session, shelf.main, shelf.user)
+    everything = [f"CLK-{n:03d}" for n in range(1, 11)] + ["GF-1", "GF-2"]
+    report = counts.scan_serials(db.session, count.id, everything + ["LATE-1", "LATE-2"], shelf.user)
+    assert [scan.result for scan in report.scans[-2:]] == ["unknown", "unknown"]
+    receive(shelf.clock, ["LATE-1"], shelf.main, unit_cost="100.00")
+    receive(shelf.clock, ["LATE-2"], shelf.showroom, unit_cost="100.00")
+    closed = counts.close_count(db.session, count.id, shelf.user, on=ON)
+    assert closed.left_unposted == []
+    [link] = closed.documents
+    assert link.purpose == "transfer"
+    late_1, late_2 = unit(shelf.clock, "LATE-1"), unit(shelf.clock, "LATE-2")
+    assert (late_1.status, late_1.location_id) == ("in_stock", shelf.main)
+    assert (late_2.status, late_2.location_id) == ("in_stock", shelf.main)
