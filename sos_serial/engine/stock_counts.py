@@ -242,13 +242,13 @@ def scan_serials(session, count_id: int, texts: list[str], user=None) -> ScanRep
         found = {result: sum(1 for scan in answers if scan.result == result) for result in (COUNTED, ELSEWHERE,
                                                                                               UNKNOWN)}
         # Added to what is stored, in the statement itself: a clerk scanning at the same moment adds too.
-        session.execute(update(StockCount).where(StockCount.id == count_id).values(
+        figures = session.execute(update(StockCount).where(StockCount.id == count_id).values(
             scanned=StockCount.scanned + len(inserted),
             scanned_counted=StockCount.scanned_counted + found[COUNTED],
             scanned_elsewhere=StockCount.scanned_elsewhere + found[ELSEWHERE],
-            scanned_unknown=StockCount.scanned_unknown + found[UNKNOWN]).execution_options(
-            synchronize_session=False))
-    return ScanReport(answers, totals_as_scanned(session, count_id))
+            scanned_unknown=StockCount.scanned_unknown + found[UNKNOWN])
+            .returning(*AS_SCANNED).execution_options(synchronize_session=False)).one()
+    return ScanReport(answers, _as_scanned(*figures))
 
 
 def _units_by_key(session, keys: list[str], location_id: int) -> dict[str, _Unit]:
@@ -291,13 +291,11 @@ def _insert_new(session, rows: list[dict]) -> set[str]:
     if not rows:
         return set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted: set[str] = set()
-    for start in range(0, len(rows), CHUNK):
-        statement = (dialect.insert(StockCountScan).values(rows[start:start + CHUNK])
-                     .on_conflict_do_nothing(index_elements=["count_id", "serial_key"])
-                     .returning(StockCountScan.serial_key))
-        inserted.update(session.execute(statement).scalars())
-    return inserted
+    # One statement, cached once compiled, its rows sent as the driver's batches; RETURNING names the rows
+    # written, so a key another clerk wrote first is simply not among them.
+    statement = (dialect.insert(StockCountScan).on_conflict_do_nothing(index_elements=["count_id", "serial_key"])
+                 .returning(StockCountScan.serial_key))
+    return set(session.execute(statement, rows).scalars())
 
 
 # ------------------------------------------------------------------------------------------------ reading
@@ -306,10 +304,14 @@ def totals_as_scanned(session, count_id: int) -> Totals:
 
     ``expected`` is what the location held at the start; a unit moved since is counted where ``totals``
     finds it, which the live view and the close read."""
-    row = session.execute(select(StockCount.expected_at_start, StockCount.scanned, StockCount.scanned_counted,
-                                 StockCount.scanned_elsewhere, StockCount.scanned_unknown)
-                          .where(StockCount.id == count_id)).one()
-    expected, scanned, counted, elsewhere, unknown = row
+    return _as_scanned(*session.execute(select(*AS_SCANNED).where(StockCount.id == count_id)).one())
+
+
+AS_SCANNED = (StockCount.expected_at_start, StockCount.scanned, StockCount.scanned_counted,
+              StockCount.scanned_elsewhere, StockCount.scanned_unknown)
+
+
+def _as_scanned(expected: int, scanned: int, counted: int, elsewhere: int, unknown: int) -> Totals:
     return Totals(expected=expected, counted=counted, missing=max(expected - counted, 0), found_elsewhere=elsewhere,
                   unknown=unknown, scanned=scanned)
 
