@@ -1,5 +1,6 @@
 """python -m bench: every benchmark, each printing its figures."""
-from . import posting, screens
+from . import posting, screens, stock_count
 
 posting.main()
 screens.main()
+stock_count.main()

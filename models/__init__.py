@@ -19,6 +19,9 @@ from .plugin_switch import PluginSwitch
 from .serial_history import SerialHistory
 from .serial_unit import SerialUnit
 from .settings import Settings
+from .stock_count import StockCount
+from .stock_count_document import StockCountDocument
+from .stock_count_scan import StockCountScan
 from .stock_level import StockLevel
 from .transaction import Transaction
 from .transaction_line import TransactionLine
@@ -30,6 +33,6 @@ from .webhook import Webhook
 
 __all__ = [
     "ApiToken", "AuditEntry", "ColumnPreference", "CostLayer", "Customer", "Event", "EventDelivery", "Item", "Location", "PluginSwitch",
-    "SerialHistory", "SerialUnit", "Settings", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
+    "SerialHistory", "SerialUnit", "Settings", "StockCount", "StockCountDocument", "StockCountScan", "StockLevel", "Transaction", "TransactionLine", "TransactionLineSerial",
     "User", "Vendor", "Warranty", "Webhook",
 ]

@@ -46,6 +46,7 @@ from .secured_view import SecuredBaseView, SecuredModelView, SecuredView
 from .serial_history_report import SerialHistoryReportView
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
+from .stock_count import StockCountView
 from .transaction import TransactionView
 from .warranty import WarrantyView
 from .warranty_expiring_report import WarrantyExpiringReportView
@@ -93,6 +94,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
                        custom_fields=fields)
     )
     admin.add_view(WarrantyView(Warranty, db, name="Warranties", category=INVENTORY, endpoint="warranties"))
+    admin.add_view(StockCountView(name="Stock counts", category=INVENTORY, endpoint="stock_counts"))
     # One list and entry screen per kind of document, in the kinds' menu order.
     for kind in sorted(KINDS, key=lambda k: k.sequence):
         admin.add_view(TransactionView(name=kind.menu_label, category=kind.menu_category, endpoint=kind.endpoint,

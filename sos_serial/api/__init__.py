@@ -174,7 +174,18 @@ def api_blueprint(name: str) -> Blueprint:
 
 
 def init_app(app) -> None:
-    from . import audit, items, labels, master_data, openapi, serials, settings, transactions, webhooks  # noqa: F401  (routes)
+    from . import (  # noqa: F401  (routes)
+        audit,
+        items,
+        labels,
+        master_data,
+        openapi,
+        serials,
+        settings,
+        stock_counts,
+        transactions,
+        webhooks,
+    )
     from .plugin_routes import add_plugin_routes
 
     csrf.exempt(bp)

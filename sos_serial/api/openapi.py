@@ -24,6 +24,18 @@ from .schemas.serials import (
     SerialUnitPage,
 )
 from .schemas.settings import Settings
+from .schemas.stock_counts import (
+    CloseAnswer,
+    CloseInput,
+    CountChange,
+    CountListQuery,
+    ListedSerialPage,
+    ScanAnswerBody,
+    ScanBatch,
+    StockCount,
+    StockCountInput,
+    StockCountPage,
+)
 from .schemas.transactions import Transaction, TransactionInput, TransactionPage
 from .schemas.webhooks import DeliveryPage, RetryAnswer, Webhook, WebhookInput, WebhookPage
 
@@ -69,6 +81,19 @@ PATHS = [
     ("/webhooks/{id}/deliveries", "get", "The webhook's deliveries, newest first", None, DeliveryPage, 200,
      PageQuery),
     ("/webhooks/{id}/retry", "post", "Attempt every undelivered delivery again now", None, RetryAnswer, 202, None),
+    ("/stock-counts", "get", "List stock counts, newest first", None, StockCountPage, 200, PageQuery),
+    ("/stock-counts", "post", "Start a count at a location (one open count per location)", StockCountInput,
+     StockCount, 201, None),
+    ("/stock-counts/{id}", "get", "A count: its totals as the units stand now, and the documents its close posted",
+     None, StockCount, 200, None),
+    ("/stock-counts/{id}/scans", "post", "Scan serials into an open count; each scan's result, then the totals",
+     ScanBatch, ScanAnswerBody, 201, None),
+    ("/stock-counts/{id}/serials", "get", "One page of a count's counted, missing or found serials", None,
+     ListedSerialPage, 200, CountListQuery),
+    ("/stock-counts/{id}/close", "post", "Close a count, posting a transfer in per other location, an adjustment "
+     "out for the missing units and an adjustment in for the units found", CloseInput, CloseAnswer, 201, None),
+    ("/stock-counts/{id}", "patch", "Cancel an open count (status: cancelled); nothing is posted", CountChange,
+     StockCount, 200, None),
     ("/audit", "get", "The audit log, newest first (administrators)", None, AuditPage, 200, AuditQuery),
 ]
 # app.extensions key: the plugins' routes of that app, as PATHS entries, each with its path variables last

@@ -48,6 +48,14 @@ ROUTE_RIGHTS = {
     "api.packing_list": READ_API,
     "api.create_transaction": "post",
     "api.get_settings": READ_API,
+    # Stock counts: clerks and administrators count; every role may read one.
+    "api.list_stock_counts": READ_API,
+    "api.get_stock_count": READ_API,
+    "api.stock_count_serials": READ_API,
+    "api.create_stock_count": "post",
+    "api.scan_into_stock_count": "post",
+    "api.close_stock_count": "post",
+    "api.change_stock_count": "post",
     # The administrator's.
     "api.change_settings": "manage_settings",
     "api.list_webhooks": "manage_settings",

@@ -94,7 +94,8 @@ def records(admin, world):
     receive(admin, world.clock, ["R-1", "R-2"], world.main)
     shipment = ship(admin, world.clock, ["R-2"], world.main, world.acme)
     unit = admin.ok("GET", "/serials", query_string={"q": "R-1"})["items"][0]
-    return {"item_id": world.clock, "unit_id": unit["id"], "transaction_id": shipment["id"],
+    count = admin.ok("POST", "/stock-counts", {"location_id": world.main}, status=201)
+    return {"item_id": world.clock, "unit_id": unit["id"], "transaction_id": shipment["id"], "count_id": count["id"],
             "warranty_id": world.one_year, "/locations/": world.main, "/customers/": world.acme,
             "/vendors/": world.vendor}
 

@@ -84,13 +84,15 @@ def populated(admin, world):
                                           "customer_id": world.baker}, status=201)
     edited = admin.ok("GET", "/serials", query_string={"q": "DOC-1"})["items"][0]
     admin.ok("PATCH", f"/serials/{edited['id']}", {"notes": "checked", "warranty_start": "2026-01-01"})
-    return {"transaction": shipment["id"], "unit": edited["id"], "added": added["id"], "webhook": webhook["id"]}
+    count = admin.ok("POST", "/stock-counts", {"location_id": world.showroom}, status=201)
+    return {"transaction": shipment["id"], "unit": edited["id"], "added": added["id"], "webhook": webhook["id"],
+            "count": count["id"]}
 
 
 def test_every_key_every_endpoint_answers_with_is_documented(app, admin, world, populated, document):
     ids = {"items": world.clock, "locations": world.main, "customers": world.acme, "vendors": world.vendor,
            "warranties": world.one_year, "transactions": populated["transaction"], "serials": populated["unit"],
-           "webhooks": populated["webhook"]}
+           "webhooks": populated["webhook"], "stock-counts": populated["count"]}
     calls = []
     for rule in app.url_map.iter_rules():
         # The packing list is a page, labels a PDF or ZPL (tests/api/test_api_labels.py), and openapi.json the
@@ -116,6 +118,11 @@ def test_every_key_every_endpoint_answers_with_is_documented(app, admin, world, 
         ("/webhooks", "post", "/webhooks", {"url": "https://example.com/h", "secret": "x",
                                             "events": ["transaction.posted"]}, 201),
         ("/webhooks/{id}/retry", "post", f"/webhooks/{populated['webhook']}/retry", None, 202),
+        ("/stock-counts", "post", "/stock-counts", {"location_id": world.main}, 201),
+        ("/stock-counts/{id}/scans", "post", f"/stock-counts/{populated['count']}/scans",
+         {"serials": ["DOC-1", "GF-1", "NOPE-1", "DOC-1", ""]}, 201),
+        ("/stock-counts/{id}/close", "post", f"/stock-counts/{populated['count']}/close",
+         {"confirm": True, "date": "2026-01-08", "unknown_item_id": world.clock}, 201),
     ]
     assert len(calls) >= 20
     for path, method, url, body, status in calls:
