@@ -23,7 +23,7 @@ from .schemas.serials import (
     SerialUnitPage,
 )
 from .schemas.settings import Settings
-from .schemas.transactions import Transaction, TransactionInput, TransactionPage
+from .schemas.transactions import Transaction, TransactionInput, TransactionPage, VoidInput
 from .schemas.webhooks import DeliveryPage, RetryAnswer, Webhook, WebhookInput, WebhookPage
 
 REF = "#/components/schemas/{model}"
@@ -51,6 +51,9 @@ PATHS = [
     ("/transactions", "get", "List transactions, newest first", None, TransactionPage, 200, PageQuery),
     ("/transactions", "post", "Post a transaction", TransactionInput, Transaction, 201, None),
     ("/transactions/{id}", "get", "One transaction", None, Transaction, 200, None),
+    ("/transactions/{id}/void", "post", "Void a posted document: its units, stock, value and cost layers go back "
+     "to where it found them; 409 when a unit moved since or it is voided already", VoidInput, Transaction, 200,
+     None),
     ("/transactions/{id}/packing-list", "get", "A shipment's packing list", None, "html", 200, None),
     ("/serials", "get", "Search serial units", None, SerialUnitPage, 200, SerialQuery),
     ("/serials", "post", "Add one unit at a location or a historical unit at a customer", SerialUnitInput,

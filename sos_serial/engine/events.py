@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sos_serial.models import Event, EventDelivery, SerialHistory, SerialUnit, Webhook
 from sos_serial.models._columns import utcnow
 from sos_serial.models.event import TRANSACTION_POSTED
+from sos_serial.models.serial_history import VOID
 
 
 def plugin_subscribers(hook) -> list[str]:
@@ -51,7 +52,7 @@ def moved_units(session, transaction_id: int) -> list[dict]:
         .select_from(after)
         .join(SerialUnit, SerialUnit.id == after.serial_unit_id)
         .outerjoin(before, before.id == previous)
-        .where(after.transaction_id == transaction_id)
+        .where(after.transaction_id == transaction_id, after.transaction_type != VOID)
         .order_by(after.id))
     return [{"serial_number": serial, "item_id": item_id,
              "from": {"location_id": from_location, "customer_id": from_customer, "status": from_status},
