@@ -14,6 +14,7 @@ continued (DESIGN.md, rule 2). Cost and warranty a posting replaced are kept in 
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -24,7 +25,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from sos_serial.database.bulk_insert import bulk_insert
+from sos_serial.database.session_rules import rules_of
 from sos_serial.database.statements import one_of
+from sos_serial.engine.event_delivery import AFTER_COMMIT, deliver_due
+from sos_serial.engine.events import record_transaction_voided
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound, SerialInventoryError
 from sos_serial.limits import MEMO_MAX_LENGTH
@@ -45,6 +49,7 @@ from sos_serial.models.transaction import POSTED, VOIDED
 
 from ..valuation import change_item_stock, consume_layers
 
+log = logging.getLogger(__name__)
 # History rows that are no document's movement (a later one of these does not stop a void).
 NOT_MOVEMENTS = (EDIT, CREATED, VOID)
 SHOWN = 10
@@ -73,6 +78,7 @@ def void_transaction(session, document_id: int, reason, user=None) -> Transactio
     """
     reason = read_void_reason(reason)
     user_id = getattr(user, "id", None)
+    rules = rules_of(session)
     with unit_of_work(session, _void_conflict, posting=True):
         document = session.scalar(select(Transaction).where(Transaction.id == document_id)
                                   .with_for_update().execution_options(populate_existing=True))
@@ -92,7 +98,18 @@ def void_transaction(session, document_id: int, reason, user=None) -> Transactio
         document.voided_by_id = user_id
         document.void_reason = reason
         session.flush()
+        # The event commits with the void, or neither does.
+        event_id = record_transaction_voided(session, document, user_id).id
+    _notify(session, rules, event_id)
     return document
+
+
+def _notify(session, rules, event_id: str) -> None:
+    try:
+        deliver_due(session, rules, AFTER_COMMIT, event_id=event_id)
+    except Exception:  # the void stands; what this attempt missed, the events worker delivers
+        session.rollback()
+        log.exception("Delivering event %s right after its void failed; it stays in the outbox", event_id)
 
 
 def _void_conflict(exc: IntegrityError) -> SerialInventoryError:
