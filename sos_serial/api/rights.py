@@ -44,6 +44,7 @@ ROUTE_RIGHTS = {
     "api.get_transaction": READ_API,
     "api.packing_list": READ_API,
     "api.create_transaction": "post",
+    "api.void_document": "post",
     "api.get_settings": READ_API,
     # The administrator's.
     "api.change_settings": "manage_settings",

@@ -43,7 +43,7 @@ def get_transaction(transaction_id):
 
 
 @bp.post("/transactions/<int:transaction_id>/void")
-def void(transaction_id):
+def void_document(transaction_id):
     """Void a posted document: its units, stock and value go back to where it found them (shared/API.md 1.1)."""
     require("post")
     db.get_or_404(Transaction, transaction_id)
