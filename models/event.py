@@ -13,7 +13,9 @@ from sos_serial.extensions import db
 from ._columns import created_at
 
 TRANSACTION_POSTED = "transaction.posted"
-EVENT_TYPES = (TRANSACTION_POSTED,)
+# A posted document voided: its units went back where it found them. Webhooks only (plugins hear postings).
+TRANSACTION_VOIDED = "transaction.voided"
+EVENT_TYPES = (TRANSACTION_POSTED, TRANSACTION_VOIDED)
 
 
 class Event(db.Model):

@@ -13,6 +13,8 @@ from .serial_unit import SerialUnit
 # Events that are not transactions.
 CREATED = "created"
 EDIT = "edit"
+# A voided document's unit, put back where the document found it; transaction_id names the document.
+VOID = "void"
 
 
 class SerialHistory(db.Model):
@@ -42,6 +44,12 @@ class SerialHistory(db.Model):
     recorded_at: Mapped[datetime] = created_at()
 
     serial_unit: Mapped[SerialUnit] = relationship()
+    transaction: Mapped["Transaction | None"] = relationship()  # noqa: F821
+
+    @property
+    def void_reason(self) -> str | None:
+        """For a void row: why its document was voided."""
+        return self.transaction.void_reason if self.transaction_type == VOID and self.transaction else None
 
     def __repr__(self) -> str:
         return f"<SerialHistory {self.id} unit={self.serial_unit_id} {self.transaction_type}>"

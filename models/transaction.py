@@ -1,7 +1,7 @@
 """A transaction document: a receipt, shipment, transfer, adjustment, build and the rest."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
@@ -12,6 +12,11 @@ from .document_kind import KIND_CODES, DocumentKind, document_kind, is_document_
 from .location import Location
 from .vendor import Vendor
 
+# A document stays listed once voided: its units, stock and value went back to where it found them.
+POSTED = "posted"
+VOIDED = "voided"
+STATUSES = (POSTED, VOIDED)
+
 
 class Transaction(db.Model):
     __tablename__ = "transactions"
@@ -19,6 +24,8 @@ class Transaction(db.Model):
         CheckConstraint(in_list("type", KIND_CODES), name="type_known"),
         Index("ix_transactions_type_date", "type", "date"),
         custom_fields_index("transactions"),
+        CheckConstraint(in_list("status", STATUSES), name="status_known"),
+        CheckConstraint("(status = 'voided') = (voided_at IS NOT NULL)", name="voided_when_voided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,11 +40,16 @@ class Transaction(db.Model):
     custom_fields: Mapped[dict] = custom_fields()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at()
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=POSTED, server_default=POSTED)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     vendor: Mapped[Vendor | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
     location: Mapped[Location | None] = relationship(foreign_keys=[location_id])
     to_location: Mapped[Location | None] = relationship(foreign_keys=[to_location_id])
+    voided_by_user: Mapped["User | None"] = relationship(foreign_keys=[voided_by_id])  # noqa: F821
     lines: Mapped[list["TransactionLine"]] = relationship(  # noqa: F821
         back_populates="transaction", order_by="TransactionLine.line_no", cascade="all, delete-orphan"
     )
@@ -45,6 +57,15 @@ class Transaction(db.Model):
     @property
     def kind(self) -> DocumentKind:
         return document_kind(self.type)
+
+    @property
+    def is_voided(self) -> bool:
+        return self.status == VOIDED
+
+    @property
+    def voided_by(self) -> str | None:
+        """The username of who voided the document (None: not voided, or the user is gone)."""
+        return self.voided_by_user.username if self.voided_by_user is not None else None
 
     @property
     def type_label(self) -> str:

@@ -8,12 +8,15 @@ from sqlalchemy import select
 
 from sos_serial.models import Customer, Location, Transaction, User
 from sos_serial.models.document_kind import KINDS
-from sos_serial.models.serial_history import CREATED, EDIT
+from sos_serial.models.serial_history import CREATED, EDIT, VOID
 from sos_serial.models.serial_unit import STATUS_LABELS
 from sos_serial.security.auth import can
 
-EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited"}
-CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes"}
+EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited",
+                VOID: "Voided"}
+# Edits, and what a posting replaced (a return's cost, a shipment's warranty): a void puts those back.
+CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes",
+                        "unit_cost": "Unit cost", "warranty_id": "Warranty (id)"}
 DOCUMENT_ENDPOINT = "transactions.details_view"
 
 
@@ -31,6 +34,9 @@ def change_lines(row, arrow: str = "→", labels: dict | None = None) -> list[st
     ``labels`` names custom fields ("custom_fields.inspector": "Inspector"); one not given is shown by its name.
     """
     lines = []
+    reason = getattr(row, "void_reason", None)
+    if reason:
+        lines.append(f"Reason: {reason}")
     for name, (old, new) in (row.changes or {}).items():
         label = CHANGED_FIELD_LABELS.get(name) or (labels or {}).get(name) or name.removeprefix("custom_fields.")
         lines.append(f"{label}: {_shown(old)} {arrow} {_shown(new)}")

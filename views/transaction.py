@@ -13,7 +13,7 @@ from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.labels import labels_of_document
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
-from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting import post_transaction, void_transaction
 from sos_serial.engine.queries import line_serials, pickable_units, picks_from
 from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
 from sos_serial.errors import Busy, SerialInventoryError
@@ -21,6 +21,7 @@ from sos_serial.extensions import db
 from sos_serial.limits import JSON_MAX_DEPTH, MEMO_MAX_LENGTH, json_depth, json_too_deep_message
 from sos_serial.models import Customer, Item, Location, Settings, Transaction, Vendor
 from sos_serial.models.document_kind import CUSTOMER, document_kind
+from sos_serial.models.transaction import VOIDED
 from sos_serial.security.auth import can
 from sos_serial.security.request_input import query_int
 
@@ -38,6 +39,12 @@ def _number_link(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(url_for("transactions.details_view", id=model.id), model.number)
 
 
+def _status(view, context, model, name):
+    if model.status == VOIDED:
+        return Markup('<span class="badge badge-secondary document-voided">Voided</span>')
+    return "Posted"
+
+
 class TransactionView(SecuredModelView):
     """The documents of one kind (``kind``), or of every kind when ``kind`` is None.
 
@@ -50,10 +57,11 @@ class TransactionView(SecuredModelView):
     edit_right = None  # a posted document is permanent: correct it with another transaction
     delete_right = None
     can_view_details = True
-    column_list = ("number", "date", "type", "location", "to_location", "customer", "vendor", "memo")
+    column_list = ("number", "date", "type", "status", "location", "to_location", "customer", "vendor", "memo")
     column_labels = {"number": "No.", "to_location": "To location"}
-    column_formatters = {"number": _number_link, "type": lambda v, c, m, n: m.type_label}
-    column_filters = ("date", "location.name", "customer.name", "vendor.name")
+    column_formatters = {"number": _number_link, "type": lambda v, c, m, n: m.type_label, "status": _status}
+    column_filters = ("date", "status", "location.name", "customer.name", "vendor.name")
+    column_choices = {"status": [("posted", "Posted"), ("voided", "Voided")]}
     column_searchable_list = ("number", "memo")
     column_default_sort = ("id", True)
 
@@ -99,7 +107,17 @@ class TransactionView(SecuredModelView):
                 return self._render_form(entry), 503 if isinstance(exc, Busy) else 422
             flash(f"{document.type_label} {document.number} posted: {_summary(document)}.", "success")
             return redirect(url_for("transactions.details_view", id=document.id))
+        amended = query_int("amend", low=1)
+        if amended is not None:
+            return self._render_form(self._amended_copy(amended))
         return self._render_form(TransactionInput.blank(self.kind, date.today().isoformat()))
+
+    def _amended_copy(self, document_id: int) -> TransactionInput:
+        """The voided document ``document_id``, pre-filled to post in its place (Amend)."""
+        document = db.get_or_404(Transaction, document_id)
+        if document.type != self.kind or document.status != VOIDED:
+            abort(404)
+        return TransactionInput.from_document(document, line_serials(db.session, [li.id for li in document.lines]))
 
     def _render_form(self, entry: TransactionInput):
         # The Auto box is offered on a line only where the posting can number its item.
@@ -172,7 +190,43 @@ class TransactionView(SecuredModelView):
         custom = [(field.label, shown(field, stored[field.name]))
                   for field in current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction") if field.name in stored]
         return self.render("sos/transaction_details.html", document=document, serials=serials, custom_fields=custom,
-                           can_print_labels=can(current_user, "read_serial_units"))
+                           can_print_labels=can(current_user, "read_serial_units"),
+                           can_void=document.status != VOIDED and can(current_user, "post"),
+                           memo_max_length=MEMO_MAX_LENGTH)
+
+    # ---- void and amend ------------------------------------------------------------
+    @expose("/void/", methods=("POST",))
+    def void_view(self):
+        """Void the document: the engine puts its units, stock and value back, or says what is in the way."""
+        document = self._voided_from_form()
+        if document is None:
+            return redirect(url_for("transactions.details_view", id=request.form.get("id", type=int)))
+        flash(f"{document.type_label} {document.number} voided: its units, stock and value are back where "
+              "it found them.", "success")
+        return redirect(url_for("transactions.details_view", id=document.id))
+
+    @expose("/amend/", methods=("POST",))
+    def amend_view(self):
+        """Void the document, then open a copy of it on its kind's entry screen, to correct and post."""
+        document = self._voided_from_form()
+        if document is None:
+            return redirect(url_for("transactions.details_view", id=request.form.get("id", type=int)))
+        flash(f"{document.type_label} {document.number} voided. Correct the copy below and save it to post "
+              "it in its place.", "success")
+        return redirect(url_for(f"{document.kind.endpoint}.create_view", amend=document.id))
+
+    def _voided_from_form(self) -> Transaction | None:
+        if not can(current_user, "post"):
+            abort(403)
+        document_id = request.form.get("id", type=int)
+        if document_id is None or document_id < 1:
+            abort(404)
+        db.get_or_404(Transaction, document_id)
+        try:
+            return void_transaction(db.session, document_id, request.form.get("reason", ""), current_user)
+        except SerialInventoryError as exc:
+            flash(f"Not voided: {exc.message}", "error")
+            return None
 
     @expose("/packing-list/")
     def packing_list_view(self):

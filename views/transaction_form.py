@@ -53,6 +53,19 @@ class TransactionInput:
                    lines=lines)
 
     @classmethod
+    def from_document(cls, document, serials: dict[int, list[str]]) -> "TransactionInput":
+        """A copy of a posted document to enter again (Amend): its date, header, memo, lines and serials."""
+        header = {name: "" if getattr(document, name) is None else str(getattr(document, name))
+                  for name, _ in document.kind.header_fields}
+        lines = [LineInput(item_id=str(line.item_id), quantity=str(line.quantity),
+                           unit_cost="" if line.unit_cost is None else f"{line.unit_cost:f}", role=line.role or "",
+                           serials=list(serials.get(line.id, []))) for line in document.lines]
+        custom = {name: "y" if value is True else "" if value in (None, False) else str(value)
+                  for name, value in (document.custom_fields or {}).items()}
+        return cls(date=document.date.isoformat(), header=header, memo=document.memo or "", lines=lines,
+                   custom=custom)
+
+    @classmethod
     def from_form(cls, kind: str, form) -> "TransactionInput":
         lines: dict[int, LineInput] = {}
         for key in form:

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from sos_serial.models.event import EVENT_TYPES
+from sos_serial.models.event import TRANSACTION_POSTED
 from sos_serial.models.webhook import SECRET_MAX, URL_MAX
 
 from .secured_view import SecuredModelView
@@ -34,9 +34,11 @@ class WebhookView(SecuredModelView):
     form_widget_args = {"new_secret": {"autocomplete": "new-password"}}
 
     def on_model_change(self, form, model, is_created) -> None:
-        # Presentation only: the subscription list has one kind of event today.
+        # The screen registers postings; a webhook that also wants voids (transaction.voided) is registered
+        # through the API, and an edit here keeps what it asked for.
         model.url = model.url.strip()
-        model.events = list(EVENT_TYPES)
+        if is_created or not model.events:
+            model.events = [TRANSACTION_POSTED]
         if form.new_secret.data:
             model.secret = form.new_secret.data
         if not model.secret:

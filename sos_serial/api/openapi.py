@@ -36,7 +36,7 @@ from .schemas.stock_counts import (
     StockCountInput,
     StockCountPage,
 )
-from .schemas.transactions import Transaction, TransactionInput, TransactionPage
+from .schemas.transactions import Transaction, TransactionInput, TransactionPage, VoidInput
 from .schemas.webhooks import DeliveryPage, RetryAnswer, Webhook, WebhookInput, WebhookPage
 
 REF = "#/components/schemas/{model}"
@@ -64,6 +64,9 @@ PATHS = [
     ("/transactions", "get", "List transactions, newest first", None, TransactionPage, 200, PageQuery),
     ("/transactions", "post", "Post a transaction", TransactionInput, Transaction, 201, None),
     ("/transactions/{id}", "get", "One transaction", None, Transaction, 200, None),
+    ("/transactions/{id}/void", "post", "Void a posted document: its units, stock, value and cost layers go back "
+     "to where it found them; 409 when a unit moved since or it is voided already", VoidInput, Transaction, 200,
+     None),
     ("/transactions/{id}/packing-list", "get", "A shipment's packing list", None, "html", 200, None),
     ("/transactions/{id}/labels", "get", "Labels for the document's units, one each, on the settings' label "
      "layout", None, "labels", 200, LabelQuery),

@@ -47,6 +47,7 @@ ROUTE_RIGHTS = {
     "api.get_transaction": READ_API,
     "api.packing_list": READ_API,
     "api.create_transaction": "post",
+    "api.void_document": "post",
     "api.get_settings": READ_API,
     # Stock counts: clerks and administrators count; every role may read one.
     "api.list_stock_counts": READ_API,

@@ -4,16 +4,16 @@ from sqlalchemy import func, select
 
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
-from sos_serial.engine.posting import post_transaction
+from sos_serial.engine.posting import post_transaction, void_transaction
 from sos_serial.engine.queries import line_serials
 from sos_serial.errors import NotFound
 from sos_serial.extensions import db
 from sos_serial.models import Transaction
 
 from . import bp, require
-from .reading import custom_fields, json_object, query
+from .reading import body, custom_fields, json_object, query
 from .schemas.common import page_of
-from .schemas.transactions import TransactionSummary, read_document, transaction_answer
+from .schemas.transactions import TransactionSummary, VoidInput, read_document, transaction_answer
 
 
 def _answer(document) -> dict:
@@ -40,6 +40,16 @@ def list_transactions():
 @bp.get("/transactions/<int:transaction_id>")
 def get_transaction(transaction_id):
     return jsonify(_answer(db.get_or_404(Transaction, transaction_id)))
+
+
+@bp.post("/transactions/<int:transaction_id>/void")
+def void_document(transaction_id):
+    """Void a posted document: its units, stock and value go back to where it found them (shared/API.md 1.1)."""
+    require("post")
+    db.get_or_404(Transaction, transaction_id)
+    reason = body(VoidInput, "The void").reason
+    document = void_transaction(db.session, transaction_id, reason, g.api_user)
+    return jsonify(_answer(document))
 
 
 @bp.get("/transactions/<int:transaction_id>/packing-list")

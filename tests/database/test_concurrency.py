@@ -282,3 +282,55 @@ def test_two_auto_numbered_receipts_at_once_never_share_a_serial_random(app, sho
             assert sorted(_stored_serials(item_id)) == sorted(given)
             assert _quantity_on_hand(item_id) == 2 * quantity
             db.session.remove()
+
+
+# ---------------------------------------------------------------------------- a void against a shipment
+VOID_ROUNDS = 25
+
+
+def test_a_void_and_a_shipment_of_the_same_unit_at_once_exactly_one_wins(app, shop, race):
+    """Clerk 1 voids the receipt of a unit (it leaves stock) while clerk 2 ships that unit: one wins, the other
+    gets a 409 that says why (the unit is adjusted out; or it moved since, by that shipment)."""
+    wins = {"void": 0, "shipment": 0}
+    for n in range(1, VOID_ROUNDS + 1):
+        serial = f"VOID-{n:04d}"
+        with app.app_context():
+            receipt = post_transaction(db.session, read_document({
+                "type": "item_receipt", "date": DATE, "location_id": shop.locations[0], "vendor_id": shop.vendor,
+                "lines": [{"item_id": shop.item, "quantity": 1, "serials": [serial]}]})).id
+            on_hand, documents = _quantity_on_hand(shop.item), _count(Transaction)
+            db.session.remove()
+        shipment = {"type": "shipment", "date": DATE, "location_id": shop.locations[0],
+                    "customer_id": shop.customers[0],
+                    "lines": [{"item_id": shop.item, "quantity": 1, "serials": [serial]}]}
+        barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
+
+        def void():
+            barrier.wait()
+            return race.clients[0].post(f"/api/v1/transactions/{receipt}/void", json={"reason": "Typo"},
+                                        headers=race.headers[0])
+
+        def ship():
+            barrier.wait()
+            return race.clients[1].post("/api/v1/transactions", json=shipment, headers=race.headers[1])
+
+        voided, shipped = [f.result(timeout=120) for f in (race.pool.submit(void), race.pool.submit(ship))]
+        statuses = (voided.status_code, shipped.status_code)
+        assert statuses in ((200, 409), (409, 201)), (voided.get_json(), shipped.get_json())
+        loser = shipped if statuses == (200, 409) else voided
+        assert loser.mimetype == "application/problem+json" and serial in loser.get_json()["detail"]
+        with app.app_context():
+            unit = _unit(shop.item, serial)
+            if statuses == (200, 409):
+                wins["void"] += 1
+                assert "adjusted out" in shipped.get_json()["detail"]
+                assert (unit.status, _history_types(unit.id)) == ("adjusted_out", ["item_receipt", "void"])
+                assert (_quantity_on_hand(shop.item), _count(Transaction)) == (on_hand - 1, documents)
+            else:
+                wins["shipment"] += 1
+                assert shipped.get_json()["number"] in voided.get_json()["detail"]
+                assert (unit.status, _history_types(unit.id)) == (SHIPPED, ["item_receipt", "shipment"])
+                assert db.session.get(Transaction, receipt).status == "posted"
+                assert (_quantity_on_hand(shop.item), _count(Transaction)) == (on_hand - 1, documents + 1)
+            db.session.remove()
+    assert sum(wins.values()) == VOID_ROUNDS

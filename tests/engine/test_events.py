@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy import select, update
 
 from sos_serial.engine.event_delivery import MAX_ATTEMPTS, retry, retry_delay
+from sos_serial.engine.events import event_body
+from sos_serial.engine.posting import void_transaction
 from sos_serial.errors import Conflict
 from sos_serial.extensions import db
 from sos_serial.hookspecs import hookimpl
@@ -290,3 +292,31 @@ def test_every_event_reaches_its_webhook_across_a_database_restart(receivers):
                 db.session.remove()
                 db.engine.dispose()
         postgres_server.stop(directory)
+
+
+# ---------------------------------------------------------------------------- voids
+def test_a_void_is_sent_as_transaction_voided_to_the_webhooks_that_asked_and_to_no_plugin(co, receivers, listener):
+    receive(co.clock, ["CLK-1", "CLK-2"], co.main)
+    shipment = post(type="shipment", location_id=co.main, customer_id=co.acme,
+                    lines=[line(co.clock, 1, serials=["CLK-2"])])
+    posted_only, both = receivers(), receivers()
+    webhook(posted_only.url)
+    hook = Webhook(url=both.url, secret="s3cret", events=["transaction.posted", "transaction.voided"], active=True)
+    db.session.add(hook)
+    db.session.commit()
+    heard = list(listener.heard)
+    void_transaction(db.session, shipment.id, "Wrong customer", co.user)
+    assert posted_only.received == [] and listener.heard == heard
+    ((_headers, raw),) = both.received
+    body = json.loads(raw)
+    assert body["type"] == "transaction.voided"
+    assert body["data"]["transaction"] == {"id": shipment.id, "number": shipment.number, "type": "shipment",
+                                           "date": "2026-01-05", "reason": "Wrong customer"}
+    assert body["data"]["units"] == [{
+        "serial_number": "CLK-2", "item_id": co.clock,
+        "from": {"location_id": None, "customer_id": co.acme, "status": "shipped"},
+        "to": {"location_id": co.main, "customer_id": None, "status": "in_stock"}}]
+    # The posting's own event, delivered again now, still tells the shipment, not its void.
+    posted = db.session.scalars(select(Event).where(Event.type == "transaction.posted",
+                                                    Event.transaction_id == shipment.id)).one()
+    assert event_body(db.session, posted)["data"]["units"][0]["to"]["status"] == "shipped"

@@ -96,19 +96,23 @@ class HistoryEntry(Answer):
 
     date: dt.date
     transaction_id: Id | None
-    transaction_type: str = Field(description="a transaction type, or created, edit")
+    transaction_type: str = Field(description="a transaction type, or created, edit, or void (the unit put back "
+                                              "where the voided document transaction_id found it)")
     status: Status
     location_id: Id | None
     customer_id: Id | None
     user_id: Id | None
     recorded_at: Timestamp
-    changes: dict[str, list] | None = Field(None, description="edits only: {field: [old, new]}")
+    changes: dict[str, list] | None = Field(None, description="edits, and the cost or warranty a posting "
+                                                               "replaced: {field: [old, new]}")
+    void_reason: str | None = Field(None, description="voids only: why the document was voided")
 
     @classmethod
     def of(cls, row) -> dict:
         entry = super().of(row)
-        if entry["changes"] is None:
-            del entry["changes"]
+        for name in ("changes", "void_reason"):
+            if entry[name] is None:
+                del entry[name]
         return entry
 
 

@@ -42,6 +42,7 @@ from .common import (
     field_errors,
     one_message,
     summary,
+    text,
 )
 
 Role = Literal[ROLES]  # type: ignore[valid-type]
@@ -176,6 +177,16 @@ class TransactionLine(Answer):
     serials: list[str] = Field(description="every serial the line took or assigned")
 
 
+VoidReason = text(MEMO_MAX_LENGTH, required=True)
+
+
+class VoidInput(Shape):
+    """Why a posted document is voided: kept with the document and in each unit's history."""
+
+    reason: VoidReason = Field(
+        description="why the document is voided (required; at most as long as a memo)")
+
+
 class TransactionSummary(Answer):
     """A document without its lines, as lists show it."""
 
@@ -190,6 +201,11 @@ class TransactionSummary(Answer):
     memo: str | None
     created_at: Timestamp
     custom_fields: CustomFieldsOut = {}
+    status: Literal["posted", "voided"] = Field(
+        description="posted, or voided: its units, stock and value went back to where it found them")
+    voided_at: Timestamp | None = None
+    voided_by: str | None = Field(None, description="the username of who voided it")
+    void_reason: str | None = None
 
 
 class Transaction(TransactionSummary):

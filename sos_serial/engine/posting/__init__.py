@@ -36,12 +36,13 @@ from .checks import (
 from .context import PostingContext, is_serial_taken
 from .loading import load_items, load_parties, load_units
 from .unit_creation import create_serial_unit
+from .void import void_transaction
 from .writes import write
 
 log = logging.getLogger(__name__)
 DEFAULT_LIMITS = Limits()
 
-__all__ = ["create_serial_unit", "post_transaction"]
+__all__ = ["create_serial_unit", "post_transaction", "void_transaction"]
 
 
 def post_transaction(session, request: PostingRequest, user=None, limits: Limits = DEFAULT_LIMITS, *,

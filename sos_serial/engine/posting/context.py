@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -27,6 +28,9 @@ class UnitRow:
     location_id: int | None
     customer_id: int | None
     unit_cost: Decimal
+    warranty_id: int | None = None
+    warranty_start: date | None = None
+    warranty_end: date | None = None
 
 
 class PostingContext:

@@ -5,6 +5,8 @@ with round trips.
 """
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, insert, literal, select, text, update
 
 from sos_serial.database.bulk_insert import bulk_insert
@@ -65,15 +67,19 @@ def check_moved(count: int, unit_ids) -> None:
                        "Reload and post again.")
 
 
-def move(ctx: PostingContext, unit_ids, changes: dict, line_id: int, document_id: int, target: dict) -> None:
-    """Take units from where the document takes them, with their history rows and line links."""
+def move(ctx: PostingContext, unit_ids, changes: dict, line_id: int, document_id: int, target: dict,
+         replaced: dict | None = None) -> None:
+    """Take units from where the document takes them, with their history rows and line links.
+
+    ``replaced`` holds, per unit id, the values of cost or warranty this move replaces, as
+    ``{column: [old, new]}``: kept in the unit's history row, so a void can put them back."""
     if not unit_ids:
         return
     links, history = TransactionLineSerial.__table__, SerialHistory.__table__
-    if ctx.session.get_bind().dialect.name != "postgresql" or \
+    if replaced or ctx.session.get_bind().dialect.name != "postgresql" or \
             has_rewrite_rules(ctx.session, (SerialUnit.__table__, links, history)):
         set_units(ctx, unit_ids, expected=ctx.source[:2], **changes)
-        record(ctx, unit_ids, line_id, document_id, target)
+        record(ctx, unit_ids, line_id, document_id, target, replaced)
         return
     # One statement: the moved units feed their line links and history on the server
     # (WITH … UPDATE … RETURNING), instead of coming back to be sent out again twice.
@@ -103,10 +109,18 @@ def history_values(ctx: PostingContext, document_id: int, target: dict) -> dict:
             "customer_id": target["customer_id"], "user_id": ctx.user_id}
 
 
-def record(ctx: PostingContext, unit_ids, line_id, document_id, target: dict) -> None:
-    """History and line links for units this posting has just inserted or moved (so holds)."""
+def record(ctx: PostingContext, unit_ids, line_id, document_id, target: dict, replaced: dict | None = None) -> None:
+    """History and line links for units this posting has just inserted or moved (so holds).
+
+    ``replaced``: per unit id, the ``{column: [old, new]}`` its history row keeps (see ``move``)."""
     unit_ids = sorted(unit_ids)  # one order for history on both databases: by unit
     link(ctx, unit_ids, line_id, held=("serial_unit_id",))
+    if replaced:
+        bulk_insert(ctx.session, SerialHistory.__table__, ["serial_unit_id", "changes"],
+                    [(unit_id, json.dumps(replaced[unit_id]) if replaced.get(unit_id) else None)
+                     for unit_id in unit_ids],
+                    held=("serial_unit_id",), same=history_values(ctx, document_id, target))
+        return
     bulk_insert(ctx.session, SerialHistory.__table__, ["serial_unit_id"], [(unit_id,) for unit_id in unit_ids],
                 held=("serial_unit_id",), same=history_values(ctx, document_id, target))
 

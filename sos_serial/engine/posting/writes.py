@@ -97,7 +97,8 @@ def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Deci
         bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key", *GS1_COLUMNS],
                     [(unit_id, serial, key, *((data or {}).get(name) for name in GS1_COLUMNS))
                      for unit_id, (serial, key, data) in zip(ids, fresh)], same=same)
-    returning_ids = [known[key].id for _, key, _ in returning]
+    returning_units = [known[key] for _, key, _ in returning]
+    returning_ids = [unit.id for unit in returning_units]
     set_units(ctx, returning_ids, status=IN_STOCK, location_id=ctx.req.location_id, customer_id=None,
                     unit_cost=unit_cost)
     for (_, key, data) in returning:
@@ -106,7 +107,8 @@ def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Deci
             set_units(ctx, [known[key].id], **data)
     unit_ids = ids + returning_ids
     record(ctx, unit_ids, line_id, document_id,
-                 {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None})
+                 {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None},
+                 replaced_costs(returning_units, unit_cost))
     quantity = len(unit_ids)
     value = money(unit_cost * quantity)
     add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
@@ -125,8 +127,10 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
         return Decimal(0)
     target = destination(ctx, line)
     changes = dict(target)
+    replaced = None
     if effect > 0 and line.unit_cost is not None:
         changes["unit_cost"] = line.unit_cost
+        replaced = replaced_costs(units, line.unit_cost)
         costs = [line.unit_cost] * len(units)
     if ctx.kind.starts_warranty and item.warranty is not None:
         # Units going back to the customer whose sale covers them keep that coverage.
@@ -134,9 +138,11 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
         move(ctx, [i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
         changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
                        warranty_end=warranty_end(req.date, item.warranty))
-        move(ctx, [i for i in unit_ids if i not in keeping], changes, line_id, document_id, target)
+        starting = [u for u in units if u.id not in keeping]
+        move(ctx, [u.id for u in starting], changes, line_id, document_id, target,
+             replaced_warranties(starting, changes))
     else:
-        move(ctx, unit_ids, changes, line_id, document_id, target)
+        move(ctx, unit_ids, changes, line_id, document_id, target, replaced)
     if effect < 0:
         cost = outbound_cost(ctx.session, item, len(units), ctx.settings, costs)
         change_item_stock(item, -len(units), -cost)
@@ -149,6 +155,22 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
         change_item_stock(item, len(units), value)
         return value
     return money(sum(costs, Decimal(0)))  # a transfer moves value between locations
+
+
+def replaced_costs(units, unit_cost) -> dict:
+    """The costs a posting replaces, per unit id, kept in the history so a void can restore them."""
+    new = str(money(unit_cost))
+    return {u.id: {"unit_cost": [str(money(u.unit_cost)), new]} for u in units if u.unit_cost != unit_cost}
+
+
+def replaced_warranties(units, changes: dict) -> dict:
+    """The warranty a shipment replaces, per unit id (a void puts the unit's earlier coverage back)."""
+    names = ("warranty_id", "warranty_start", "warranty_end")
+    return {u.id: {name: [_plain(getattr(u, name)), _plain(changes[name])] for name in names} for u in units}
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def destination(ctx: PostingContext, line) -> dict:
