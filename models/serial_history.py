@@ -13,6 +13,8 @@ from .serial_unit import SerialUnit
 # Events that are not transactions.
 CREATED = "created"
 EDIT = "edit"
+# A unit's serial number corrected (changes: {"serial_number": [old, new], "reason": why}).
+RENUMBER = "renumber"
 
 
 class SerialHistory(db.Model):

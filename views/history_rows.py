@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from sos_serial.models import Customer, Location, Transaction, User
 from sos_serial.models.document_kind import KINDS
-from sos_serial.models.serial_history import CREATED, EDIT
+from sos_serial.models.serial_history import CREATED, EDIT, RENUMBER
 from sos_serial.models.serial_unit import STATUS_LABELS
 from sos_serial.security.auth import can
 
-EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited"}
-CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes"}
+EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited",
+                RENUMBER: "Serial number corrected"}
+CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes",
+                        "serial_number": "Serial number"}
 DOCUMENT_ENDPOINT = "transactions.details_view"
 
 
@@ -31,7 +33,11 @@ def change_lines(row, arrow: str = "→", labels: dict | None = None) -> list[st
     ``labels`` names custom fields ("custom_fields.inspector": "Inspector"); one not given is shown by its name.
     """
     lines = []
-    for name, (old, new) in (row.changes or {}).items():
+    for name, change in (row.changes or {}).items():
+        if name == "reason":  # a correction's why, said once (a renumber row)
+            lines.append(f"Reason: {change}")
+            continue
+        old, new = change
         label = CHANGED_FIELD_LABELS.get(name) or (labels or {}).get(name) or name.removeprefix("custom_fields.")
         lines.append(f"{label}: {_shown(old)} {arrow} {_shown(new)}")
     return lines

@@ -1,11 +1,20 @@
-"""Serial search: a query matches the start of serial numbers, ignoring case, as an index range scan."""
+"""Serial search: by the start of a serial (an index range), by a serial exactly, and "find anything": any part
+of the serial, the item's name or SKU, the customer's or the location's name."""
 from __future__ import annotations
 
-from sos_serial.models import SerialUnit
+from sqlalchemy import and_, or_, select, text
+
+from sos_serial.models import Customer, Item, Location, SerialUnit
+from sos_serial.models.serial_search_index import SQLITE_TABLE
 from sos_serial.models.serial_unit import serial_key
 
 # Greater than any character a serial can hold, so key >= q and key < q + this is "starts with q".
 _AFTER_ANY = "\U0010ffff"
+# Trigram indexes need three characters; a shorter text is matched at the start of serials instead.
+TRIGRAM = 3
+# A search whose words name more records than this is too broad to be a question about names:
+# the names beyond it are left out of the match rather than put in a query of unbounded length.
+NAMES_MAX = 5_000
 
 
 def prefix_conditions(q: str | None) -> list:
@@ -19,3 +28,43 @@ def prefix_conditions(q: str | None) -> list:
 def exact_conditions(q: str | None) -> list:
     """Conditions for "serial is q", compared as serials are (trimmed, letter case folded)."""
     return [SerialUnit.serial_key == serial_key(q or "")]
+
+
+def anything_conditions(session, q: str | None) -> list:
+    """Conditions for "q is anywhere in the unit's serial, item name or SKU, customer or location name".
+
+    The serial is compared by key (look-alikes and case folded) through the trigram index of each database;
+    the names, case-insensitively, in their own small tables first, so the units are then found by item,
+    customer or location id through those indexes. A text of one or two characters, which a trigram index
+    cannot serve, matches the start of serials (an index range) and anywhere in the names."""
+    text_ = (q or "").strip()
+    key = serial_key(text_)
+    if not key:
+        return []
+    serial = _serial_contains(session, key) if len(key) >= TRIGRAM else and_(*prefix_conditions(key))
+    pattern = "%" + _like_escaped(text_) + "%"
+    matches = [serial]
+    for column, condition in (
+            (SerialUnit.item_id, select(Item.id).where(or_(Item.name.ilike(pattern, escape="\\"),
+                                                            Item.sku.ilike(pattern, escape="\\")))),
+            (SerialUnit.customer_id, select(Customer.id).where(Customer.name.ilike(pattern, escape="\\"))),
+            (SerialUnit.location_id, select(Location.id).where(Location.name.ilike(pattern, escape="\\")))):
+        ids = session.scalars(condition.order_by(condition.selected_columns[0]).limit(NAMES_MAX)).all()
+        if ids:
+            # Literal ids, not a subquery: each is then an index condition the planner can combine (BitmapOr).
+            matches.append(column.in_(ids))
+    return [or_(*matches)]
+
+
+def _serial_contains(session, key: str):
+    if session.get_bind().dialect.name == "postgresql":
+        # The key column is case-folded already; LIKE over the pg_trgm index (backslash is LIKE's escape).
+        return SerialUnit.serial_key.like("%" + _like_escaped(key) + "%")
+    # FTS5's trigram index serves GLOB (case-sensitive, as keys are folded); * ? [ are taken literally in brackets.
+    glob = "*" + "".join(f"[{ch}]" if ch in "*?[" else ch for ch in key) + "*"
+    return SerialUnit.id.in_(select(text("rowid")).select_from(text(SQLITE_TABLE))
+                             .where(text(f"{SQLITE_TABLE}.serial_key GLOB :glob").bindparams(glob=glob)))
+
+
+def _like_escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from sos_serial.limits import SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
 from sos_serial.models.serial_unit import STATUSES
@@ -42,6 +42,16 @@ class SerialUnitInput(Shape):
     warranty_end: DateIn | None = None
     notes: text(TEXT_MAX_LENGTH) | None = None
     custom_fields: CustomFieldsIn = None
+
+
+class SerialRenumber(Shape):
+    """POST /serials/{id}/renumber: the unit's corrected serial number, and why it is corrected."""
+
+    serial_number: str = Field(description=f"the corrected serial; trimmed; 1 to {SERIAL_MAX_LENGTH} printable "
+                                           "characters, free for the item (compared by key)")
+    reason: str = Field(description=f"why the serial is corrected, kept in the unit's history; at most "
+                                    f"{TEXT_MAX_LENGTH:,} characters")
+    version: RecordId = Field(None, description="the version read; a stale one is a 409")
 
 
 class SerialUnitChange(Shape):
@@ -92,20 +102,32 @@ class HistoryEntry(Answer):
 
     date: dt.date
     transaction_id: Id | None
-    transaction_type: str = Field(description="a transaction type, or created, edit")
+    transaction_type: str = Field(description="a transaction type, or created, edit, renumber")
     status: Status
     location_id: Id | None
     customer_id: Id | None
     user_id: Id | None
     recorded_at: Timestamp
-    changes: dict[str, list] | None = Field(None, description="edits only: {field: [old, new]}")
+    changes: dict[str, list] | None = Field(None, description="edits and renumbers only: {field: [old, new]}")
+    reason: str | None = Field(None, description="renumbers only: why the serial number was corrected")
 
     @classmethod
     def of(cls, row) -> dict:
         entry = super().of(row)
         if entry["changes"] is None:
             del entry["changes"]
+        # The history row keeps a correction's reason beside its changes; the answer gives it a field of its own.
+        reason = (row.changes or {}).get("reason")
+        if isinstance(reason, str):
+            entry["reason"] = reason
+        else:
+            entry.pop("reason", None)
         return entry
+
+    @field_validator("changes", mode="before")
+    @classmethod
+    def _changes_only(cls, value):
+        return {k: v for k, v in value.items() if k != "reason"} if isinstance(value, dict) else value
 
 
 def _no_filter_if_empty(value):
@@ -113,7 +135,9 @@ def _no_filter_if_empty(value):
 
 
 class SerialQuery(PageQuery):
-    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers.
+    """GET /serials: filters, all optional; ``q`` finds units whose serial contains it, or whose item name or SKU,
+    customer or location name does (one or two characters: serials starting with it, names containing it);
+    ``serial`` matches the start of serial numbers.
 
     Besides these, ``custom_fields.NAME=value`` keeps the units whose custom field NAME holds the value
     (true/false for a flag, a number, YYYY-MM-DD, a choice or the exact text).
@@ -124,6 +148,7 @@ class SerialQuery(PageQuery):
     location_id: query_number() = None
     customer_id: query_number() = None
     q: str | None = None
+    serial: str | None = None
 
 
 class AvailableSerialsQuery(PageQuery):
