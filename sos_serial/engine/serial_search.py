@@ -2,7 +2,7 @@
 of the serial, the item's name or SKU, the customer's or the location's name."""
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 
 from sos_serial.models import Customer, Item, Location, SerialUnit
 from sos_serial.models.serial_search_index import SQLITE_TABLE
@@ -15,6 +15,8 @@ TRIGRAM = 3
 # A search whose words name more records than this is too broad to be a question about names:
 # the names beyond it are left out of the match rather than put in a query of unbounded length.
 NAMES_MAX = 5_000
+# Trigrams of a serial text SQLite's index is asked for (the rest of the text is checked on the candidates).
+SQLITE_TRIGRAMS = 3
 
 
 def prefix_conditions(q: str | None) -> list:
@@ -60,10 +62,23 @@ def _serial_contains(session, key: str):
     if session.get_bind().dialect.name == "postgresql":
         # The key column is case-folded already; LIKE over the pg_trgm index (backslash is LIKE's escape).
         return SerialUnit.serial_key.like("%" + _like_escaped(key) + "%")
-    # FTS5's trigram index serves GLOB (case-sensitive, as keys are folded); * ? [ are taken literally in brackets.
-    glob = "*" + "".join(f"[{ch}]" if ch in "*?[" else ch for ch in key) + "*"
-    return SerialUnit.id.in_(select(text("rowid")).select_from(text(SQLITE_TABLE))
-                             .where(text(f"{SQLITE_TABLE}.serial_key GLOB :glob").bindparams(glob=glob)))
+    # FTS5's trigram index finds the units holding a few of the text's trigrams (a MATCH reads only their lists;
+    # its GLOB and LIKE recheck every candidate and took 0.4 s at a million units); instr() then keeps the units
+    # whose key holds the whole text.
+    match = " ".join('"' + trigram.replace('"', '""') + '"' for trigram in _cover(key))
+    candidates = select(text("rowid")).select_from(text(SQLITE_TABLE)).where(
+        text(f"{SQLITE_TABLE} MATCH :trigrams").bindparams(trigrams=match))
+    return and_(SerialUnit.id.in_(candidates), func.instr(SerialUnit.serial_key, key) > 0)
+
+
+def _cover(key: str) -> list[str]:
+    """Trigrams of ``key`` that between them touch every character, at most SQLITE_TRIGRAMS of them, spread out:
+    each more trigram narrows the candidates but costs reading its list of units."""
+    starts = sorted({*range(0, len(key) - TRIGRAM + 1, TRIGRAM), len(key) - TRIGRAM})
+    if len(starts) > SQLITE_TRIGRAMS:
+        step = (len(starts) - 1) / (SQLITE_TRIGRAMS - 1)
+        starts = sorted({starts[round(i * step)] for i in range(SQLITE_TRIGRAMS)})
+    return [key[start:start + TRIGRAM] for start in starts]
 
 
 def _like_escaped(value: str) -> str:

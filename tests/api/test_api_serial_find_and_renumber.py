@@ -13,6 +13,7 @@ def units(clerk, world):
     a grandfather clock GF-9 shipped to Baker & Sons."""
     receive(clerk, world.clock, ["A00-17", "XA00-2", "7-A00", "QX_1", "Q%1"], world.main)
     receive(clerk, world.clock, ["B-1"], world.showroom)
+    receive(clerk, world.grandfather, ['QT"99*'], world.showroom)
     receive(clerk, world.grandfather, ["GF-9"], world.main)
     ship(clerk, world.grandfather, ["GF-9"], world.main, world.baker, date="2026-02-10")
 
@@ -25,8 +26,9 @@ def found(client, q, **query):
 
 def test_q_finds_text_anywhere_in_the_serial_or_the_names(support, world, units):
     for q, expected in [("A00", ["7-A00", "A00-17", "XA00-2"]), ("a00-", ["A00-17", "XA00-2"]),
-                        ("00-1", ["A00-17"]), ("father", ["GF-9"]), ("sons jew", ["GF-9"]),
-                        ("showroom", ["B-1"]), ("X_1", ["QX_1"]), ("Q%1", ["Q%1"]), ("ZZZZ", [])]:
+                        ("00-1", ["A00-17"]), ("father", ["GF-9", 'QT"99*']), ("sons jew", ["GF-9"]),
+                        ("showroom", ["B-1", 'QT"99*']), ("X_1", ["QX_1"]), ("Q%1", ["Q%1"]), ("ZZZZ", []),
+                        ('t"9', ['QT"99*']), ('99*', ['QT"99*'])]:  # MATCH's and GLOB's own characters
         assert found(support, q) == expected, q
     clocks = ["7-A00", "A00-17", "B-1", "Q%1", "QX_1", "XA00-2"]
     assert found(support, "Mantel") == clocks
@@ -38,12 +40,12 @@ def test_one_or_two_characters_match_the_start_of_serials_and_anywhere_in_names(
     assert found(support, "B-") == ["B-1"]
     assert found(support, "-1") == []
     assert found(support, "7") == ["7-A00"]
-    assert found(support, "gf") == ["GF-9"]
+    assert found(support, "gf") == ["GF-9", 'QT"99*']
 
 
 def test_q_combines_with_the_other_filters(support, world, units):
     assert found(support, "A00", location_id=world.main, status="in_stock") == ["7-A00", "A00-17", "XA00-2"]
-    assert found(support, "clock", item_id=world.grandfather) == ["GF-9"]
+    assert found(support, "clock", item_id=world.grandfather) == ["GF-9", 'QT"99*']
     assert found(support, "A00", customer_id=world.baker) == []
 
 
