@@ -37,7 +37,9 @@ def list_serials():
             value = filter_value(custom_fields(), "serial_unit", name, text)
             conditions.append(equals_condition(SerialUnit.custom_fields, name, value, dialect))
     total = db.session.scalar(select(func.count(SerialUnit.id)).where(*conditions))
-    order = SerialUnit.serial_key if asked.q or asked.serial else SerialUnit.id
+    # A prefix reads the key's index in order; any other search lists its matches in the order they came, as the
+    # Serial inventory does: sorting a broad match (an item's name: 100,000 units) by serial would read every row.
+    order = SerialUnit.serial_key if asked.serial and not asked.q else SerialUnit.id
     units = db.session.scalars(select(SerialUnit).where(*conditions).order_by(order)
                                .limit(per_page).offset((page - 1) * per_page))
     return jsonify(page_of(SerialUnitAnswer, units, total, page, per_page))

@@ -54,7 +54,9 @@ def anything_conditions(session, q: str | None) -> list:
         ids = session.scalars(condition.order_by(condition.selected_columns[0]).limit(NAMES_MAX)).all()
         if ids:
             # Literal ids, not a subquery: each is then an index condition the planner can combine (BitmapOr).
-            matches.append(column.in_(ids))
+            # "IS NOT NULL" lets SQLite use the partial place indexes, which hold only units with that place.
+            matches.append(and_(column.in_(ids), column.isnot(None)) if column is not SerialUnit.item_id
+                           else column.in_(ids))
     return [or_(*matches)]
 
 
