@@ -10,13 +10,13 @@ from sos_serial.errors import Conflict, FieldError
 from sos_serial.hookspecs import hookimpl
 from sos_serial.models import Item, SerialHistory, SerialUnit, Transaction
 from sos_serial.models.document_kind import document_kind, is_document_kind
-from sos_serial.models.serial_history import CREATED, EDIT
+from sos_serial.models.serial_history import CREATED, EDIT, RENUMBER
 from sos_serial.models.serial_unit import serial_key
 
 SHOWN = 10
 # Rows that are no document's movement: a correction (an edit), and a unit added directly, whose row is
 # dated the day it was entered, not the day it arrived; paperwork for it may be posted with an earlier date.
-NOT_MOVEMENTS = (EDIT, CREATED)
+NOT_MOVEMENTS = (EDIT, CREATED, RENUMBER)
 
 
 @hookimpl

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sos_serial.limits import NAME_MAX_LENGTH
 
+from .serial_search_index import is_search_table
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -57,9 +59,11 @@ def custom_fields_index(table: str, **where) -> Index:
 
 def built_on(dialect_name: str):
     """Alembic's ``include_object`` for one database: leaves out what the models build on another only
-    (the GIN indexes above), so comparing models and migrations on SQLite does not ask for them."""
+    (the GIN indexes above, SQLite's search table), so comparing models and migrations on SQLite does not ask for them."""
 
     def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "table" and reflected and compare_to is None and is_search_table(name):
+            return False  # SQLite's serial search index: a virtual table the migrations keep, not a model
         only = getattr(obj, "_ddl_if", None)
         return only is None or only.dialect is None or only.dialect == dialect_name
 

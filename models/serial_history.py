@@ -15,6 +15,8 @@ CREATED = "created"
 EDIT = "edit"
 # A voided document's unit, put back where the document found it; transaction_id names the document.
 VOID = "void"
+# A unit's serial number corrected (changes: {"serial_number": [old, new], "reason": why}).
+RENUMBER = "renumber"
 
 
 class SerialHistory(db.Model):

@@ -14,6 +14,7 @@ from .customer import Customer
 from .item import Item
 from .location import Location
 from .serial_key import looks_alike, serial_key
+from .serial_search_index import POSTGRESQL_INDEX
 from .warranty import Warranty
 
 IN_STOCK = "in_stock"
@@ -78,6 +79,9 @@ class SerialUnit(db.Model):
         Index("ix_serial_units_warranty_end", "warranty_end", **only_where("warranty_end IS NOT NULL")),
         # Partial too: a receipt's new units carry no custom fields and are not written into it.
         custom_fields_index("serial_units", postgresql_where=text(UNITS_WITH_CUSTOM_FIELDS)),
+        # "Serial contains": trigrams of the key (pg_trgm). SQLite's equivalent is serial_search_index.py's table.
+        Index(POSTGRESQL_INDEX, "serial_key", postgresql_using="gin",
+              postgresql_ops={"serial_key": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     # active_history: a change records the stored value it replaces, even on an expired

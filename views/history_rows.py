@@ -8,15 +8,15 @@ from sqlalchemy import select
 
 from sos_serial.models import Customer, Location, Transaction, User
 from sos_serial.models.document_kind import KINDS
-from sos_serial.models.serial_history import CREATED, EDIT, VOID
+from sos_serial.models.serial_history import CREATED, EDIT, RENUMBER, VOID
 from sos_serial.models.serial_unit import STATUS_LABELS
 from sos_serial.security.auth import can
 
 EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added directly", EDIT: "Edited",
-                VOID: "Voided"}
+                VOID: "Voided", RENUMBER: "Serial number corrected"}
 # Edits, and what a posting replaced (a return's cost, a shipment's warranty): a void puts those back.
 CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes",
-                        "unit_cost": "Unit cost", "warranty_id": "Warranty (id)"}
+                        "unit_cost": "Unit cost", "warranty_id": "Warranty (id)", "serial_number": "Serial number"}
 DOCUMENT_ENDPOINT = "transactions.details_view"
 
 
@@ -37,7 +37,11 @@ def change_lines(row, arrow: str = "→", labels: dict | None = None) -> list[st
     reason = getattr(row, "void_reason", None)
     if reason:
         lines.append(f"Reason: {reason}")
-    for name, (old, new) in (row.changes or {}).items():
+    for name, change in (row.changes or {}).items():
+        if name == "reason":  # a correction's why, said once (a renumber row)
+            lines.append(f"Reason: {change}")
+            continue
+        old, new = change
         label = CHANGED_FIELD_LABELS.get(name) or (labels or {}).get(name) or name.removeprefix("custom_fields.")
         lines.append(f"{label}: {_shown(old)} {arrow} {_shown(new)}")
     return lines

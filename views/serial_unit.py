@@ -1,7 +1,7 @@
 """Serial inventory: every serialized unit, where it is or whom it went to, its warranty and its history."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -9,6 +9,7 @@ from flask_admin.form import BaseForm
 from flask_admin.form.fields import Select2Field
 from flask_admin.model.template import TemplateLinkRowAction
 from flask_login import current_user
+from sqlalchemy import func, select
 from wtforms import (
     DecimalField,
     IntegerField,
@@ -30,7 +31,8 @@ from sos_serial.engine.gs1 import may_be_scan
 from sos_serial.engine.labels import labels_of_units
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.queries import unit_history
-from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.serial_renumber import REASON_MAX, renumber_serial_unit
+from sos_serial.engine.serial_search import anything_conditions, exact_conditions
 from sos_serial.engine.serial_unit_edits import NOTES_MAX, edit_serial_unit
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
@@ -64,6 +66,8 @@ CREATE_FIELDS = {"item_id": "item", "location_id": "location", "customer_id": "c
 # rule, which refuses it (a crafted location_id is refused, not silently dropped).
 FORM_MACHINERY = {"csrf_token", "_continue_editing", "_add_another", "url"}
 AT_LOCATION, AT_CUSTOMER = "location", "customer"
+# The navigation bar's box takes a serial or a name: the longest of either is far below this.
+FIND_MAX = 200
 
 
 def _stripped(value):
@@ -111,6 +115,18 @@ class SerialUnitCreateForm(BaseForm):
     def validate_customer(self, field):
         if self.place.data == AT_CUSTOMER and field.data is None:
             raise ValidationError("Choose the customer who has the unit.")
+
+
+class SerialRenumberForm(BaseForm):
+    serial_number = StringField("Corrected serial number", filters=[_stripped], validators=[
+        InputRequired("Type or scan the serial number the unit should have."),
+        Length(max=SERIAL_MAX_LENGTH, message=f"A serial number has at most {SERIAL_MAX_LENGTH} characters."),
+    ])
+    reason = TextAreaField("Why", description="Kept in the unit's history with the old and new serial.", validators=[
+        InputRequired("Say why the serial number is corrected."),
+        Length(max=REASON_MAX, message=f"A reason has at most {REASON_MAX:,} characters.")])
+    version = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired("This page is out of date or incomplete: reload the unit and correct the serial again.")])
 
 
 class SerialUnitEditForm(BaseForm):
@@ -177,7 +193,7 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
     )
     column_default_sort = "id"
     column_select_related_list = (SerialUnit.location, SerialUnit.customer, SerialUnit.warranty)
-    # Searched by prefix on serial_key (see _apply_search); listed so the search box shows.
+    # Searched anywhere in the serial and the names (see _apply_search); listed so the search box shows.
     column_searchable_list = ("serial_number",)
     named_filter_urls = True
     column_filters = (
@@ -196,13 +212,13 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
     def status_label(self, unit) -> str:
         return STATUS_LABELS.get(unit.status, unit.status)
 
-    # ---- search: a prefix of the serial, as an index range -----------------------------------
+    # ---- search: any part of the serial, item, SKU, customer or location, through the indexes -
     def search_placeholder(self):
-        return "Serial number starts with"
+        return "Serial, item, SKU, customer or location"
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        # Flask-Admin's own search is ILIKE '%q%', a full scan of every unit.
-        conditions = prefix_conditions(search)
+        # Flask-Admin's own search is ILIKE '%q%' over joined columns, a full scan of every unit.
+        conditions = anything_conditions(db.session, search)
         if conditions:
             query = query.filter(*conditions)
             if count_query is not None:
@@ -300,6 +316,55 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
             abort(404)
         label_format = asked_format()
         return labels_answer(labels_of_units(db.session, [unit_id]), label_format, f"label-{unit_id}")
+    # ---- correct the serial number ------------------------------------------------------------
+    def can_renumber(self) -> bool:
+        return can(current_user, "edit_serial")
+
+    @expose("/renumber/", methods=("GET", "POST"))
+    def renumber_view(self):
+        if not self.can_renumber():
+            abort(403)
+        unit_id = query_int("id", low=1)
+        unit = db.session.get(SerialUnit, unit_id) if unit_id is not None else None
+        if unit is None:
+            abort(404)
+        edit_url = self.get_url(".edit_view", id=unit.id, url=self.get_url(".index_view"))
+        form = SerialRenumberForm(request.form if request.method == "POST" else None, version=unit.version)
+        if request.method == "POST" and form.validate():
+            old = unit.serial_number
+            try:
+                unit = renumber_serial_unit(db.session, unit.id, form.serial_number.data, form.reason.data,
+                                            user=current_user._get_current_object(),
+                                            expected_version=form.version.data)
+            except SerialInventoryError as exc:
+                show_refusal(form, exc)
+                unit = db.session.get(SerialUnit, unit.id)
+            else:
+                flash(f"Serial {old} of {unit.item.name} is now {unit.serial_number}.", "success")
+                return redirect(edit_url)
+        return self.render("sos/serial_unit_renumber.html", unit=unit, form=form, edit_url=edit_url,
+                           return_url=self.get_url(".index_view"))
+
+    # ---- the navigation bar's "scan or type a serial" -----------------------------------------
+    @expose("/find/")
+    def find_view(self):
+        """One unit by its serial opens it; anything else opens the list searched for the text."""
+        typed = request.args.get("q", "").strip()
+        if not typed:
+            return redirect(self.get_url(".index_view"))
+        if len(typed) > FIND_MAX:
+            flash(f"A search holds at most {FIND_MAX} characters; that one had {len(typed):,}.", "error")
+            return redirect(self.get_url(".index_view"))
+        exact = db.session.scalars(select(SerialUnit.id).where(*exact_conditions(typed)).limit(2)).all()
+        if len(exact) == 1:
+            endpoint = ".edit_view" if self.can_edit else ".history_view"
+            return redirect(self.get_url(endpoint, id=exact[0], url=self.get_url(".index_view")))
+        found = db.session.scalar(select(func.count()).select_from(
+            select(SerialUnit.id).where(*anything_conditions(db.session, typed)).limit(1).subquery()))
+        if not found:
+            flash(f"No serial unit matches \u201c{typed}\u201d: no serial, item, SKU, customer or location "
+                  "holds that text.", "warning")
+        return redirect(self.get_url(".index_view", search=typed))
 
     # ---- one unit's history ------------------------------------------------------------------
     @expose("/history/")

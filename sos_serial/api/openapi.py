@@ -18,6 +18,7 @@ from .schemas.serials import (
     AvailableSerialsQuery,
     HistoryEntry,
     SerialQuery,
+    SerialRenumber,
     SerialUnit,
     SerialUnitChange,
     SerialUnitInput,
@@ -77,6 +78,8 @@ PATHS = [
      SerialUnit, 201, None),
     ("/serials/{id}", "get", "One serial unit", None, SerialUnit, 200, None),
     ("/serials/{id}", "patch", "Correct warranty dates and notes", SerialUnitChange, SerialUnit, 200, None),
+    ("/serials/{id}/renumber", "post", "Correct the unit's serial number (clerks and administrators); the "
+     "history keeps the old and new serial, who and why", SerialRenumber, SerialUnit, 200, None),
     ("/serials/{id}/history", "get", "The unit's history, oldest first", None, [HistoryEntry], 200, None),
     ("/webhooks", "get", "List webhooks (administrators)", None, WebhookPage, 200, PageQuery),
     ("/webhooks", "post", "Register a webhook (administrators)", WebhookInput, Webhook, 201, None),
@@ -104,7 +107,8 @@ PATHS = [
 # never show in another app's document.
 PLUGIN_PATHS_KEY = "sos_serial.api_plugin_paths"
 # The records whose answers carry an ETag, and whose PATCH honours If-Match (api/versions.py).
-VERSIONED_PATHS = ("/items/{id}", "/locations/{id}", "/customers/{id}", "/vendors/{id}", "/settings", "/serials/{id}")
+VERSIONED_PATHS = ("/items/{id}", "/locations/{id}", "/customers/{id}", "/vendors/{id}", "/settings", "/serials/{id}",
+                   "/serials/{id}/renumber")
 ETAG_HEADER = {"ETag": {"description": "the version of the record as answered; send it back in If-Match to "
                                        "change the record only if it still reads so", "schema": {"type": "string"}}}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},

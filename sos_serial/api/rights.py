@@ -21,6 +21,7 @@ ROUTE_RIGHTS = {
     "api.add_serial": "create_serial",
     # Support corrects warranty dates and notes; custom fields need edit_serial (checked in the route).
     "api.change_serial": "edit_warranty_dates",
+    "api.renumber_serial": "edit_serial",
     # Items and customers: every role.
     "api.list_items": READ_ITEMS,
     "api.get_item": READ_ITEMS,

@@ -1,11 +1,12 @@
-"""Serial units: search, read, add one directly, correct warranty dates and notes, and history."""
+"""Serial units: search, read, add one directly, correct warranty dates, notes and the serial, and history."""
 from flask import g, jsonify, request
 from sqlalchemy import func, select
 
 from sos_serial.engine.custom_fields import equals_condition, filter_value
 from sos_serial.engine.posting import create_serial_unit
 from sos_serial.engine.queries import unit_history
-from sos_serial.engine.serial_search import prefix_conditions
+from sos_serial.engine.serial_renumber import renumber_serial_unit
+from sos_serial.engine.serial_search import anything_conditions, prefix_conditions
 from sos_serial.engine.serial_unit_edits import edit_serial_unit, refuse_locked
 from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
@@ -13,7 +14,7 @@ from sos_serial.models import SerialUnit
 from . import bp, require
 from .reading import body, custom_fields, json_object, query
 from .schemas.common import page_of, read
-from .schemas.serials import HistoryEntry, SerialQuery, SerialUnitChange, SerialUnitInput
+from .schemas.serials import HistoryEntry, SerialQuery, SerialRenumber, SerialUnitChange, SerialUnitInput
 from .schemas.serials import SerialUnit as SerialUnitAnswer
 from .versions import asked_unit_versions, unit_tag, with_tag
 
@@ -26,7 +27,8 @@ def list_serials():
                                                          (SerialUnit.location_id, asked.location_id),
                                                          (SerialUnit.customer_id, asked.customer_id),
                                                          (SerialUnit.status, asked.status)) if value is not None]
-    conditions.extend(prefix_conditions(asked.q))
+    conditions.extend(prefix_conditions(asked.serial))
+    conditions.extend(anything_conditions(db.session, asked.q))
     # ?custom_fields.NAME=value: units whose custom field holds that value.
     dialect = db.session.get_bind().dialect.name
     for key, text in request.args.items():
@@ -35,7 +37,9 @@ def list_serials():
             value = filter_value(custom_fields(), "serial_unit", name, text)
             conditions.append(equals_condition(SerialUnit.custom_fields, name, value, dialect))
     total = db.session.scalar(select(func.count(SerialUnit.id)).where(*conditions))
-    order = SerialUnit.serial_key if asked.q else SerialUnit.id
+    # A prefix reads the key's index in order; any other search lists its matches in the order they came, as the
+    # Serial inventory does: sorting a broad match (an item's name: 100,000 units) by serial would read every row.
+    order = SerialUnit.serial_key if asked.serial and not asked.q else SerialUnit.id
     units = db.session.scalars(select(SerialUnit).where(*conditions).order_by(order)
                                .limit(per_page).offset((page - 1) * per_page))
     return jsonify(page_of(SerialUnitAnswer, units, total, page, per_page))
@@ -72,6 +76,19 @@ def change_serial(unit_id):
         expected = {change.version} if expected is None else expected & {change.version}
     unit = edit_serial_unit(db.session, unit_id, change.changes(), user=g.api_user, expected_version=expected,
                             fields=custom_fields())
+    return with_tag(jsonify(SerialUnitAnswer.of(unit)), unit_tag(unit.version))
+
+
+@bp.post("/serials/<int:unit_id>/renumber")
+def renumber_serial(unit_id):
+    require("edit_serial")
+    db.get_or_404(SerialUnit, unit_id)
+    asked = body(SerialRenumber, "The correction")
+    expected = asked_unit_versions()
+    if asked.version is not None:
+        expected = {asked.version} if expected is None else expected & {asked.version}
+    unit = renumber_serial_unit(db.session, unit_id, asked.serial_number, asked.reason, user=g.api_user,
+                                expected_version=expected)
     return with_tag(jsonify(SerialUnitAnswer.of(unit)), unit_tag(unit.version))
 
 

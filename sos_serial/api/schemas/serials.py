@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from sos_serial.limits import SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
 from sos_serial.models.serial_unit import STATUSES
@@ -43,6 +43,16 @@ class SerialUnitInput(Shape):
     warranty_end: DateIn | None = None
     notes: text(TEXT_MAX_LENGTH) | None = None
     custom_fields: CustomFieldsIn = None
+
+
+class SerialRenumber(Shape):
+    """POST /serials/{id}/renumber: the unit's corrected serial number, and why it is corrected."""
+
+    serial_number: str = Field(description=f"the corrected serial; trimmed; 1 to {SERIAL_MAX_LENGTH} printable "
+                                           "characters, free for the item (compared by key)")
+    reason: str = Field(description=f"why the serial is corrected, kept in the unit's history; at most "
+                                    f"{TEXT_MAX_LENGTH:,} characters")
+    version: RecordId = Field(None, description="the version read; a stale one is a 409")
 
 
 class SerialUnitChange(Shape):
@@ -96,16 +106,17 @@ class HistoryEntry(Answer):
 
     date: dt.date
     transaction_id: Id | None
-    transaction_type: str = Field(description="a transaction type, or created, edit, or void (the unit put back "
-                                              "where the voided document transaction_id found it)")
+    transaction_type: str = Field(description="a transaction type, or created, edit, renumber, or void (the unit "
+                                              "put back where the voided document transaction_id found it)")
     status: Status
     location_id: Id | None
     customer_id: Id | None
     user_id: Id | None
     recorded_at: Timestamp
-    changes: dict[str, list] | None = Field(None, description="edits, and the cost or warranty a posting "
-                                                               "replaced: {field: [old, new]}")
+    changes: dict[str, list] | None = Field(None, description="edits and renumbers, and the cost or warranty a "
+                                                               "posting replaced: {field: [old, new]}")
     void_reason: str | None = Field(None, description="voids only: why the document was voided")
+    reason: str | None = Field(None, description="renumbers only: why the serial number was corrected")
 
     @classmethod
     def of(cls, row) -> dict:
@@ -113,7 +124,18 @@ class HistoryEntry(Answer):
         for name in ("changes", "void_reason"):
             if entry[name] is None:
                 del entry[name]
+        # The history row keeps a correction's reason beside its changes; the answer gives it a field of its own.
+        reason = (row.changes or {}).get("reason")
+        if isinstance(reason, str):
+            entry["reason"] = reason
+        else:
+            entry.pop("reason", None)
         return entry
+
+    @field_validator("changes", mode="before")
+    @classmethod
+    def _changes_only(cls, value):
+        return {k: v for k, v in value.items() if k != "reason"} if isinstance(value, dict) else value
 
 
 def _no_filter_if_empty(value):
@@ -121,7 +143,10 @@ def _no_filter_if_empty(value):
 
 
 class SerialQuery(PageQuery):
-    """GET /serials: filters, all optional; ``q`` matches the start of serial numbers (a scanned GS1 barcode: its AI 21).
+    """GET /serials: filters, all optional; ``q`` finds units whose serial contains it, or whose item name or SKU,
+    customer or location name does (one or two characters: serials starting with it, names containing it);
+    ``serial`` matches the start of serial numbers. A scanned GS1 barcode in ``q`` or ``serial`` stands for the
+    serial of its AI 21.
 
     Besides these, ``custom_fields.NAME=value`` keeps the units whose custom field NAME holds the value
     (true/false for a flag, a number, YYYY-MM-DD, a choice or the exact text).
@@ -132,6 +157,7 @@ class SerialQuery(PageQuery):
     location_id: query_number() = None
     customer_id: query_number() = None
     q: str | None = None
+    serial: str | None = None
 
 
 class AvailableSerialsQuery(PageQuery):
