@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -126,6 +127,11 @@ def _signature(usable_width) -> KeepTogether:
                   colWidths=[usable_width * 0.6, usable_width * 0.4])
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (0, 0), 0)]))
     return KeepTogether([Spacer(1, 10 * mm), table])
+
+
+def pdf_file_name(document) -> str:
+    """The download's file name: the number in characters every file system and header takes."""
+    return f"packing-list-{re.sub(r'[^A-Za-z0-9._-]+', '-', document.number or str(document.id))}.pdf"
 
 
 def packing_list_pdf(context: dict) -> bytes:

@@ -131,6 +131,29 @@ def text(max_length: int, *, required: bool = False):
                      AfterValidator(_none_if_empty)]
 
 
+def _address_lines(value: str) -> str | None:
+    # One line break however the client wrote it; each line trimmed, blank lines dropped.
+    lines = [line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(line for line in lines if line) or None
+
+
+def address(max_length: int):
+    """A postal address: multi-line text, each line trimmed, at most ``max_length`` characters; empty is none."""
+    return Annotated[str, Strict(), AfterValidator(_address_lines),
+                     AfterValidator(_at_most(max_length, "An address")),
+                     WithJsonSchema({"type": ["string", "null"], "maxLength": max_length,
+                                     "description": "multi-line text, lines separated by \\n"})]
+
+
+def _at_most(max_length: int, what: str):
+    def check(value):
+        if value is not None and len(value) > max_length:
+            raise PydanticCustomError("too_long", f"{what} can be at most {max_length:,} characters.")
+        return value
+
+    return check
+
+
 # ---------------------------------------------------------------------------------------- money and dates
 def _money_in(value) -> Decimal:
     try:
