@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sos_serial.models import SerialUnit, Settings, TransactionLineSerial
 
+from .addresses import address_lines
 from .company_logo import data_uri
 
 # The barcode's height and narrowest bar, in points: scans from paper at arm's length with a hand scanner.
@@ -39,11 +40,6 @@ class ShipTo:
 
     name: str
     address_lines: list[str]
-
-
-def address_lines(text: str | None) -> list[str]:
-    """A multi-line address as its non-empty lines."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def document_barcode(number: str | None) -> Drawing | None:

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sos_serial.dates import iso_date
+from sos_serial.engine.addresses import tidy_address
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
 from sos_serial.models.document_kind import KIND_CODES
@@ -131,15 +132,9 @@ def text(max_length: int, *, required: bool = False):
                      AfterValidator(_none_if_empty)]
 
 
-def _address_lines(value: str) -> str | None:
-    # One line break however the client wrote it; each line trimmed, blank lines dropped.
-    lines = [line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(line for line in lines if line) or None
-
-
 def address(max_length: int):
     """A postal address: multi-line text, each line trimmed, at most ``max_length`` characters; empty is none."""
-    return Annotated[str, Strict(), AfterValidator(_address_lines),
+    return Annotated[str, Strict(), AfterValidator(tidy_address),
                      AfterValidator(_at_most(max_length, "An address")),
                      WithJsonSchema({"type": ["string", "null"], "maxLength": max_length,
                                      "description": "multi-line text, lines separated by \\n"})]
