@@ -56,12 +56,12 @@ def _header(context, usable_width) -> Table:
     if company.name:
         left.append(Paragraph(_text(company.name), COMPANY))
     left += [Paragraph(_text(line), BODY) for line in company.address_lines]
-    right = [Paragraph("Packing list", TITLE), Paragraph(f"<b>No.</b> {_text(document.number)}", RIGHT)]
+    right = [Paragraph("Packing list", TITLE), Paragraph(f"<b>No.</b> {_text(document.number)}", RIGHT),
+             Paragraph(f"<b>Date</b> {document.date.isoformat()}", RIGHT)]
     if context["barcode"] is not None:
         barcode = context["barcode"]
         barcode.hAlign = "RIGHT"
-        right.append(barcode)
-    right.append(Paragraph(f"<b>Date</b> {document.date.isoformat()}", RIGHT))
+        right += [Spacer(1, 2 * mm), barcode]
     table = Table([[left, right]], colWidths=[usable_width * 0.55, usable_width * 0.45])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
                                ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
