@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -10,21 +11,48 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-# The lines' table is cut into tables of this many rows: ReportLab splits a long table page by page by
-# measuring what is left again each time, so a 2,000-serial table in one piece takes several times longer.
+# The lines' table is cut into tables of this many rows: ReportLab splits a long table page by page, measuring
+# what is left again each time (measured: 2,000 serials in one table, 0.69 s of CPU; in tables of 200, 0.5 s).
 ROWS_PER_TABLE = 200
 LOGO_MAX_WIDTH = 60 * mm
 LOGO_MAX_HEIGHT = 22 * mm
 
+# DejaVu Sans where the system has it (Debian's fonts-dejavu-core, Fedora's dejavu-sans-fonts): its glyphs
+# cover Armenian, Cyrillic and Greek names and addresses. Without it, ReportLab's built-in Helvetica, which
+# prints characters outside Latin-1 as boxes.
+DEJAVU_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu-sans-fonts"),
+                  Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF"))
+
+
+def _fonts() -> tuple[str, str]:
+    """The names of the regular and bold fonts the paper is set in, registered with ReportLab once."""
+    for folder in DEJAVU_FOLDERS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("PaperSans", str(regular)))
+                pdfmetrics.registerFont(TTFont("PaperSans-Bold", str(bold)))
+            except (OSError, TTFError):
+                continue
+            registerFontFamily("PaperSans", normal="PaperSans", bold="PaperSans-Bold", italic="PaperSans",
+                               boldItalic="PaperSans-Bold")
+            return "PaperSans", "PaperSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+FONT, BOLD = _fonts()
 _styles = getSampleStyleSheet()
-BODY = ParagraphStyle("body", parent=_styles["Normal"], fontSize=9.5, leading=12)
+BODY = ParagraphStyle("body", parent=_styles["Normal"], fontName=FONT, fontSize=9.5, leading=12)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=10.5)
-COMPANY = ParagraphStyle("company", parent=BODY, fontName="Helvetica-Bold", fontSize=13, leading=16)
-TITLE = ParagraphStyle("title", parent=BODY, fontName="Helvetica-Bold", fontSize=16, leading=20, alignment=2)
+COMPANY = ParagraphStyle("company", parent=BODY, fontName=BOLD, fontSize=13, leading=16)
+TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=16, leading=20, alignment=2)
 RIGHT = ParagraphStyle("right", parent=BODY, alignment=2)
-LABEL = ParagraphStyle("label", parent=SMALL, fontName="Helvetica-Bold", textColor=colors.HexColor("#555555"))
+LABEL = ParagraphStyle("label", parent=SMALL, fontName=BOLD, textColor=colors.HexColor("#555555"))
 
 
 def _text(value) -> str:
@@ -63,8 +91,8 @@ def _header(context, usable_width) -> Table:
         barcode.hAlign = "RIGHT"
         right += [Spacer(1, 2 * mm), barcode]
     table = Table([[left, right]], colWidths=[usable_width * 0.55, usable_width * 0.45])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
-                               ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
+                               ("LEFTPADDING", (0, 0), (0, 0), 0), ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
     return table
 
 
@@ -105,7 +133,7 @@ def _lines(context, usable_width) -> list:
         widths = [0.5, 0.1, 0.4]
     widths = [usable_width * share for share in widths]
     style = TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9), ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+        ("FONT", (0, 0), (-1, 0), BOLD, 9), ("FONT", (0, 1), (-1, -1), FONT, 8.5),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
@@ -146,7 +174,7 @@ def packing_list_pdf(context: dict) -> bytes:
 
     def footer(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(FONT, 8)
         canvas.drawString(margin, margin, f"Packing list {document.number}")
         canvas.drawRightString(A4[0] - margin, margin, f"Page {doc.page}")
         canvas.restoreState()

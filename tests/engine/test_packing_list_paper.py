@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from sos_serial.engine.company_logo import read_logo
 from sos_serial.engine.packing_list import packing_list_context
-from sos_serial.engine.packing_list_pdf import packing_list_pdf
+from sos_serial.engine.packing_list_pdf import FONT, packing_list_pdf
 from sos_serial.errors import InvalidInput
 from sos_serial.extensions import db
 from sos_serial.limits import COMPANY_LOGO_MAX_BYTES, COMPANY_LOGO_MAX_SIDE
@@ -89,6 +89,13 @@ def test_names_and_addresses_are_printed_as_written_not_read_as_markup(co, shipm
     text = text_of(pdf_of(shipment))
     assert "<b>Bold & Co</b>" in text
     assert "<font size=40>Big</font>" in text
+
+
+@pytest.mark.skipif(FONT == "Helvetica", reason="no DejaVu Sans on this system: Helvetica prints Latin-1 only")
+def test_armenian_and_cyrillic_names_are_printed_in_their_own_letters(co, shipment):
+    set_settings(company_name="Ժամացույցներ ՍՊԸ", company_address="Абовяна 12\nЕреван")
+    text = text_of(pdf_of(shipment))
+    assert "Ժամացույցներ ՍՊԸ" in text and "Абовяна 12" in text
 
 
 @pytest.mark.parametrize("kind, media_type", [("PNG", "image/png"), ("JPEG", "image/jpeg")])
