@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from sos_serial.extensions import db
-from sos_serial.models import Customer, Settings, Transaction, Vendor
+from sos_serial.models import AuditEntry, Customer, Settings, Transaction, Vendor
 from tests.support.web import csrf_token_from, read_version_from
 from tests.support.world import make_company, post, receive
 
@@ -78,6 +78,13 @@ def test_the_company_profile_and_logo_are_saved_on_the_settings_screen(app, logi
     assert Image.open(io.BytesIO(logo)).format == "PNG"
     page = client.get(SETTINGS).text
     assert 'src="data:image/png;base64,' in page and "Remove the logo" in page
+    # The audit log records the change and the logo's size, not its bytes.
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter_by(action="settings.changed").order_by(AuditEntry.id.desc()).first()
+        changes = entry.detail["changes"]
+        db.session.remove()
+    assert changes["company_name"][1] == "Yerevan Clock Traders"
+    assert changes["company_logo"][1] == f"{len(logo):,} bytes"
     # Saving again without a file keeps the logo; ticking Remove takes it away.
     save_settings(client, company_name="Yerevan Clock Traders", company_address="12 Abovyan Street")
     assert stored_company(app)[2] == "image/png"
