@@ -96,6 +96,8 @@ DEFAULTS = {
     "purchasing": {"auto_serial_enabled": False, "auto_serial_prefix": "", "auto_serial_length": 6,
                    "auto_serial_mode": "sequential", "auto_serial_next_number": 1},
     "sales": {"show_warranty_on_serial_units": True},
+    # API.md 1.1: the company profile printed on packing lists, empty until entered.
+    "company": {"name": None, "address": None},
 }
 
 

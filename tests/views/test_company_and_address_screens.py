@@ -170,3 +170,16 @@ def test_only_a_shipment_has_a_packing_list_pdf(app, login, company, shipment):
 def test_the_packing_list_pdf_needs_a_signed_in_user(client, shipment):
     answer = client.get(f"/admin/transactions/packing-list/pdf/?id={shipment}")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_the_demo_company_prints_its_name_and_acmes_shipping_address(app, login):
+    from sos_serial.fixtures import load_demo_data
+
+    with app.app_context():
+        load_demo_data(db.session)
+        shipment = db.session.query(Transaction).filter_by(type="shipment").order_by(Transaction.id).first().id
+        db.session.remove()
+    page = login("clerk").get(f"/admin/transactions/packing-list/?id={shipment}").text
+    for text in ("Yerevan Clock Traders", "12 Abovyan Street", "Acme Clocks, Dock 4", "500 Harbour Road"):
+        assert text in page, text
+    assert "Accounts Payable" not in page
