@@ -121,6 +121,7 @@ def test_patch_can_change_every_setting_at_once(admin, world):
         "purchasing": {"auto_serial_enabled": True, "auto_serial_prefix": "SN", "auto_serial_length": 8,
                        "auto_serial_mode": "random", "auto_serial_next_number": 500},
         "sales": {"show_warranty_on_serial_units": False},
+        "company": {"name": "Yerevan Clock Traders", "address": "12 Abovyan Street\nYerevan 0010"},
     }
     assert admin.ok("PATCH", "/settings", wanted) == wanted
     assert admin.ok("GET", "/settings") == wanted
