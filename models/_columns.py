@@ -5,7 +5,7 @@ from sqlalchemy import JSON, DateTime, Index, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sos_serial.limits import NAME_MAX_LENGTH
+from sos_serial.limits import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH
 
 from .serial_search_index import is_search_table
 
@@ -26,6 +26,11 @@ def updated_at() -> Mapped[datetime]:
 
 def name_column(length: int = NAME_MAX_LENGTH) -> Mapped[str]:
     return mapped_column(String(length), nullable=False, unique=True)
+
+
+def address() -> Mapped[str | None]:
+    """A postal address, multi-line text; empty is none."""
+    return mapped_column(String(ADDRESS_MAX_LENGTH))
 
 
 def in_list(column: str, values) -> str:

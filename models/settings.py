@@ -1,11 +1,12 @@
-"""The company's settings: plan, inventory, purchasing (auto serials), sales and labels. One row."""
-from sqlalchemy import Boolean, CheckConstraint, String
+"""The company's settings: plan, inventory, purchasing (auto serials), sales, labels and the company profile.
+One row."""
+from sqlalchemy import Boolean, CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sos_serial.extensions import db
-from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH
+from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, NAME_MAX_LENGTH
 
-from ._columns import in_list
+from ._columns import address, in_list
 
 PLANS = ("companion", "plus", "pro")
 # Serial tracking is a feature of these plans only.
@@ -15,6 +16,8 @@ AUTO_SERIAL_MODES = ("sequential", "random")
 # How labels are printed (engine/labels.py has each one's size): sheets of 3 x 7 (A4, like Avery L7160) and 3 x 10
 # (Letter, like Avery 5160), or one label a page on a roll of 62 x 29 mm or 2.25 x 1.25 in.
 LABEL_LAYOUTS = ("a4_3x7", "letter_3x10", "roll_62x29mm", "roll_2.25x1.25in")
+# The image types a company logo is kept as (re-encoded on upload, so what is served is what was checked).
+LOGO_TYPES = ("image/png", "image/jpeg")
 
 
 class Settings(db.Model):
@@ -31,6 +34,8 @@ class Settings(db.Model):
         CheckConstraint("auto_serial_next_number >= 0", name="auto_serial_next_number_not_negative"),
         CheckConstraint("max_lines_per_document >= 1", name="max_lines_per_document_positive"),
         CheckConstraint("max_serials_per_document >= 1", name="max_serials_per_document_positive"),
+        CheckConstraint(in_list("company_logo_type", LOGO_TYPES), name="company_logo_type_known"),
+        CheckConstraint("(company_logo IS NULL) = (company_logo_type IS NULL)", name="company_logo_has_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -53,6 +58,13 @@ class Settings(db.Model):
     # SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT). Set on the settings screen, by an administrator.
     max_lines_per_document: Mapped[int | None] = mapped_column(nullable=True)
     max_serials_per_document: Mapped[int | None] = mapped_column(nullable=True)
+    # The company profile, printed at the head of packing lists.
+    company_name: Mapped[str | None] = mapped_column(String(NAME_MAX_LENGTH))
+    company_address: Mapped[str | None] = address()
+    # In the database rather than the instance folder: every app process sharing one PostgreSQL serves it, and a
+    # backup holds it. Deferred: the settings row is read by every posting, the logo only by papers.
+    company_logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    company_logo_type: Mapped[str | None] = mapped_column(String(16))
 
     @classmethod
     def current(cls, session, for_update: bool = False) -> "Settings":
@@ -95,8 +107,13 @@ SETTINGS_GROUPS = {
 DOCUMENT_LIMIT_FIELDS = ("max_lines_per_document", "max_serials_per_document")
 
 
+# The company group of the settings (API.md 1.1): the API's name of each field -> its column.
+COMPANY_FIELDS = {"name": "company_name", "address": "company_address"}
+
+
 def settings_as_dict(settings: Settings) -> dict:
     data = {"plan": settings.plan}
     for group, fields in SETTINGS_GROUPS.items():
         data[group] = {name: getattr(settings, name) for name in fields}
+    data["company"] = {name: getattr(settings, column) for name, column in COMPANY_FIELDS.items()}
     return data

@@ -37,6 +37,12 @@ TEXT_MAX_LENGTH = 10_000  # notes, descriptions, warranty terms
 # A document's memo: a few lines, shown in every list of documents (a 50 MB memo once made each list 55 MB).
 MEMO_MAX_LENGTH = 2_000
 CUSTOM_FIELD_TEXT_MAX_LENGTH = 1_000  # a plugin's text field: a line or a short paragraph, kept in the row
+# A postal address (the company's, a customer's or vendor's billing or shipping address): a few lines.
+ADDRESS_MAX_LENGTH = 1_000
+# The company's logo on packing lists: an uploaded PNG or JPEG of at most this many bytes, kept in the database
+# re-encoded and scaled to fit this many pixels a side (a header needs no more; the settings row stays small).
+COMPANY_LOGO_MAX_BYTES = 1024 * 1024
+COMPANY_LOGO_MAX_SIDE = 600
 
 # Automatic serial numbers: the prefix, and the digits of the number part.
 AUTO_SERIAL_PREFIX_MAX_LENGTH = 32

@@ -37,7 +37,7 @@ from .database_busy import init_app as init_database_busy
 from .event_delivery import EventDeliveryView
 from .inline_handlers import init_app as init_inline_handlers
 from .item import ItemView
-from .named_record import NamedRecordView
+from .named_record import NamedRecordView, PartyView
 from .plugin import PluginView
 from .plugin_views import add_plugin_views
 from .refused_input import init_app as init_refused_input
@@ -111,10 +111,10 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     admin.add_view(WarrantyLookupView(name="Warranty lookup", endpoint="warranty_lookup"))
     admin.add_view(NamedRecordView(Location, db, name="Locations", category=COMPANY, endpoint="locations",
                                    custom_fields=fields))
-    admin.add_view(NamedRecordView(Customer, db, name="Customers", category=COMPANY, endpoint="customers",
-                                   custom_fields=fields, read_right="read_customers"))
-    admin.add_view(NamedRecordView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors",
-                                   custom_fields=fields))
+    admin.add_view(PartyView(Customer, db, name="Customers", category=COMPANY, endpoint="customers",
+                             custom_fields=fields, read_right="read_customers"))
+    admin.add_view(PartyView(Vendor, db, name="Vendors", category=COMPANY, endpoint="vendors",
+                             custom_fields=fields))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", apply_settings=apply_settings))
     admin.add_view(WebhookView(Webhook, db, name="Webhooks", category=INTEGRATIONS, endpoint="webhooks"))
     admin.add_view(EventDeliveryView(EventDelivery, db, name="Event deliveries", category=INTEGRATIONS,

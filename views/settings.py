@@ -1,20 +1,24 @@
-"""Settings: plan, inventory, purchasing (automatic serial numbers), sales and labels, on one screen."""
+"""Settings: the company profile, plan, inventory, purchasing (automatic serial numbers), sales and labels, on one
+screen."""
 from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from sos_serial.engine.company_logo import data_uri, read_logo
 from sos_serial.engine.limits import LIMITS_KEY, Limits
 from sos_serial.engine.record_versions import values_digest
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Conflict, SerialInventoryError
 from sos_serial.extensions import db
-from sos_serial.limits import MAX_ID
+from sos_serial.limits import ADDRESS_MAX_LENGTH, COMPANY_LOGO_MAX_BYTES, MAX_ID, NAME_MAX_LENGTH
 from sos_serial.models import Settings
 from sos_serial.models.settings import (
     AUTO_SERIAL_MODES,
+    COMPANY_FIELDS,
     DOCUMENT_LIMIT_FIELDS,
     LABEL_LAYOUTS,
     PLANS,
@@ -24,6 +28,7 @@ from sos_serial.models.settings import (
 )
 
 from .secured_view import SecuredBaseView
+from .text_limits import at_most
 
 LABEL_LAYOUT_NAMES = {"a4_3x7": "A4 sheet, 3 × 7 (63.5 × 38.1 mm, like Avery L7160)",
                       "letter_3x10": "Letter sheet, 3 × 10 (2.625 × 1 in, like Avery 5160)",
@@ -32,6 +37,16 @@ LABEL_LAYOUT_NAMES = {"a4_3x7": "A4 sheet, 3 × 7 (63.5 × 38.1 mm, like Avery L
 
 
 class SettingsForm(FlaskForm):
+    # The company profile: printed at the head of packing lists.
+    company_name = StringField("Company name", validators=[at_most(NAME_MAX_LENGTH, "The company name")],
+                               render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "organization"})
+    company_address = TextAreaField("Address", validators=[at_most(ADDRESS_MAX_LENGTH, "The address")],
+                                    description="As it is printed: one line for each line of the address.",
+                                    render_kw={"rows": 4, "maxlength": ADDRESS_MAX_LENGTH})
+    company_logo = FileField("Logo", description=f"A PNG or JPEG image of at most {COMPANY_LOGO_MAX_BYTES // 1024 // 1024}"
+                             " MB, printed at the top left of packing lists.",
+                             render_kw={"accept": "image/png,image/jpeg"})
+    remove_company_logo = BooleanField("Remove the logo")
     plan = SelectField("Plan", choices=[SelectChoice(p, p.capitalize()) for p in PLANS])
     value_serials_by_specific_id = BooleanField(
         "Value serials by specific ID",
@@ -70,7 +85,10 @@ class SettingsForm(FlaskForm):
     GROUP_TITLES = {"inventory": "Inventory settings", "purchasing": "Purchasing settings", "sales": "Sales settings",
                     "labels": "Labels"}
 
+    COMPANY = ("company_name", "company_address", "company_logo", "remove_company_logo")
+
     def groups(self):
+        yield "Company", [self[name] for name in self.COMPANY]
         yield "Plan", [self.plan]
         for group, fields in SETTINGS_GROUPS.items():
             yield self.GROUP_TITLES[group], [self[name] for name in fields]
@@ -91,7 +109,17 @@ class SettingsForm(FlaskForm):
                 # box is no answer, so the label settings stay as they are.
                 continue
             data[group] = {name: self[name].data for name in fields}
+        # Read by the API's shape: the same trimming of each address line and the same limits.
+        data["company"] = {name: self[column].data or None for name, column in COMPANY_FIELDS.items()}
         return data
+
+    def apply_logo(self, settings) -> None:
+        """Keep an uploaded logo (checked and re-encoded), or remove the one kept."""
+        upload = self.company_logo.data
+        if self.remove_company_logo.data:
+            settings.company_logo = settings.company_logo_type = None
+        elif upload is not None and getattr(upload, "filename", None):
+            settings.company_logo, settings.company_logo_type = read_logo(upload.read())
 
 
 class SettingsView(SecuredBaseView):
@@ -117,6 +145,8 @@ class SettingsView(SecuredBaseView):
             for group in SETTINGS_GROUPS:
                 for name, value in current[group].items():
                     form[name].data = value
+            for name, column in COMPANY_FIELDS.items():
+                form[column].data = current["company"][name]
             settings = Settings.current(db.session)
             for name in DOCUMENT_LIMIT_FIELDS:
                 form[name].data = getattr(settings, name)
@@ -129,6 +159,7 @@ class SettingsView(SecuredBaseView):
                         raise Conflict("These settings were changed by someone else after you opened them; nothing "
                                        "was saved. Reload to see their change.")
                     self.apply_settings(settings, form.as_nested())
+                    form.apply_logo(settings)
                     for name in DOCUMENT_LIMIT_FIELDS:
                         setattr(settings, name, form[name].data)
             except SerialInventoryError as exc:
@@ -138,4 +169,6 @@ class SettingsView(SecuredBaseView):
                 flash("Settings saved.", "success")
                 return redirect(url_for(".index"))
         form.describe_limits(current_app.extensions[LIMITS_KEY])
-        return self.render("sos/settings.html", form=form)
+        settings = Settings.current(db.session)
+        return self.render("sos/settings.html", form=form,
+                           logo_uri=data_uri(settings.company_logo, settings.company_logo_type))

@@ -13,6 +13,7 @@ from sos_serial.engine.custom_fields import CUSTOM_FIELDS_KEY
 from sos_serial.engine.labels import labels_of_document
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
+from sos_serial.engine.packing_list_pdf import packing_list_pdf, pdf_file_name
 from sos_serial.engine.posting import post_transaction, void_transaction
 from sos_serial.engine.queries import line_serials, pickable_units, picks_from
 from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
@@ -230,10 +231,18 @@ class TransactionView(SecuredModelView):
 
     @expose("/packing-list/")
     def packing_list_view(self):
-        document = _document_or_404()
-        if not document.kind.has_packing_list:
-            abort(404)
-        return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
+        document = _packing_list_document_or_404()
+        # A page of its own, without the admin's menus: what is printed is the paper alone.
+        return render_template("sos/packing_list.html", **packing_list_context(db.session, document),
+                               back_url=url_for(".details_view", id=document.id),
+                               pdf_url=url_for(".packing_list_pdf_view", id=document.id))
+
+    @expose("/packing-list/pdf/")
+    def packing_list_pdf_view(self):
+        document = _packing_list_document_or_404()
+        pdf = packing_list_pdf(packing_list_context(db.session, document))
+        return current_app.response_class(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{pdf_file_name(document)}"'})
 
     @expose("/labels/")
     def labels_view(self):
@@ -255,6 +264,13 @@ def _document_or_404() -> Transaction:
     if document_id is None:
         abort(404)
     return db.get_or_404(Transaction, document_id)
+
+
+def _packing_list_document_or_404() -> Transaction:
+    document = _document_or_404()
+    if not document.kind.has_packing_list:
+        abort(404)
+    return document
 
 
 def _summary(document) -> str:

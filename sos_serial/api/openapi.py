@@ -13,7 +13,19 @@ from .schemas.audit import AuditPage, AuditQuery
 from .schemas.common import PageQuery, Problem
 from .schemas.items import Item, ItemChange, ItemInput, ItemPage
 from .schemas.labels import LabelQuery, SerialLabelsQuery
-from .schemas.master_data import Named, NamedChange, NamedInput, NamedPage, Warranty, WarrantyInput, WarrantyPage
+from .schemas.master_data import (
+    Named,
+    NamedChange,
+    NamedInput,
+    NamedPage,
+    Party,
+    PartyChange,
+    PartyInput,
+    PartyPage,
+    Warranty,
+    WarrantyInput,
+    WarrantyPage,
+)
 from .schemas.serials import (
     AvailableSerialsQuery,
     HistoryEntry,
@@ -44,7 +56,8 @@ REF = "#/components/schemas/{model}"
 
 
 # (path, method, summary, request body, answer, status, query). The answer is a shape, a list of one, "html",
-# "labels" (a PDF, or ZPL as text), or None for no content.
+# "labels" (a PDF, or ZPL as text), "paper" (a page or its PDF, as the request's Accept header prefers), or None
+# for no content.
 PATHS = [
     ("/items", "get", "List items", None, ItemPage, 200, PageQuery),
     ("/items", "post", "Create an item", ItemInput, Item, 201, None),
@@ -52,11 +65,14 @@ PATHS = [
     ("/items/{id}", "patch", "Change an item", ItemChange, Item, 200, None),
     ("/items/{id}/available-serials", "get", "Units a document may pick: of the item, where the document takes them "
      "from", None, SerialUnitPage, 200, AvailableSerialsQuery),
-    *[entry for collection in ("locations", "customers", "vendors") for entry in (
-        (f"/{collection}", "get", f"List {collection}", None, NamedPage, 200, PageQuery),
-        (f"/{collection}", "post", f"Add a {collection[:-1]}", NamedInput, Named, 201, None),
-        (f"/{collection}/{{id}}", "get", f"One {collection[:-1]}", None, Named, 200, None),
-        (f"/{collection}/{{id}}", "patch", f"Change a {collection[:-1]}", NamedChange, Named, 200, None))],
+    *[entry for collection, (page, given, change, answer) in (
+        ("locations", (NamedPage, NamedInput, NamedChange, Named)),
+        ("customers", (PartyPage, PartyInput, PartyChange, Party)),
+        ("vendors", (PartyPage, PartyInput, PartyChange, Party))) for entry in (
+        (f"/{collection}", "get", f"List {collection}", None, page, 200, PageQuery),
+        (f"/{collection}", "post", f"Add a {collection[:-1]}", given, answer, 201, None),
+        (f"/{collection}/{{id}}", "get", f"One {collection[:-1]}", None, answer, 200, None),
+        (f"/{collection}/{{id}}", "patch", f"Change a {collection[:-1]}", change, answer, 200, None))],
     ("/warranties", "get", "List warranties", None, WarrantyPage, 200, PageQuery),
     ("/warranties", "post", "Define a warranty", WarrantyInput, Warranty, 201, None),
     ("/warranties/{id}", "get", "One warranty", None, Warranty, 200, None),
@@ -68,7 +84,8 @@ PATHS = [
     ("/transactions/{id}/void", "post", "Void a posted document: its units, stock, value and cost layers go back "
      "to where it found them; 409 when a unit moved since or it is voided already", VoidInput, Transaction, 200,
      None),
-    ("/transactions/{id}/packing-list", "get", "A shipment's packing list", None, "html", 200, None),
+    ("/transactions/{id}/packing-list", "get", "A shipment's packing list: a page, or a PDF when the request's "
+     "Accept header prefers application/pdf", None, "paper", 200, None),
     ("/transactions/{id}/labels", "get", "Labels for the document's units, one each, on the settings' label "
      "layout", None, "labels", 200, LabelQuery),
     ("/serials/labels", "get", "Labels for the units named by id, in that order, or for the units the filters find", None, "labels", 200,
@@ -156,12 +173,19 @@ def _ref(shape) -> dict:
     return {"$ref": REF.format(model=shape.__name__)}
 
 
-def _answer(answer) -> tuple[str, dict]:
+def _answer(answer) -> dict:
+    """The content of an answer, by media type."""
     if answer == "html":
-        return "text/html", {"type": "string"}
+        return {"text/html": {"schema": {"type": "string"}}}
+    if answer == "paper":
+        return {"text/html": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}
+    if answer == "labels":
+        return {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+                "text/plain": {"schema": {"type": "string", "description": "ZPL, one ^XA…^XZ format per label"}}}
     if isinstance(answer, list):
-        return "application/json", {"type": "array", "items": _ref(answer[0])}
-    return "application/json", _ref(answer)
+        return {"application/json": {"schema": {"type": "array", "items": _ref(answer[0])}}}
+    return {"application/json": {"schema": _ref(answer)}}
 
 
 def _parameters(path: str, query, variables=()) -> list[dict]:
@@ -193,13 +217,8 @@ def _parameters(path: str, query, variables=()) -> list[dict]:
 def _operation(path, summary, body, answer, status, query, variables=()) -> dict:
     if answer is None:
         answered = {"description": "No content"}
-    elif answer == "labels":
-        answered = {"description": "OK", "content": {
-            "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
-            "text/plain": {"schema": {"type": "string", "description": "ZPL, one ^XA…^XZ format per label"}}}}
     else:
-        media, schema = _answer(answer)
-        answered = {"description": "OK", "content": {media: {"schema": schema}}}
+        answered = {"description": "OK", "content": _answer(answer)}
     operation = {"summary": summary, "parameters": _parameters(path, query, variables), "responses": {
         str(status): answered,
         **{str(code): {"description": text, "content": {"application/problem+json": {"schema": _ref(Problem)}}}
@@ -214,7 +233,7 @@ def _schemas(paths) -> dict:
     for _path, _method, _summary, body, answer, _status, _query, *_variables in paths:
         if body is not None:
             shapes.add(body)
-        if answer not in ("html", "labels", None):
+        if answer not in ("html", "labels", "paper", None):
             shapes.add(answer[0] if isinstance(answer, list) else answer)
     # Bodies are read (validation), answers written (serialization): each shape is documented as it is used.
     bodies = {body for _path, _method, _summary, body, *_ in paths if body is not None}
@@ -264,7 +283,7 @@ CUSTOM_FIELD_SHAPES = {"Item": "item", "ItemInput": "item", "ItemChange": "item"
                        "SerialUnitInput": "serial_unit", "SerialUnitChange": "serial_unit",
                        "Transaction": "transaction", "TransactionSummary": "transaction",
                        "TransactionInput": "transaction"}
-SHARED_SHAPES = ("Named", "NamedInput", "NamedChange")
+SHARED_SHAPES = ("Named", "NamedInput", "NamedChange", "Party", "PartyInput", "PartyChange")
 ANSWERS = ("Item", "SerialUnit", "Transaction", "TransactionSummary")
 
 

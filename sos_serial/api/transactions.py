@@ -1,9 +1,10 @@
 """Transactions: post a document, read it back, and a shipment's packing list."""
-from flask import current_app, g, jsonify, render_template
+from flask import current_app, g, jsonify, render_template, request
 from sqlalchemy import func, select
 
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
+from sos_serial.engine.packing_list_pdf import packing_list_pdf, pdf_file_name
 from sos_serial.engine.posting import post_transaction, void_transaction
 from sos_serial.engine.queries import line_serials
 from sos_serial.errors import NotFound
@@ -57,4 +58,9 @@ def packing_list(transaction_id):
     document = db.get_or_404(Transaction, transaction_id)
     if not document.kind.has_packing_list:
         raise NotFound(f"{document.number} is a {document.type_label.lower()}; only shipments have packing lists.")
-    return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
+    context = packing_list_context(db.session, document)
+    # The page unless the client prefers the PDF: curl's */* and a browser's text/html get the page, as before.
+    if request.accept_mimetypes.best_match(["text/html", "application/pdf"]) == "application/pdf":
+        return current_app.response_class(packing_list_pdf(context), mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{pdf_file_name(document)}"'})
+    return render_template("sos/packing_list.html", **context)

@@ -112,6 +112,9 @@ def _plain(value):
         return value if len(value) <= TEXT_MAX_LENGTH else value[:TEXT_MAX_LENGTH - 1] + "…"
     if value is None or isinstance(value, (bool, int, float)):
         return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # An uploaded file (the company's logo): its size says it changed; its bytes are no reading for anyone.
+        return f"{len(value):,} bytes"
     return _plain(str(value))
 
 

@@ -97,6 +97,8 @@ DEFAULTS = {
                    "auto_serial_mode": "sequential", "auto_serial_next_number": 1},
     "sales": {"show_warranty_on_serial_units": True},
     "labels": {"label_layout": "a4_3x7", "label_show_warranty_end": True},
+    # API.md 1.1: the company profile printed on packing lists, empty until entered.
+    "company": {"name": None, "address": None},
 }
 
 
@@ -121,6 +123,7 @@ def test_patch_can_change_every_setting_at_once(admin, world):
                        "auto_serial_mode": "random", "auto_serial_next_number": 500},
         "sales": {"show_warranty_on_serial_units": False},
         "labels": {"label_layout": "letter_3x10", "label_show_warranty_end": False},
+        "company": {"name": "Yerevan Clock Traders", "address": "12 Abovyan Street\nYerevan 0010"},
     }
     assert admin.ok("PATCH", "/settings", wanted) == wanted
     assert admin.ok("GET", "/settings") == wanted

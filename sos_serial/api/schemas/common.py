@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sos_serial.dates import iso_date
+from sos_serial.engine.addresses import tidy_address
 from sos_serial.errors import FieldError, InvalidInput
 from sos_serial.limits import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
 from sos_serial.models.document_kind import KIND_CODES
@@ -129,6 +130,23 @@ def text(max_length: int, *, required: bool = False):
         return Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
     return Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=max_length),
                      AfterValidator(_none_if_empty)]
+
+
+def address(max_length: int):
+    """A postal address: multi-line text, each line trimmed, at most ``max_length`` characters; empty is none."""
+    return Annotated[str, Strict(), AfterValidator(tidy_address),
+                     AfterValidator(_at_most(max_length, "An address")),
+                     WithJsonSchema({"type": ["string", "null"], "maxLength": max_length,
+                                     "description": "multi-line text, lines separated by \\n"})]
+
+
+def _at_most(max_length: int, what: str):
+    def check(value):
+        if value is not None and len(value) > max_length:
+            raise PydanticCustomError("too_long", f"{what} can be at most {max_length:,} characters.")
+        return value
+
+    return check
 
 
 # ---------------------------------------------------------------------------------------- money and dates

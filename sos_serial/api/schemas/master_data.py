@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from sos_serial.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from sos_serial.limits import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from sos_serial.models.warranty import MAX_DURATION, WARRANTY_UNITS, duration_problem
 
-from .common import Answer, CustomFieldsIn, CustomFieldsOut, Id, Page, Shape, one_message, text
+from .common import Answer, CustomFieldsIn, CustomFieldsOut, Id, Page, Shape, address, one_message, text
 
 WarrantyUnit = Literal[WARRANTY_UNITS]  # type: ignore[valid-type]
 
@@ -41,6 +41,32 @@ class Named(Answer):
 
 
 class NamedPage(Page[Named]):
+    pass
+
+
+Address = address(ADDRESS_MAX_LENGTH)
+
+
+class PartyInput(NamedInput):
+    """POST /customers, /vendors: a named record with its billing and shipping addresses."""
+
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+
+
+class PartyChange(NamedChange):
+    """PATCH /customers/{id}, /vendors/{id}: the name, notes, addresses; null clears an address."""
+
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+
+
+class Party(Named):
+    billing_address: str | None = None
+    shipping_address: str | None = None
+
+
+class PartyPage(Page[Party]):
     pass
 
 

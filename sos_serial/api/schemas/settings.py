@@ -6,17 +6,24 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
+from sos_serial.limits import (
+    ADDRESS_MAX_LENGTH,
+    AUTO_SERIAL_MAX_LENGTH,
+    AUTO_SERIAL_PREFIX_MAX_LENGTH,
+    MAX_ID,
+    NAME_MAX_LENGTH,
+)
 from sos_serial.models.settings import (
     AUTO_SERIAL_MODES,
     LABEL_LAYOUTS,
+    COMPANY_FIELDS,
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
     settings_as_dict,
 )
 
-from .common import Shape, messages, one_message, read
+from .common import Shape, address, messages, one_message, read, text
 
 Flag = Annotated[bool, one_message("Must be true or false.")]
 
@@ -66,6 +73,18 @@ class LabelSettings(Shape):
     label_show_warranty_end: Flag = Field(None, description="labels show the unit's warranty end, when it has one")
 
 
+CompanyName = text(NAME_MAX_LENGTH)
+CompanyAddress = address(ADDRESS_MAX_LENGTH)
+
+
+class CompanySettings(Shape):
+    """The company profile printed at the head of packing lists; null or empty clears a field. (The logo is
+    uploaded on the settings screen.)"""
+
+    name: CompanyName | None = None
+    address: CompanyAddress | None = None
+
+
 class Settings(Shape):
     """GET answers every field; PATCH takes any subset, nested the same way, all or nothing."""
 
@@ -74,14 +93,18 @@ class Settings(Shape):
     purchasing: PurchasingSettings = None
     sales: SalesSettings = None
     labels: LabelSettings = None
+    company: CompanySettings = None
 
     def changes(self) -> dict:
         """The settings the client sent, by column name."""
-        values = {name: getattr(self, name) for name in self.model_fields_set if name not in SETTINGS_GROUPS}
+        values = {name: getattr(self, name) for name in self.model_fields_set
+                  if name not in SETTINGS_GROUPS and name != "company"}
         for group in SETTINGS_GROUPS:
             if group in self.model_fields_set:
                 given = getattr(self, group)
                 values.update({name: getattr(given, name) for name in given.model_fields_set})
+        if "company" in self.model_fields_set:
+            values.update({COMPANY_FIELDS[name]: getattr(self.company, name) for name in self.company.model_fields_set})
         return values
 
 
