@@ -26,6 +26,7 @@ from .checks import (
     check_lines,
     check_plain_stock,
     check_repeats,
+    check_serial_plan,
     check_size,
     check_units,
     number_auto_serials,
@@ -76,6 +77,7 @@ def check(ctx: PostingContext) -> None:
     check_size(ctx)
     load_parties(ctx)
     load_items(ctx)
+    check_serial_plan(ctx)
     check_lines(ctx)
     resolve_serials(ctx)
     number_auto_serials(ctx)
