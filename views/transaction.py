@@ -174,7 +174,8 @@ class TransactionView(SecuredModelView):
     def packing_list_view(self):
         document = _document_or_404()
         if not document.kind.has_packing_list:
-            abort(404)
+            abort(404, description=f"{document.type_label} {document.number} has no packing list: packing lists are "
+                                   "printed for documents that send units out, such as shipments.")
         return render_template("sos/packing_list.html", **packing_list_context(db.session, document))
 
 
