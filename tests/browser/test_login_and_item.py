@@ -44,7 +44,7 @@ def test_admin_creates_serial_tracked_item(page, app, make_user, shot):
     # The menus open by script: click only once the page's scripts have run.
     page.wait_for_load_state("load")
     operations.click()
-    inventory = navbar.locator(".dropdown-header", has_text="Inventory")
+    inventory = navbar.locator(".sos-group .dropdown-header", has_text="Inventory")
     expect(inventory).to_be_visible()
     shot(page, "menu-operations-open")
     items_link = navbar.locator("a.dropdown-item", has_text=re.compile(r"^\s*Items\s*$"))
