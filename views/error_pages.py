@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 
 from .request_too_large import back_to_the_page
@@ -66,7 +67,18 @@ def server_error(exc: InternalServerError):
     return error_page(exc)
 
 
+def refusal_page(exc: SerialInventoryError):
+    """A rule's refusal that no screen caught (the screens show most on their own form): its page, in its words."""
+    db.session.rollback()
+    http = default_exceptions.get(exc.status, InternalServerError)()
+    if exc.status >= 500:
+        log.error("A refusal reached no screen in %s %s: %s", request.method, request.path, exc.message)
+    return error_page(http, text=exc.message)
+
+
 def init_app(app) -> None:
     app.extensions[ERROR_PAGE_KEY] = error_page
     app.register_error_handler(HTTPException, error_page)
+    # Busy has its own handler (database_busy.py), found first as the nearer class.
+    app.register_error_handler(SerialInventoryError, refusal_page)
     app.register_error_handler(InternalServerError, server_error)

@@ -81,6 +81,18 @@ def test_an_unexpected_error_of_a_screen_is_a_500_page(app, login, monkeypatch):
     assert "boom" not in text and "RuntimeError" not in text
 
 
+def test_a_rules_refusal_no_screen_caught_is_its_page_in_its_words(app):
+    from sos_serial.errors import Conflict as RuleConflict
+    from sos_serial.errors import NotFound as RuleNotFound
+
+    for refusal, code in ((RuleConflict("Serial CLK-1 of Armenian Mantel Clock moved since."), 409),
+                          (RuleNotFound("There is no serial unit with id 7."), 404)):
+        with app.test_request_context("/admin/"):
+            response = app.process_response(app.make_response(app.handle_user_exception(refusal)))
+        text = assert_in_layout(_Answer(response), code, {409: "Changed meanwhile", 404: "Not found"}[code])
+        assert refusal.message in text
+
+
 class _Answer:
     """A response made in a request context, read as the test client's."""
 
