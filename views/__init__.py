@@ -28,13 +28,14 @@ from sos_serial.models import (
     Webhook,
 )
 from sos_serial.models.document_kind import INVENTORY, KINDS, PRODUCTION, PURCHASING, SALES
-from sos_serial.money import format_money
 from sos_serial.security.headers import csp_nonce
 
 from .audit_log import AuditLogView
 from .dashboard import DashboardView
 from .database_busy import init_app as init_database_busy
+from .error_pages import init_app as init_error_pages
 from .event_delivery import EventDeliveryView
+from .formats import init_app as init_formats
 from .inline_handlers import init_app as init_inline_handlers
 from .item import ItemView
 from .named_record import NamedRecordView, PartyView
@@ -75,7 +76,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     init_request_too_large(app)
     init_database_busy(app)
     init_refused_input(app)
-    app.add_template_filter(format_money, "money")
+    init_formats(app)
     admin = Admin(
         app,
         name="SOS Serial",
@@ -84,6 +85,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
         # Inline scripts of Flask-Admin's templates and ours carry the nonce the CSP names.
         csp_nonce_generator=csp_nonce,
     )
+    init_error_pages(app)
     admin.add_category(OPERATIONS)
     for category in (INVENTORY, PURCHASING, SALES, PRODUCTION, REPORTS):
         admin.add_sub_category(category, OPERATIONS)

@@ -11,6 +11,7 @@ from sos_serial.engine.queries import start_of_day
 from sos_serial.models import AuditEntry
 
 from .csv_export import SafeCsvExport
+from .formats import timestamp_text
 from .list_filters import DateFromFilter, DateToFilter
 from .secured_view import SecuredModelView
 
@@ -42,7 +43,7 @@ class AuditLogView(SafeCsvExport, SecuredModelView):
     column_labels = {"at": "When (UTC)", "actor_name": "Who", "via": "Through", "target_type": "Record",
                      "target_id": "Id", "target_label": "Name", "client_address": "Address"}
     column_formatters = {
-        "at": lambda v, c, m, n: f"{m.at:%Y-%m-%d %H:%M:%S}",
+        "at": lambda v, c, m, n: timestamp_text(m.at),
         # Escaped by Markup's own rules: the detail holds text anyone could have typed (a name, a username tried).
         "detail": lambda v, c, m, n: Markup("<code>{}</code>").format(_detail_text(m)),
     }

@@ -1,18 +1,26 @@
 """Items: the Items list and the item form with its Track serial numbers switch and its own numbering."""
+from markupsafe import Markup
 from wtforms import DecimalField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from sos_serial.engine.gtin import gtin_problem
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
-from sos_serial.money import format_money
 
 from .custom_fields import CustomFieldsView
+from .formats import money_column
 from .secured_view import SecuredModelView
 from .text_limits import long_text
 
 
-def _money(view, context, model, name):
-    return format_money(getattr(model, name))
+def _opens_the_item(view, context, model, name):
+    # A name or SKU on the list is the way into the item: its form for a role that edits items, its details
+    # page otherwise. Nothing is edited on the list itself (no inline rename).
+    text = getattr(model, name)
+    if not text:
+        return ""
+    endpoint = ".edit_view" if view.can_edit else ".details_view"
+    return Markup('<a href="{}" data-opens-item>{}</a>').format(
+        view.get_url(endpoint, id=model.id, url=view.get_url(".index_view")), text)
 
 
 def _trimmed_or_none(value):
@@ -48,7 +56,7 @@ class ItemView(CustomFieldsView, SecuredModelView):
     column_filters = ("track_serials", "warranty.name")
     column_sortable_list = ("name", "sku", "track_serials", "cost", "quantity_on_hand", "value")
     column_default_sort = "name"
-    column_formatters = {"cost": _money, "value": _money}
+    column_formatters = {"name": _opens_the_item, "sku": _opens_the_item, "cost": money_column, "value": money_column}
     # Quantity and value are the posting's to keep: never on a form or inline edit.
     form_columns = ("name", "sku", "gtin", "description", "track_serials", "warranty", "cost",
                     "auto_serial_prefix", "auto_serial_length", "auto_serial_next_number")

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, session, url_for
 from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext
@@ -33,6 +33,7 @@ from sos_serial.security.auth import READ_COSTS, can
 from sos_serial.security.request_input import parse_int, query_int
 
 from .csv_export import StreamedCsvExport, neutralise_cell
+from .formats import DETAIL_TYPE_FORMATTERS, TYPE_FORMATTERS
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,10 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     # CSV only: every cell passes get_export_value below, and no other format is offered.
     export_types = ["csv"]
 
+    # Yes/No, dates, timestamps to the minute and money to two places on every list and detail page
+    # (views/formats.py); exports keep the exact values.
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
     # Columns of costs and values: listed, shown, sorted and exported only for roles holding "read_costs".
     cost_columns: tuple[str, ...] = ()
     _list_columns = _WithoutCostColumns()
@@ -191,7 +196,7 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
     def create_model(self, form):
         try:
             with unit_of_work(db.session):
-                return super().create_model(form)
+                return self.saved(super().create_model(form))
         except Busy as exc:
             self.handle_view_exception(exc)
             return False
@@ -220,8 +225,32 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
                        | ({"custom_fields"} if "custom_fields" in attributes else set()))
         return record_digest(model, names)
 
+    # ---- messages naming the record ------------------------------------------------------------
+    # Flask-Admin flashes its stock words ("Record was successfully created.") after a save; each view's
+    # pages are run through _run_view, which rewords them naming the record the save wrote.
+    def record_noun_of(self, model) -> str:
+        return self.record_noun or re.sub(r"(?<!^)(?=[A-Z])", " ", type(model).__name__).lower()
+
+    def record_title(self, model) -> str:
+        """How a message names one record: "Item Wall Barometer", "Customer Acme Clocks"."""
+        name = getattr(model, "name", None) or getattr(model, "serial_number", None)
+        noun = self.record_noun_of(model)
+        noun = noun[:1].upper() + noun[1:]
+        return f"{noun} {name}" if name else noun
+
+    def saved(self, model):
+        """Note ``model`` as the record this request saved (for the message); returns it."""
+        if model:
+            g.sos_saved_record = self.record_title(model)
+        return model
+
+    def _run_view(self, fn, *args, **kwargs):
+        answer = super()._run_view(fn, *args, **kwargs)
+        _reword_flashes(g.get("sos_saved_record"), g.get("sos_deleted_records"))
+        return answer
+
     def stale_save_message(self, model) -> str:
-        noun = self.record_noun or re.sub(r"(?<!^)(?=[A-Z])", " ", type(model).__name__).lower()
+        noun = self.record_noun_of(model)
         return (f"This {noun} was changed by someone else after you opened it; nothing was saved. "
                 "Reload to see their change.")
 
@@ -235,15 +264,22 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
                 if READ_VERSION in form and form[READ_VERSION].data != self.record_version(model, form):
                     flash(self.stale_save_message(model), "error")
                     return False
-                return super().update_model(form, model)
+                updated = super().update_model(form, model)
+                if updated:
+                    self.saved(model)
+                return updated
         except Busy as exc:
             self.handle_view_exception(exc)
             return False
 
     def delete_model(self, model):
+        title = self.record_title(model)
         with unit_of_work(db.session):
             db.session.refresh(model)
-            return super().delete_model(model)
+            deleted = super().delete_model(model)
+        if deleted:
+            g.sos_deleted_records = [*g.get("sos_deleted_records", []), title]
+        return deleted
 
     # The list's "With selected > Delete". The chosen ids arrive from the form as text, and PostgreSQL
     # compares no integer key with text (Flask-Admin's query then fails there): each is read as the
@@ -295,6 +331,33 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
             flash("The database refused this change, and nothing was saved. Please try again.", "error")
             return True
         return super().handle_view_exception(exc)
+
+
+# Flask-Admin's stock words, and the module's in their place ({record}: the record the save wrote).
+_STOCK_WORDS = {
+    "Record was successfully created.": "{record} saved.",
+    "Record was successfully saved.": "{record} saved.",
+    "Failed to create record.": "Nothing was saved; see the message above.",
+    "Failed to save record.": "Nothing was saved; see the message above.",
+}
+
+
+def _reword_flashes(saved: str | None, deleted: list[str] | None) -> None:
+    flashes = session.get("_flashes")
+    if not flashes:
+        return
+    reworded = []
+    for category, message in flashes:
+        text = str(message)
+        if text in _STOCK_WORDS and ("{record}" not in _STOCK_WORDS[text] or saved):
+            text = _STOCK_WORDS[text].format(record=saved)
+            category = "error" if category == "danger" else category
+        elif deleted and (text == "Record was successfully deleted."
+                          or re.fullmatch(r"\d+ records were successfully deleted\.", text)):
+            text = (f"{deleted[0]} deleted." if len(deleted) == 1
+                    else f"{len(deleted)} records deleted: {', '.join(deleted[:5])}{'...' if len(deleted) > 5 else ''}.")
+        reworded.append((category, text))
+    session["_flashes"] = reworded
 
 
 def _ids_of_key_type(model, ids) -> list:

@@ -27,6 +27,7 @@ from .list_filters import (
     tracked_items,
 )
 from .secured_view import SecuredModelView
+from .serial_plan import SerialPlanOnly
 
 
 class UnitItemFilter(LookupFilter):
@@ -86,7 +87,7 @@ EXPORT_FORMATTERS = {
 }
 
 
-class SerialHistoryReportView(LookupOptions, SafeCsvExport, SecuredModelView):
+class SerialHistoryReportView(SerialPlanOnly, LookupOptions, SafeCsvExport, SecuredModelView):
     read_right = "read_serial_units"
     create_right = None
     edit_right = None

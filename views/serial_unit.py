@@ -39,7 +39,6 @@ from sos_serial.extensions import db
 from sos_serial.limits import MAX_ID
 from sos_serial.models import SerialUnit
 from sos_serial.models.serial_unit import SERIAL_MAX_LENGTH, STATUS_LABELS
-from sos_serial.money import format_money
 from sos_serial.security.auth import can
 from sos_serial.security.request_input import query_int
 
@@ -47,6 +46,7 @@ from .column_chooser import ColumnChooser
 from .csv_export import SafeCsvExport
 from .custom_fields import PREFIX, CustomFieldsView
 from .date_field import IsoDateField
+from .formats import money_text
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .labels import asked_format, labels_answer
 from .list_filters import (
@@ -59,6 +59,7 @@ from .list_filters import (
     tracked_items,
 )
 from .secured_view import SecuredModelView
+from .serial_plan import SerialPlanOnly
 
 # What the create form calls the fields the posting names in its refusals.
 CREATE_FIELDS = {"item_id": "item", "location_id": "location", "customer_id": "customer"}
@@ -100,7 +101,8 @@ class SerialUnitCreateForm(BaseForm):
     warranty_start = IsoDateField("Warranty start", validators=[Optional()],
                                description="For a historical unit at a customer.")
     warranty_end = IsoDateField("Warranty end", validators=[Optional()],
-                             description="For a historical unit at a customer.")
+                             description="For a historical unit at a customer. Left empty with a start given, it "
+                                         "ends as the item's warranty says; editable on the unit afterwards.")
     notes = TextAreaField("Notes", validators=[
         Optional(), Length(max=NOTES_MAX, message=f"Notes hold at most {NOTES_MAX:,} characters.")])
 
@@ -158,14 +160,17 @@ def _status(view, context, model, name):
 
 
 def _place(view, context, model, name):
-    return model.place
+    # Only a place: a unit adjusted out or used is at none, and its Status column says so.
+    if model.location is not None:
+        return model.location.name
+    return model.customer.name if model.customer is not None else ""
 
 
 def _unit_cost(view, context, model, name):
-    return format_money(model.unit_cost)
+    return money_text(model.unit_cost)
 
 
-class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
+class SerialUnitView(SerialPlanOnly, CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
     read_right = "read_serial_units"
     # Adding a unit and correcting its warranty go through the posting and edit rules.
     create_right = "create_serial"
@@ -263,9 +268,9 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
         else:
             values["location_id"] = form.location.data
         try:
-            return create_serial_unit(db.session, user=current_user._get_current_object(),
-                                      custom_fields=self.custom_values(form), fields=self.custom_fields_declared,
-                                      **values)
+            return self.saved(create_serial_unit(db.session, user=current_user._get_current_object(),
+                                                 custom_fields=self.custom_values(form),
+                                                 fields=self.custom_fields_declared, **values))
         except SerialInventoryError as exc:
             show_refusal(form, exc, CREATE_FIELDS)
             return False
@@ -289,6 +294,7 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
         except SerialInventoryError as exc:
             show_refusal(form, exc)
             return False
+        self.saved(model)
         return True
 
     # ---- labels: of the units chosen on the list, or of one unit from its page -------------------
@@ -316,6 +322,7 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
             abort(404)
         label_format = asked_format()
         return labels_answer(labels_of_units(db.session, [unit_id]), label_format, f"label-{unit_id}")
+
     # ---- correct the serial number ------------------------------------------------------------
     def can_renumber(self) -> bool:
         return can(current_user, "edit_serial")
@@ -365,6 +372,9 @@ class SerialUnitView(CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExpo
             flash(f"No serial unit matches \u201c{typed}\u201d: no serial, item, SKU, customer or location "
                   "holds that text.", "warning")
         return redirect(self.get_url(".index_view", search=typed))
+
+    def record_title(self, model) -> str:
+        return f"Serial {model.serial_number} of {model.item.name}"
 
     # ---- one unit's history ------------------------------------------------------------------
     @expose("/history/")

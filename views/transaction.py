@@ -269,7 +269,8 @@ def _document_or_404() -> Transaction:
 def _packing_list_document_or_404() -> Transaction:
     document = _document_or_404()
     if not document.kind.has_packing_list:
-        abort(404)
+        abort(404, description=f"{document.type_label} {document.number} has no packing list: packing lists are "
+                               "printed for documents that send units out, such as shipments.")
     return document
 
 

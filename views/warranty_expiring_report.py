@@ -14,30 +14,63 @@ from sos_serial.extensions import db
 from sos_serial.models import Customer, SerialUnit
 from sos_serial.models.serial_unit import STATUS_LABELS
 from sos_serial.security import audit
-from sos_serial.security.request_input import query_int
+from sos_serial.security.request_input import parse_int
 
 from .csv_export import export_row_limit, neutralise_cell
+from .formats import date_text
 from .secured_view import SecuredBaseView
+from .serial_plan import SerialPlanOnly
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
+# The ranges the report widens to when it opens with nothing ending in the usual one.
+WIDER_RANGES = (90, 180, 365, 730, 1825, MAX_DAYS)
 
 
-class WarrantyExpiringReportView(SecuredBaseView):
+class WarrantyExpiringReportView(SerialPlanOnly, SecuredBaseView):
     read_right = "read_serial_units"
 
     @expose("/")
     def index(self):
-        days = _days()
         today = date.today()
+        typed = request.args.get("days")
+        days = _days(typed)
+        if days is None:
+            # Refused by name, on the report's own page: "abc" shows nothing rather than silently 0 units.
+            return self.render("sos/warranty_expiring.html", days=typed, today=today, groups={}, total=0,
+                               status_labels=STATUS_LABELS, refusal=(
+                                   f"The number of days must be a whole number from 0 to {MAX_DAYS}; "
+                                   f"{typed[:20]!r} is not one. Nothing is shown."), why_empty=None, widened=None), 400
         if request.args.get("format") == "csv":
             return self._csv(today, days)
+        next_end = db.session.scalar(select(func.min(SerialUnit.warranty_end)).where(SerialUnit.warranty_end >= today))
+        widened = None
+        if typed in (None, "") and next_end is not None and (next_end - today).days > days:
+            # Opened without a range and nothing ends in the usual one: open on the first range that shows something.
+            widened = days
+            days = next(wider for wider in WIDER_RANGES if wider >= (next_end - today).days) \
+                if (next_end - today).days <= MAX_DAYS else MAX_DAYS
         units = db.session.scalars(self._units(today, days)).all()
         groups: dict[str, list] = {}
         for unit in units:
             groups.setdefault(unit.customer.name if unit.customer else "(in stock, no customer)", []).append(unit)
         return self.render("sos/warranty_expiring.html", days=days, today=today, groups=groups, total=len(units),
-                           status_labels=STATUS_LABELS)
+                           status_labels=STATUS_LABELS, refusal=None, widened=widened,
+                           why_empty=None if units else self._why_empty(today, days, next_end))
+
+    @staticmethod
+    def _why_empty(today: date, days: int, next_end: date | None) -> str:
+        """Why the report is empty, in the clerk's words, and what would show something."""
+        if next_end is not None:
+            return (f"No warranty ends within {days} days of {date_text(today)}. The next one ends on "
+                    f"{date_text(next_end)}, in {(next_end - today).days} days.")
+        ended = db.session.scalar(select(func.count(SerialUnit.id)).where(SerialUnit.warranty_end < today))
+        if ended:
+            last = db.session.scalar(select(func.max(SerialUnit.warranty_end)))
+            return (f"No warranty ends after today: all {ended} warranties on record have ended, the last on "
+                    f"{date_text(last)}.")
+        return ("No serial unit has a warranty end date yet: a unit's warranty starts when it is shipped, or when "
+                "its dates are typed on the unit.")
 
     @staticmethod
     def _expiring(today: date, days: int):
@@ -66,9 +99,13 @@ class WarrantyExpiringReportView(SecuredBaseView):
             "Content-Disposition": f"attachment; filename=warranties-expiring-{days}-days.csv"})
 
 
-def _days() -> int:
+def _days(typed: str | None) -> int | None:
+    """The days asked for (30 when not given); None when what was typed is not a whole number of days."""
+    if typed is None or typed.strip() == "":
+        return DEFAULT_DAYS
+    days = parse_int(typed, high=2**63 - 1)
     # Past the longest window the report offers is the longest window.
-    return min(query_int("days", DEFAULT_DAYS, high=2**63 - 1), MAX_DAYS)
+    return None if days is None else min(days, MAX_DAYS)
 
 
 class _Line:

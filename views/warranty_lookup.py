@@ -17,11 +17,12 @@ from sos_serial.security.auth import can
 
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .secured_view import SecuredBaseView
+from .serial_plan import SerialPlanOnly
 
 MAX_MATCHES = 20
 
 
-class WarrantyLookupView(SecuredBaseView):
+class WarrantyLookupView(SerialPlanOnly, SecuredBaseView):
     read_right = "read_serial_units"
 
     @expose("/")

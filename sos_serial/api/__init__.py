@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.engine.plan_gating import require_serial_tracking
 from sos_serial.errors import (
     Busy,
     Conflict,
@@ -24,6 +25,7 @@ from sos_serial.extensions import csrf, db
 from sos_serial.limits import MAX_ID, request_too_large_message
 from sos_serial.security import sign_in_limits
 from sos_serial.security.auth import can, check_token
+from sos_serial.security.request_id import request_id
 
 from .rights import PUBLIC_ENDPOINTS, route_right
 from .schemas.common import Answer, Shape
@@ -39,7 +41,7 @@ class Unauthorized(SerialInventoryError):
 
 def problem(status: int, title: str, detail: str, errors: list[FieldError] | None = None):
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "errors": [e.as_dict() for e in errors or []]}
+            "errors": [e.as_dict() for e in errors or []], "request_id": request_id()}
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
@@ -89,6 +91,17 @@ def ids_in_range():
     # An id no database column can hold is an unknown id, not a query to send (it would overflow there).
     if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
         raise NotFound()
+
+
+# The routes of serial units: none answers on a plan without serial tracking (engine/plan_gating.py).
+SERIAL_ENDPOINTS = frozenset({"api.list_serials", "api.get_serial", "api.serial_history", "api.available_serials",
+                              "api.add_serial", "api.change_serial"})
+
+
+@bp.before_request
+def serial_plan():
+    if request.endpoint in SERIAL_ENDPOINTS:
+        require_serial_tracking(db.session)
 
 
 def require(right: str) -> None:
@@ -147,7 +160,9 @@ def _routing_error(exc: HTTPException):
     # No API endpoint matched (unknown path, wrong method): still answer the API's way under its prefix.
     if request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/"):
         return _http_error(exc)
-    return exc
+    # Elsewhere the screens' error page, in the admin layout (views/error_pages.py puts it in the extensions).
+    error_page = current_app.extensions.get("sos_serial.error_page")
+    return error_page(exc) if error_page is not None else exc
 
 
 @bp.errorhandler(Exception)

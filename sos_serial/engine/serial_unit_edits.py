@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from sos_serial.database.guard import posting_scope
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
+from sos_serial.engine.plan_gating import require_serial_tracking
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.engine.warranty_dates import implausible_warranty_dates
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -69,6 +70,7 @@ def edit_serial_unit(session, unit_id: int, changes: dict, user=None,
         raise InvalidInput(f"A serial unit has no editable field {', '.join(unknown)}.",
                            [FieldError(name, "Unknown field.") for name in unknown])
     with unit_of_work(session):
+        require_serial_tracking(session, "Nothing was saved")
         # Lock the unit's row only (of=SerialUnit): PostgreSQL cannot lock the outer-joined warranty.
         unit = session.scalars(select(SerialUnit).where(SerialUnit.id == unit_id).with_for_update(of=SerialUnit)
                                .execution_options(populate_existing=True)).one_or_none()

@@ -7,10 +7,11 @@ def init_app(app) -> None:
     from sos_serial.extensions import db
     from sos_serial.plugins import EXTENSION_KEY
 
-    from . import audit, auth, headers, plugin_rights, request_input, users_cli
+    from . import audit, auth, headers, plugin_rights, request_id, request_input, users_cli
 
     audit.install(db.session)
     headers.init_app(app)
+    request_id.init_app(app)
     request_input.init_app(app)
     auth.init_app(app)
     # The plugins are loaded and switched by now: their rights join the roles' before any screen asks.

@@ -1,6 +1,8 @@
 """Items through the API: create, read, change; tracking rules; money as decimal strings."""
 import pytest
 
+from sos_serial.extensions import db
+from sos_serial.models import Item
 from tests.support.api import assert_problem, each_case, post_doc, receive, receive_plain, set_settings, snapshot
 
 ITEM_KEYS = {"id", "name", "sku", "track_serials", "warranty_id", "cost", "quantity_on_hand", "value"}
@@ -86,6 +88,12 @@ def test_turning_tracking_on_with_stock_is_a_409_naming_quantity_and_value(app, 
 
 @pytest.mark.parametrize("plan", ["companion"])
 def test_turning_tracking_on_under_the_companion_plan_is_a_403_naming_the_plans(app, admin, clerk, world, plan):
+    # A company goes to Companion only with no item tracked by serial number (test_api_plan_gating.py).
+    with app.app_context():
+        for item in db.session.query(Item).filter_by(track_serials=True):
+            item.track_serials = False
+        db.session.commit()
+        db.session.remove()
     set_settings(admin, plan=plan)
     before = snapshot(app)
     body = assert_problem(clerk.patch(f"/items/{world.oil}", {"track_serials": True}), 403)

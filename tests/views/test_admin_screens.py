@@ -26,7 +26,7 @@ def test_create_an_item_on_the_item_form(app, login):
     response = post_form(client, "/admin/items/new/", {
         "name": "Armenian Mantel Clock", "sku": "CLK-ARM-01", "track_serials": "y", "cost": "149.99"})
     assert response.status_code == 200
-    assert "Record was successfully created." in response.text
+    assert "Item Armenian Mantel Clock saved." in response.text
     with app.app_context():
         item = db.session.query(Item).filter_by(name="Armenian Mantel Clock").one()
         assert item.track_serials and item.cost == Decimal("149.99") and item.quantity_on_hand == 0
@@ -113,7 +113,7 @@ def test_items_list_shows_quantity_on_hand_and_value(app, login, demo):
 def test_location_crud_and_delete_of_a_used_record_is_explained(app, login, demo):
     client = login("clerk")
     response = post_form(client, "/admin/locations/new/", {"name": "Back Room"})
-    assert "Record was successfully created." in response.text
+    assert "Location Back Room saved." in response.text
     with app.app_context():
         back_room = db.session.query(Location).filter_by(name="Back Room").one()
         assert back_room.id
@@ -124,7 +124,7 @@ def test_location_crud_and_delete_of_a_used_record_is_explained(app, login, demo
 def test_warranty_definition_by_admin(app, login):
     client = login("admin")
     response = post_form(client, "/admin/warranties/new/", {"name": "5 year frame", "duration": "5", "unit": "years"})
-    assert "Record was successfully created." in response.text
+    assert "Warranty 5 year frame saved." in response.text
     refused = post_form(client, "/admin/warranties/new/", {"name": "Zero", "duration": "0", "unit": "days"})
     assert "The duration must be at least 1." in refused.text
     with app.app_context():
@@ -177,7 +177,7 @@ def test_the_item_form_sets_the_items_own_numbering(app, login):
     response = post_form(client, "/admin/items/new/", {
         "name": "Cuckoo Clock", "track_serials": "y", "auto_serial_prefix": " CK- ", "auto_serial_length": "4",
         "auto_serial_next_number": "12"})
-    assert "Record was successfully created." in response.text
+    assert "Item Cuckoo Clock saved." in response.text
     post_form(client, "/admin/items/new/", {"name": "Pendulum", "auto_serial_prefix": "  "})
     with app.app_context():
         cuckoo = db.session.query(Item).filter_by(name="Cuckoo Clock").one()

@@ -446,7 +446,7 @@ def test_add_new_unit_at_a_location_goes_through_posting(app, login, shop):
     client = login("clerk")
     response = post_form(client, ADD, add_data(item=shop.clock, serial_number=" CLK-900 ", location=shop.showroom,
                                                unit_cost="120.50", notes="Floor model"))
-    assert "Record was successfully created." in response.text
+    assert "Serial CLK-900 of Armenian Mantel Clock saved." in response.text
     unit = unit_of(app, shop.clock, "CLK-900")
     assert (unit["serial_number"], unit["status"], unit["location_id"], unit["customer_id"]) == (
         "CLK-900", "in_stock", shop.showroom, None)
@@ -460,7 +460,7 @@ def test_add_new_historical_unit_at_a_customer_with_warranty_dates(app, login, s
     response = post_form(client, ADD, add_data(
         item=shop.grandfather, serial_number="GF-OLD-1", place="customer", customer=shop.baker,
         location=shop.main, warranty_start="2024-05-01", warranty_end="2026-05-01"))
-    assert "Record was successfully created." in response.text
+    assert "Serial GF-OLD-1 of Grandfather Clock saved." in response.text
     unit = unit_of(app, shop.grandfather, "GF-OLD-1")
     assert (unit["status"], unit["customer_id"], unit["location_id"]) == ("shipped", shop.baker, None)
     assert (unit["warranty_start"], unit["warranty_end"]) == (date(2024, 5, 1), date(2026, 5, 1))
@@ -537,7 +537,7 @@ def test_edit_saves_warranty_dates_and_notes_through_the_edit_rule(app, login, c
     response = client.post(edit_url(unit_id), data=edit_data(
         page, warranty_start="2026-01-20", warranty_end="2027-02-28", notes="Customer\r\nsays it chimes late"),
         follow_redirects=True)
-    assert "Record was successfully saved." in response.text
+    assert "Serial CLK-002 of Armenian Mantel Clock saved." in response.text
     unit = unit_of(app, shop.clock, "CLK-002")
     assert (unit["warranty_start"], unit["warranty_end"]) == (date(2026, 1, 20), date(2027, 2, 28))
     assert unit["notes"] == "Customer\nsays it chimes late" and unit["version"] == before["version"] + 1

@@ -193,7 +193,13 @@
         picked += input.dataset.rangeCount ? parseInt(input.dataset.rangeCount, 10) : 1;
       });
       var pickCount = row.querySelector(".pick-count");
-      if (pickCount) { pickCount.textContent = picked + " of " + quantity + " picked"; }
+      if (pickCount) {
+        var over = picked > Math.abs(quantity);
+        pickCount.textContent = picked + " of " + quantity + " picked" +
+          (over ? ": more than the line's quantity; remove " + (picked - Math.abs(quantity)) : "");
+        pickCount.classList.toggle("text-danger", over);
+        pickCount.classList.toggle("text-muted", !over);
+      }
     }
   }
 
@@ -283,12 +289,26 @@
     picker.appendChild(count);
     keep.forEach(function (serial) { if (serial) { addPicked(row, serial); } });
     var timer = null;
-    search.addEventListener("focus", function () { fetchOptions(row, search.value, false); });
+    search.addEventListener("focus", function () {
+      // Focus given back after a pick opens nothing: the list stays closed until the clerk types or clicks.
+      if (row.pickerQuiet) { row.pickerQuiet = false; return; }
+      fetchOptions(row, search.value, false);
+    });
+    search.addEventListener("click", function () {
+      if (!list.children.length) { fetchOptions(row, search.value, false); }
+    });
+    // Clicking an option keeps the focus in the search box; leaving the picker closes its list.
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    search.addEventListener("blur", function () {
+      clearTimeout(timer);
+      setTimeout(function () { closePicker(row); }, 150);
+    });
     search.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () { fetchOptions(row, search.value, false); }, 120);
     });
     search.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { closePicker(row); return; }
       if (event.key !== "Enter") { return; }
       event.preventDefault();
       clearTimeout(timer);  // the exact lookup below answers for what was typed
@@ -309,6 +329,12 @@
       message.textContent = "Choose the " + place.name.replace(/_id$/, "").replace(/_/g, " ") + " first.";
       return;
     }
+    if (!pickExact && lineFull(row)) {
+      // Every unit the line's quantity asks for is picked: nothing more to offer.
+      list.innerHTML = "";
+      message.textContent = fullMessage(row);
+      return;
+    }
     if (pickExact && query.trim() === "") {
       // Enter on an empty search takes the highlighted option.
       message.textContent = "";
@@ -324,6 +350,8 @@
       .then(function (response) { return response.json(); })
       .then(function (options) {
         if (question !== row.pickerQuestion) { return; }  // a later search or scan answers instead
+        // The clerk left the picker meanwhile: its list stays closed.
+        if (!pickExact && document.activeElement !== row.querySelector(".picker-search")) { return; }
         message.textContent = "";
         list.innerHTML = "";
         var already = pickedSerials(row);
@@ -383,12 +411,40 @@
     return serials;
   }
 
+  function lineFull(row) {
+    return row.querySelectorAll("input.picked").length >= Math.abs(lineQuantity(row));
+  }
+
+  function fullMessage(row) {
+    var quantity = Math.abs(lineQuantity(row));
+    return "This line's quantity is " + quantity + " and " + quantity + " " + (quantity === 1 ? "unit is" : "units are") +
+      " picked. Remove one, or raise the quantity, to pick another.";
+  }
+
+  function closePicker(row) {
+    var list = row.querySelector(".picker-options");
+    if (list) { list.innerHTML = ""; }
+  }
+
+  // A pick adds the unit and closes the list; a pick past the line's quantity is refused there and then.
   function choose(row, serial) {
     var search = row.querySelector(".picker-search");
-    if (!pickedSerials(row)[serial]) { addPicked(row, serial); }
+    var message = row.querySelector(".serial-message");
+    if (!pickedSerials(row)[serial]) {
+      if (lineFull(row)) {
+        closePicker(row);
+        message.textContent = fullMessage(row);
+        return;
+      }
+      addPicked(row, serial);
+      message.textContent = "";
+    }
     search.value = "";
-    row.querySelector(".picker-options").innerHTML = "";
-    search.focus();
+    closePicker(row);
+    if (document.activeElement !== search) {
+      row.pickerQuiet = true;
+      search.focus();
+    }
   }
 
   function addPicked(row, serial, range) {

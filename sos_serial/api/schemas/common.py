@@ -219,6 +219,8 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[FieldProblem]
+    # The id of the request (also its X-Request-Id header), to quote when reporting the problem.
+    request_id: str
 
 
 # ---------------------------------------------------------------------------------------- refusals

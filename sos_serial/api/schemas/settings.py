@@ -5,7 +5,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+from sqlalchemy.orm import object_session
 
+from sos_serial.engine.plan_gating import check_plan_change
 from sos_serial.limits import (
     ADDRESS_MAX_LENGTH,
     AUTO_SERIAL_MAX_LENGTH,
@@ -110,7 +112,12 @@ class Settings(Shape):
 
 def apply_settings(settings, data) -> None:
     """Apply a nested subset such as {"purchasing": {"auto_serial_length": 8}}; all or nothing."""
-    for name, value in read(Settings, data, "Some settings").changes().items():
+    changes = read(Settings, data, "Some settings").changes()
+    if "plan" in changes:
+        # Settings' one write path, the screen's and the API's: a plan without serial tracking is refused
+        # while items are tracked (engine/plan_gating.py), before anything is set.
+        check_plan_change(object_session(settings), settings.plan, changes["plan"])
+    for name, value in changes.items():
         setattr(settings, name, value)
 
 

@@ -26,6 +26,7 @@ from .checks import (
     check_lines,
     check_plain_stock,
     check_repeats,
+    check_serial_plan,
     check_size,
     check_units,
     expand_serial_ranges,
@@ -79,6 +80,7 @@ def check(ctx: PostingContext) -> None:
     expand_serial_ranges(ctx)
     load_parties(ctx)
     load_items(ctx)
+    check_serial_plan(ctx)
     check_lines(ctx)
     resolve_serials(ctx)
     number_auto_serials(ctx)

@@ -6,9 +6,10 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, may_be_scan, read_scanned_serial
+from sos_serial.engine.plan_gating import no_serial_tracking_message, serial_tracking_on
 from sos_serial.engine.serial_csv import read_serials_csv
 from sos_serial.engine.serial_ranges import range_serials
-from sos_serial.errors import Conflict, FieldError, InvalidInput
+from sos_serial.errors import Conflict, FieldError, InvalidInput, PermissionDenied
 from sos_serial.models import Item, StockLevel
 from sos_serial.models.serial_unit import IN_STOCK, RENTED, looks_alike, serial_key
 
@@ -57,6 +58,20 @@ def expand_serial_ranges(ctx: PostingContext) -> None:
         if line.serial_ranges:
             line.serials = list(line.serials or ()) + range_serials(line.serial_ranges)
             line.serial_ranges = None
+
+
+def check_serial_plan(ctx: PostingContext) -> None:
+    """A plan without serial tracking posts no line of a serial-tracked item (engine/plan_gating.py)."""
+    if serial_tracking_on(ctx.settings):
+        return
+    problems = [FieldError(f"{line.field}.item_id", f"{ctx.item_of(line).name} is tracked by serial number.")
+                for line in ctx.req.lines if ctx.item_of(line).track_serials]
+    if problems:
+        names = ", ".join(dict.fromkeys(ctx.item_of(line).name for line in ctx.req.lines
+                                        if ctx.item_of(line).track_serials))
+        raise PermissionDenied(f"{names} {'is' if len(problems) == 1 else 'are'} tracked by serial number, "
+                               "and nothing was posted. "
+                               f"{no_serial_tracking_message(ctx.settings)}", problems)
 
 
 def check_lines(ctx: PostingContext) -> None:

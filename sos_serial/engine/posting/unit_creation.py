@@ -7,9 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from sos_serial.database.session_rules import rules_of
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields, check_custom_fields
 from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, read_scanned_serial
+from sos_serial.engine.plan_gating import require_serial_tracking
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.engine.valuation import add_layer, change_item_stock
-from sos_serial.engine.warranty_dates import implausible_warranty_dates
+from sos_serial.engine.warranty_dates import implausible_warranty_dates, warranty_end
 from sos_serial.errors import Conflict, FieldError, InvalidInput, SerialInventoryError
 from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit
 from sos_serial.models.serial_unit import IN_STOCK, RENTED, SHIPPED, looks_alike, serial_key
@@ -44,6 +45,7 @@ def create_serial_unit(session, *, item_id, serial_number, location_id=None, cus
 
 def _create_unit(session, item_id, serial_number, location_id, customer_id, unit_cost, warranty_start,
                  warranty_end_, notes, user_id, on, custom_fields, fields) -> SerialUnit:
+    require_serial_tracking(session, "No serial unit was added")
     problems = []
     item = session.scalars(select(Item).where(Item.id == item_id).with_for_update(of=Item)).one_or_none() \
         if isinstance(item_id, int) and not isinstance(item_id, bool) else None
@@ -96,6 +98,13 @@ def _create_unit(session, item_id, serial_number, location_id, customer_id, unit
         else:
             if cost < 0:
                 problems.append(FieldError("unit_cost", "A unit cost cannot be negative."))
+    if customer_id is not None and warranty_start and warranty_end_ is None and item.warranty is not None:
+        # A historical unit's warranty ran from the start given for its item's warranty, as a shipment's would;
+        # the end stays editable on the unit afterwards.
+        try:
+            warranty_end_ = warranty_end(warranty_start, item.warranty)
+        except InvalidInput as exc:
+            problems.append(FieldError("warranty_start", exc.message))
     if warranty_start and warranty_end_ and warranty_end_ < warranty_start:
         problems.append(FieldError("warranty_end", "The warranty cannot end before it starts."))
     problems += implausible_warranty_dates(serial, warranty_start, warranty_end_)
