@@ -1,7 +1,7 @@
 """stock counts: a location's units counted by scanning, the scans, and the documents a close posted
 
-Revision ID: 0014_stock_counts
-Revises: 0013_document_limits
+Revision ID: 0019_stock_counts
+Revises: 0018_document_void
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_stock_counts'
-down_revision = '0013_document_limits'
+revision = '0019_stock_counts'
+down_revision = '0018_document_void'
 branch_labels = None
 depends_on = None
 

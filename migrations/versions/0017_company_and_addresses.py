@@ -1,7 +1,7 @@
 """company and addresses: the company profile (name, address, logo) and customers' and vendors' addresses
 
-Revision ID: 0014_company_and_addresses
-Revises: 0013_document_limits
+Revision ID: 0017_company_and_addresses
+Revises: 0016_label_settings
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_company_and_addresses'
-down_revision = '0013_document_limits'
+revision = '0017_company_and_addresses'
+down_revision = '0016_label_settings'
 branch_labels = None
 depends_on = None
 

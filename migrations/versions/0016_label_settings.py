@@ -1,7 +1,7 @@
 """label settings: the layout labels are printed on, and whether they show the warranty end
 
-Revision ID: 0015_label_settings
-Revises: 0014_item_gtin
+Revision ID: 0016_label_settings
+Revises: 0015_unit_gs1_data
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0015_label_settings'
-down_revision = '0014_item_gtin'
+revision = '0016_label_settings'
+down_revision = '0015_unit_gs1_data'
 branch_labels = None
 depends_on = None
 

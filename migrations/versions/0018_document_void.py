@@ -1,7 +1,7 @@
 """document void: a posted document can be voided, and stays listed as voided, with who, when and why
 
-Revision ID: 0014_document_void
-Revises: 0013_document_limits
+Revision ID: 0018_document_void
+Revises: 0017_company_and_addresses
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_document_void'
-down_revision = '0013_document_limits'
+revision = '0018_document_void'
+down_revision = '0017_company_and_addresses'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """serial search: find a unit by any part of its serial (pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite)
 
-Revision ID: 0014_serial_search
-Revises: 0013_document_limits
+Revision ID: 0020_serial_search
+Revises: 0019_stock_counts
 Create Date: 2026-12-01
 
 PostgreSQL: the pg_trgm extension (a trusted extension: the database's owner may create it) and a
@@ -13,8 +13,8 @@ from alembic import op
 from sos_serial.models.serial_search_index import POSTGRESQL_INDEX, create_sqlite_search, drop_sqlite_search
 
 # revision identifiers, used by Alembic.
-revision = '0014_serial_search'
-down_revision = '0013_document_limits'
+revision = '0020_serial_search'
+down_revision = '0019_stock_counts'
 branch_labels = None
 depends_on = None
 
