@@ -17,8 +17,8 @@ from sos_serial.limits import (
 )
 from sos_serial.models.settings import (
     AUTO_SERIAL_MODES,
-    LABEL_LAYOUTS,
     COMPANY_FIELDS,
+    LABEL_LAYOUTS,
     PLANS,
     SETTINGS_GROUPS,
     VALUATION_METHODS,
