@@ -236,7 +236,8 @@ def _draw_label(canvas: Canvas, label: Label, x: float, y: float, layout: Layout
 def labels_pdf(labels: list[Label], layout: Layout, show_warranty_end: bool, title: str = "Labels") -> bytes:
     """A PDF of the labels laid out on ``layout``'s pages, in order, a new page when one is full."""
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=layout.page, pageCompression=1)
+    # invariant: no creation time or random document id, so the same labels make the same file, whoever asks.
+    canvas = Canvas(out, pagesize=layout.page, pageCompression=1, invariant=1)
     canvas.setTitle(title)
     canvas.setCreator("sos-serial")
     for number, label in enumerate(labels):
