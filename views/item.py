@@ -5,11 +5,16 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from sos_serial.engine.gtin import gtin_problem
 from sos_serial.limits import AUTO_SERIAL_MAX_LENGTH, AUTO_SERIAL_PREFIX_MAX_LENGTH, MAX_ID
+from sos_serial.money import format_money
 
 from .custom_fields import CustomFieldsView
 from .formats import money_column
 from .secured_view import SecuredModelView
 from .text_limits import long_text
+
+
+def _exact_money(view, context, model, name):
+    return format_money(getattr(model, name))
 
 
 def _opens_the_item(view, context, model, name):
@@ -106,6 +111,14 @@ class ItemView(CustomFieldsView, SecuredModelView):
         },
     }
     form_overrides = {"cost": DecimalField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The export keeps names as text and amounts exact; Flask-Admin would take the list's formatters
+        # (the custom fields' included, which it keeps).
+        export = {name: formatter for name, formatter in (self.column_formatters or {}).items()
+                  if name not in ("name", "sku")}
+        self.column_formatters_export = {**export, "cost": _exact_money, "value": _exact_money}
     can_view_details = True
     can_export = True
     create_modal = False

@@ -33,7 +33,7 @@ def test_roles_given_the_right_see_the_menu_entries_and_open_the_pages(login, ro
 def test_the_page_under_inventory_sits_in_the_module_menu(login):
     home = login("admin").get("/admin/").text
     # The Inventory menu lists the module's screens, then the plugin's.
-    inventory = home[home.index("Inventory<i"):]
+    inventory = home[home.index('dropdown-header">Inventory<'):]
     assert inventory.index("/admin/items/") < inventory.index("/admin/acme_stock_check/")
 
 
