@@ -19,6 +19,7 @@ from sos_serial.models import Item, Location, StockCount, Transaction
 from sos_serial.security.request_input import parse_int, query_int
 
 from .secured_view import SecuredBaseView
+from .serial_plan import SerialPlanOnly
 
 PER_PAGE = 50
 # Scans one request from the screen may carry: what a scanner buffered while the network was slow.
@@ -37,7 +38,7 @@ def _row_json(row) -> dict:
     return {"serial_number": row.serial_number, "item_name": row.item_name, "place": row.place}
 
 
-class StockCountView(SecuredBaseView):
+class StockCountView(SerialPlanOnly, SecuredBaseView):
     """Counting is posting: clerks and administrators (the ``post`` right)."""
 
     read_right = "post"

@@ -95,7 +95,10 @@ def ids_in_range():
 
 # The routes of serial units: none answers on a plan without serial tracking (engine/plan_gating.py).
 SERIAL_ENDPOINTS = frozenset({"api.list_serials", "api.get_serial", "api.serial_history", "api.available_serials",
-                              "api.add_serial", "api.change_serial"})
+                              "api.add_serial", "api.change_serial", "api.renumber_serial", "api.serial_labels",
+                              "api.document_labels", "api.create_stock_count", "api.list_stock_counts",
+                              "api.get_stock_count", "api.scan_into_stock_count", "api.stock_count_serials",
+                              "api.close_stock_count", "api.change_stock_count"})
 
 
 @bp.before_request

@@ -43,7 +43,10 @@ def test_on_companion_no_serial_route_answers_and_a_tracked_item_does_not_post(a
                      clerk.get(f"/serials/{unit_id}/history"), clerk.get(f"/items/{world.clock}/available-serials"),
                      clerk.post("/serials", {"item_id": world.clock, "serial_number": "CLK-2",
                                              "location_id": world.main}),
-                     clerk.patch(f"/serials/{unit_id}", {"notes": "x"})):
+                     clerk.patch(f"/serials/{unit_id}", {"notes": "x"}),
+                     clerk.post(f"/serials/{unit_id}/renumber", {"serial_number": "CLK-9", "reason": "typo"}),
+                     clerk.get(f"/serials/labels?ids={unit_id}"), clerk.get(f"/transactions/{receipt['id']}/labels"),
+                     clerk.get("/stock-counts"), clerk.post("/stock-counts", {"location_id": world.main})):
         body = assert_problem(response, 403)
         assert "Companion plan" in body["detail"]
     body = assert_problem(clerk.post("/transactions", {
