@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sos_serial.database.constraints import constraint_name
 from sos_serial.engine.custom_fields import NO_CUSTOM_FIELDS, CustomFields
+from sos_serial.engine.gs1 import UnreadableScan, may_be_scan, read_scanned_serial
 from sos_serial.engine.limits import Limits
 from sos_serial.engine.posting import post_transaction
 from sos_serial.engine.posting_request import LineRequest, PostingRequest
@@ -59,12 +60,18 @@ CHUNK = 500
 SHOWN = 10
 
 
-def read_scanned_serial(text: str) -> str:
-    """The serial a scan (or typed entry) stands for, trimmed.
+def counted_serial(text: str) -> tuple[str, str | None]:
+    """The serial a scan (or typed entry) stands for, trimmed, and why it cannot be counted (None when it can).
 
-    Every serial a count takes in, from the scan box, a batch or a CSV file, passes here: the one place
-    that reads what a scanner sends, so a reader of barcode element strings takes over here."""
-    return text.strip()
+    Every serial a count takes in, from the scan box, a batch or a CSV file, passes here: a GS1 barcode
+    counts the serial of its AI 21 (engine/gs1.py), any other text is the serial as typed."""
+    if may_be_scan(text):
+        try:
+            text = read_scanned_serial(text).serial
+        except UnreadableScan as exc:
+            return text.strip(), exc.message
+    serial = text.strip()
+    return serial, serial_problem(serial)
 
 
 def serial_problem(serial: str) -> str | None:
@@ -215,8 +222,7 @@ def scan_serials(session, count_id: int, texts: list[str], user=None) -> ScanRep
         answers: list[Scan | None] = []
         wanted: dict[str, int] = {}  # key -> index of its first scan in this batch
         for index, text in enumerate(texts):
-            serial = read_scanned_serial(text)
-            problem = serial_problem(serial)
+            serial, problem = counted_serial(text)
             if problem is not None:
                 answers.append(Scan(serial, REFUSED, problem))
                 continue
@@ -229,7 +235,7 @@ def scan_serials(session, count_id: int, texts: list[str], user=None) -> ScanRep
         units = _units_by_key(session, list(wanted), location_id)
         rows = []
         for key, index in wanted.items():
-            serial = read_scanned_serial(texts[index])
+            serial, _ = counted_serial(texts[index])
             unit = units.get(key)
             answers[index] = scan = _classified(serial, unit, location_id)
             rows.append({"count_id": count_id, "serial_number": serial, "serial_key": key,

@@ -53,6 +53,19 @@ def test_each_scan_says_what_it_found(shelf):
     assert results(again) == [("CLK-101", "already_scanned")]
 
 
+def test_a_scanned_gs1_barcode_counts_the_serial_of_its_ai_21(shelf):
+    count = counts.start_count(db.session, shelf.main, shelf.user)
+    gs = "\x1d"
+    report = counts.scan_serials(db.session, count.id, [
+        "]d2010950600013435221CLK-003" + gs + "10LOT7",  # as a scanner sends a DataMatrix
+        "(01)09506000134352(21)CLK-004",  # the printed form
+        "(01)09506000134352",  # a GTIN alone: no serial to count
+    ], shelf.user)
+    assert results(report)[:2] == [("CLK-003", "counted"), ("CLK-004", "counted")]
+    assert report.scans[2].result == "refused" and "21" in report.scans[2].message
+    assert report.totals.counted == 2
+
+
 def test_the_lists_page_through_counted_missing_and_found(shelf):
     count = counts.start_count(db.session, shelf.main, shelf.user)
     counts.scan_serials(db.session, count.id, ["CLK-001", "CLK-002", "CLK-101", "NOPE-9"], shelf.user)
