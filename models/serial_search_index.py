@@ -14,22 +14,22 @@ SQLITE_TRIGGERS = ("serial_units_search_insert", "serial_units_search_update", "
 # PostgreSQL's trigram index over the serial key (the model declares it; the migration creates it).
 POSTGRESQL_INDEX = "ix_serial_units_serial_key_trgm"
 
-# The DDL names only this module's constants: no text from outside reaches these strings.
+# Spelled out (the table's name is SQLITE_TABLE) so each statement reads as the database runs it.
 _SQLITE_DDL = (
     # External content: the text lives in serial_units; the FTS table holds only the trigram index.
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
+    "CREATE VIRTUAL TABLE IF NOT EXISTS serial_units_search USING fts5("
     "serial_key, content='serial_units', content_rowid='id', tokenize='trigram', detail='none')",
-    f"""CREATE TRIGGER IF NOT EXISTS serial_units_search_insert AFTER INSERT ON serial_units BEGIN
-    INSERT INTO {SQLITE_TABLE} (rowid, serial_key) VALUES (new.id, new.serial_key);
-END""",  # noqa: S608
+    """CREATE TRIGGER IF NOT EXISTS serial_units_search_insert AFTER INSERT ON serial_units BEGIN
+    INSERT INTO serial_units_search (rowid, serial_key) VALUES (new.id, new.serial_key);
+END""",
     # Only a change of the key touches the index: a unit moving (status, place) costs nothing here.
-    f"""CREATE TRIGGER IF NOT EXISTS serial_units_search_update AFTER UPDATE OF serial_key ON serial_units BEGIN
-    INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, serial_key) VALUES ('delete', old.id, old.serial_key);
-    INSERT INTO {SQLITE_TABLE} (rowid, serial_key) VALUES (new.id, new.serial_key);
-END""",  # noqa: S608
-    f"""CREATE TRIGGER IF NOT EXISTS serial_units_search_delete AFTER DELETE ON serial_units BEGIN
-    INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, serial_key) VALUES ('delete', old.id, old.serial_key);
-END""",  # noqa: S608
+    """CREATE TRIGGER IF NOT EXISTS serial_units_search_update AFTER UPDATE OF serial_key ON serial_units BEGIN
+    INSERT INTO serial_units_search (serial_units_search, rowid, serial_key) VALUES ('delete', old.id, old.serial_key);
+    INSERT INTO serial_units_search (rowid, serial_key) VALUES (new.id, new.serial_key);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS serial_units_search_delete AFTER DELETE ON serial_units BEGIN
+    INSERT INTO serial_units_search (serial_units_search, rowid, serial_key) VALUES ('delete', old.id, old.serial_key);
+END""",
 )
 
 
@@ -39,13 +39,13 @@ def create_sqlite_search(execute) -> None:
     ``execute`` runs one SQL string (a migration passes ``op.execute``)."""
     for statement in _SQLITE_DDL:
         execute(statement)
-    execute(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('rebuild')")  # noqa: S608
+    execute("INSERT INTO serial_units_search (serial_units_search) VALUES ('rebuild')")
 
 
 def drop_sqlite_search(execute) -> None:
     for trigger in SQLITE_TRIGGERS:
         execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
+    execute("DROP TABLE IF EXISTS serial_units_search")
 
 
 def is_search_table(name: str) -> bool:
