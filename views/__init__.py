@@ -45,6 +45,7 @@ from .refused_input import init_app as init_refused_input
 from .request_too_large import init_app as init_request_too_large
 from .secured_view import SecuredBaseView, SecuredModelView, SecuredView
 from .serial_history_report import SerialHistoryReportView
+from .serial_plan import serial_plan_context
 from .serial_unit import SerialUnitView
 from .settings import SettingsView
 from .stock_count import StockCountView
@@ -72,6 +73,7 @@ def init_admin(app, *, read_document, apply_settings) -> Admin:
     """The admin screens. ``read_document`` and ``apply_settings`` read the API's declared shapes (a
     transaction document, a settings change), handed in by the app factory: screens never import the API."""
     app.register_blueprint(ui)
+    app.context_processor(serial_plan_context)
     init_inline_handlers(app)
     init_request_too_large(app)
     init_database_busy(app)

@@ -32,3 +32,8 @@ class SerialPlanOnly:
         if not serial_tracking_on(settings):
             return error_page(Forbidden(), title="Not on this plan", text=no_serial_tracking_message(settings))
         return None
+
+
+def serial_plan_context() -> dict:
+    """For every template: whether the company's plan tracks serials (the navigation bar's serial box asks)."""
+    return {"serial_tracking_on": lambda: serial_tracking_on(_settings())}

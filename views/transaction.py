@@ -14,6 +14,7 @@ from sos_serial.engine.labels import labels_of_document
 from sos_serial.engine.limits import LIMITS_KEY
 from sos_serial.engine.packing_list import packing_list_context
 from sos_serial.engine.packing_list_pdf import packing_list_pdf, pdf_file_name
+from sos_serial.engine.plan_gating import no_serial_tracking_message, serial_tracking_on
 from sos_serial.engine.posting import post_transaction, void_transaction
 from sos_serial.engine.queries import line_serials, pickable_units, picks_from
 from sos_serial.engine.serial_entry import read_entered_serials, read_uploaded_serials
@@ -191,7 +192,8 @@ class TransactionView(SecuredModelView):
         custom = [(field.label, shown(field, stored[field.name]))
                   for field in current_app.extensions[CUSTOM_FIELDS_KEY].of("transaction") if field.name in stored]
         return self.render("sos/transaction_details.html", document=document, serials=serials, custom_fields=custom,
-                           can_print_labels=can(current_user, "read_serial_units"),
+                           can_print_labels=can(current_user, "read_serial_units") and not document.is_voided
+                           and serial_tracking_on(Settings.current(db.session)),
                            can_void=document.status != VOIDED and can(current_user, "post"),
                            memo_max_length=MEMO_MAX_LENGTH)
 
@@ -250,6 +252,9 @@ class TransactionView(SecuredModelView):
         document = _document_or_404()
         if not can(current_user, "read_serial_units"):
             abort(403)
+        settings = Settings.current(db.session)
+        if not serial_tracking_on(settings):
+            abort(403, description=no_serial_tracking_message(settings))
         label_format = asked_format()
         try:
             labels = labels_of_document(db.session, document)

@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
-from sos_serial.errors import InvalidInput, NotFound
+from sos_serial.errors import Conflict, InvalidInput, NotFound
 from sos_serial.models import Item, SerialUnit, Settings, TransactionLineSerial
 
 # One label run prints at most this many labels: a receipt of 10,000 units prints in well under a minute
@@ -107,6 +107,11 @@ def _refuse_large_run(count: int) -> None:
 
 def labels_of_document(session, document) -> list[Label]:
     """One label per unit the document carries, line by line, each line's units in serial order."""
+    if document.is_voided:
+        # Its units are back where it found them (or out of stock): a label would name a receipt that no longer
+        # stands.
+        raise Conflict(f"{document.number} is voided, so it has no labels to print; print them from the units "
+                       "on the Serial inventory, or from the document posted in its place.")
     rows = session.execute(
         select(*LABEL_COLUMNS).select_from(TransactionLineSerial)
         .join(SerialUnit, TransactionLineSerial.serial_unit_id == SerialUnit.id)

@@ -52,6 +52,8 @@ SMALL = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=10.5)
 COMPANY = ParagraphStyle("company", parent=BODY, fontName=BOLD, fontSize=13, leading=16)
 TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=16, leading=20, alignment=2)
 RIGHT = ParagraphStyle("right", parent=BODY, alignment=2)
+VOIDED = ParagraphStyle("voided", parent=BODY, fontName=BOLD, fontSize=13, leading=16,
+                        textColor=colors.HexColor("#b00020"))
 LABEL = ParagraphStyle("label", parent=SMALL, fontName=BOLD, textColor=colors.HexColor("#555555"))
 
 
@@ -179,8 +181,12 @@ def packing_list_pdf(context: dict) -> bytes:
         canvas.drawRightString(A4[0] - margin, margin, f"Page {doc.page}")
         canvas.restoreState()
 
-    story = [_header(context, usable), Spacer(1, 6 * mm), _addresses(context, usable), Spacer(1, 6 * mm),
-             *_lines(context, usable)]
+    story = [_header(context, usable), Spacer(1, 6 * mm)]
+    if document.is_voided:
+        # A copy printed after the void must not pass for a delivery.
+        story += [Paragraph(f"<b>VOIDED</b> {document.voided_at:%Y-%m-%d}: {_text(document.void_reason)}", VOIDED),
+                  Spacer(1, 4 * mm)]
+    story += [_addresses(context, usable), Spacer(1, 6 * mm), *_lines(context, usable)]
     if document.memo:
         story += [Spacer(1, 4 * mm), Paragraph(f"<b>Memo</b> {_text(document.memo)}", BODY)]
     story.append(_signature(usable))

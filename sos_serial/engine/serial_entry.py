@@ -98,7 +98,11 @@ def entered_serials_request(entries: list[str]) -> dict:
     ``serial_ranges`` (not checked here: the posting reads it, and refuses it in the clerk's words)."""
     serials, ranges = [], []
     for entry in entries:
-        written = None if may_be_scan(entry) else range_notation(entry)
+        # Decided as read_entered_serials decides it, so what the screen showed as a range is sent as one:
+        # a GS1 scan (or a text that fails as one) is one serial; a range is read from the text a symbology
+        # identifier such as "]A0" left.
+        serial, scan, problem = _read(entry)
+        written = None if scan is not None or problem else range_notation(serial)
         if written is None:
             serials.append(entry)
         else:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from sos_serial.database.session_rules import rules_of
+from sos_serial.engine.plan_gating import require_serial_tracking
 from sos_serial.engine.posting.context import is_serial_taken
 from sos_serial.engine.unit_of_work import conflict_from_constraint, unit_of_work
 from sos_serial.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -49,6 +50,7 @@ def renumber_serial_unit(session, unit_id: int, serial_number, reason, user=None
         return conflict_from_constraint(exc)
 
     with unit_of_work(session, conflict, posting=True):
+        require_serial_tracking(session, "The serial number was not corrected")
         unit = session.scalars(select(SerialUnit).where(SerialUnit.id == unit_id).with_for_update(of=SerialUnit)
                                .execution_options(populate_existing=True)).one_or_none()
         if unit is None:

@@ -61,3 +61,17 @@ def test_only_clerks_and_administrators_void_and_a_missing_document_is_a_404(adm
     assert_problem(support.post(f"/transactions/{receipt['id']}/void", {"reason": "No"}), 403)
     assert_problem(admin.post("/transactions/999999/void", {"reason": "Gone"}), 404)
     assert admin.ok("POST", f"/transactions/{receipt['id']}/void", {"reason": "Typo"})["voided_by"] == "admin"
+
+
+def test_a_voided_shipments_packing_list_says_voided_and_a_voided_receipt_prints_no_labels(clerk, world):
+    receipt = receive(clerk, world.clock, ["CLK-7", "CLK-8"], world.main, unit_cost="100.00")
+    shipment = ship(clerk, world.clock, ["CLK-7"], world.main, world.acme)
+    page = clerk.get(f"/transactions/{shipment['id']}/packing-list").get_data(as_text=True)
+    assert "VOIDED" not in page
+    clerk.ok("POST", f"/transactions/{shipment['id']}/void", {"reason": "Sent to the wrong customer"})
+    page = clerk.get(f"/transactions/{shipment['id']}/packing-list").get_data(as_text=True)
+    assert "VOIDED" in page and "Sent to the wrong customer" in page
+    assert clerk.get(f"/transactions/{receipt['id']}/labels").status_code == 200
+    clerk.ok("POST", f"/transactions/{receipt['id']}/void", {"reason": "Duplicate receipt"})
+    body = assert_problem(clerk.get(f"/transactions/{receipt['id']}/labels"), 409)
+    assert "voided" in problem_text(body)

@@ -134,3 +134,36 @@ def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
     remaining = clock_serials(app, "SHP-")
     assert len(remaining) == 28 and "SHP-0005" not in remaining and "SHP-0014" not in remaining
     assert "SHP-0004" in remaining and "SHP-0015" in remaining and "SHP-0030" not in remaining
+
+
+def test_the_picker_refuses_a_range_past_the_lines_quantity_and_counts_a_range_as_its_units(page, app, clerk):
+    from sqlalchemy import select
+
+    from sos_serial.api.schemas.transactions import read_document
+    from sos_serial.engine.posting import post_transaction
+    from sos_serial.extensions import db
+    from sos_serial.models import Item, Location
+
+    with app.app_context():
+        clock = db.session.scalar(select(Item.id).where(Item.name == "Armenian Mantel Clock"))
+        main = db.session.scalar(select(Location.id).where(Location.name == "Main Warehouse"))
+        post_transaction(db.session, read_document({
+            "type": "item_receipt", "date": "2026-01-05", "location_id": main,
+            "lines": [{"item_id": clock, "quantity": 20, "serial_ranges": [{"first": "PCK-0001", "count": 20}]}]}))
+        db.session.remove()
+    sign_in(page, "carla", PASSWORD)
+    line = new_line(page, "shipments", "Armenian Mantel Clock", 5, location_id="Main Warehouse",
+                    customer_id="Acme Clocks")
+    line.locator(".picker-search").click()
+    page.keyboard.type("PCK-0001 +6")  # six serials for a line of five
+    page.keyboard.press("Enter")
+    expect(line.locator(".serial-message")).to_contain_text("more than the 5 this line still takes")
+    expect(line.locator(".picked-chip")).to_have_count(0)
+    page.locator(".picker-search").first.fill("")
+    page.keyboard.type("PCK-0001 +5")
+    page.keyboard.press("Enter")
+    expect(line.locator(".pick-count")).to_have_text("5 of 5 picked")
+    # The line is full: a further single pick is refused as it is picked.
+    page.keyboard.type("PCK-0010")
+    page.keyboard.press("Enter")
+    expect(line.locator(".picked-chip")).to_have_count(1)

@@ -52,12 +52,15 @@ def test_on_companion_the_serial_screens_say_why_and_leave_the_menu(app, login, 
     client = login("clerk")
     home = menu(client.get("/admin/").text)
     assert all(f'href="{url}"' in home for url in SERIAL_SCREENS[:3])
+    assert "Scan or type a serial" in client.get("/admin/").text
     with app.app_context():
         Settings.current(db.session).plan = "companion"
         db.session.commit()
         db.session.remove()
     home = menu(client.get("/admin/").text)
     assert not any(f'href="{url}"' in home for url in SERIAL_SCREENS)
+    # The navigation bar's serial box would only lead to that page: it is not offered.
+    assert "Scan or type a serial" not in client.get("/admin/").text
     for url in SERIAL_SCREENS:
         response = client.get(url)
         assert response.status_code == 403, url

@@ -386,6 +386,11 @@
       var problem = answer.ok && answer.data.problems ? answer.data.problems[0] : null;
       if (problem) { message.textContent = problem; return; }
       if (!range) { fetchOptions(row, text, true, fallback); return; }
+      if (pickedCount(row) + range.count > Math.abs(lineQuantity(row))) {
+        message.textContent = "This range holds " + range.count.toLocaleString("en-US") + " serials, more than the " +
+          (Math.abs(lineQuantity(row)) - pickedCount(row)).toLocaleString("en-US") + " this line still takes.";
+        return;
+      }
       message.textContent = "";
       addPicked(row, text.trim(), range);
       var search = row.querySelector(".picker-search");
@@ -411,8 +416,17 @@
     return serials;
   }
 
+  // Units picked so far: a range chip stands for each of its serials.
+  function pickedCount(row) {
+    var count = 0;
+    Array.prototype.forEach.call(row.querySelectorAll("input.picked"), function (input) {
+      count += input.dataset.rangeCount ? Number(input.dataset.rangeCount) : 1;
+    });
+    return count;
+  }
+
   function lineFull(row) {
-    return row.querySelectorAll("input.picked").length >= Math.abs(lineQuantity(row));
+    return pickedCount(row) >= Math.abs(lineQuantity(row));
   }
 
   function fullMessage(row) {
