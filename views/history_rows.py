@@ -16,7 +16,8 @@ EVENT_LABELS = {**{kind.code: kind.label for kind in KINDS}, CREATED: "Added dir
                 VOID: "Voided", RENUMBER: "Serial number corrected"}
 # Edits, and what a posting replaced (a return's cost, a shipment's warranty): a void puts those back.
 CHANGED_FIELD_LABELS = {"warranty_start": "Warranty start", "warranty_end": "Warranty end", "notes": "Notes",
-                        "unit_cost": "Unit cost", "warranty_id": "Warranty (id)", "serial_number": "Serial number"}
+                        "unit_cost": "Unit cost", "warranty_id": "Warranty (id)", "serial_number": "Serial number",
+                        "lot": "Lot", "expiry_date": "Expiry date", "production_date": "Production date"}
 DOCUMENT_ENDPOINT = "transactions.details_view"
 
 

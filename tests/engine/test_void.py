@@ -175,3 +175,23 @@ def test_a_shipment_void_restores_the_cost_layers_it_consumed(stocked):
     void_transaction(db.session, document.id, "Not sent", co.user)
     assert stock_state()["layers"] == layers
     assert db.session.get(Item, co.clock).value == value
+
+
+def test_a_void_gives_a_unit_received_again_the_lot_and_dates_its_earlier_barcode_gave(co):
+    from datetime import date
+
+    from tests.support.world import item
+
+    item(co.clock).gtin = "09506000134352"
+    db.session.commit()
+    gs = "\x1d"
+    receive(co.clock, ["]d20109506000134352" + "21R-1" + gs + "10LOTA" + gs + "17271231"], co.main)
+    post(type="adjustment", location_id=co.main, lines=[line(co.clock, -1, serials=["R-1"])])
+    again = receive(co.clock, ["(01)09506000134352(21)R-1(10)LOTB(11)260101"], co.main)
+    received = unit(co.clock, "R-1")
+    assert (received.lot, received.expiry_date, received.production_date) == ("LOTB", None, date(2026, 1, 1))
+    void_transaction(db.session, again.id, "Scanned the wrong carton", co.user)
+    db.session.expire_all()
+    back = unit(co.clock, "R-1")
+    assert back.status == "adjusted_out"
+    assert (back.lot, back.expiry_date, back.production_date) == ("LOTA", date(2027, 12, 31), None)

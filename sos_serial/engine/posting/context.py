@@ -31,6 +31,10 @@ class UnitRow:
     warranty_id: int | None = None
     warranty_start: date | None = None
     warranty_end: date | None = None
+    # What a scanned GS1 barcode told of the unit when it was received (lot, expiry, production date).
+    lot: str | None = None
+    expiry_date: date | None = None
+    production_date: date | None = None
 
 
 class PostingContext:

@@ -50,7 +50,8 @@ def load_units(ctx: PostingContext) -> None:
         wanted[line.item_id].update(ctx.keys.get(line.index, ()))
     columns = (SerialUnit.id, SerialUnit.serial_number, SerialUnit.serial_key, SerialUnit.status,
                SerialUnit.location_id, SerialUnit.customer_id, SerialUnit.unit_cost, SerialUnit.warranty_id,
-               SerialUnit.warranty_start, SerialUnit.warranty_end)
+               SerialUnit.warranty_start, SerialUnit.warranty_end, SerialUnit.lot, SerialUnit.expiry_date,
+               SerialUnit.production_date)
     wanted = {item_id: keys for item_id, keys in wanted.items() if keys}
     if len(wanted) > ITEMS_LOOKED_UP_ONE_BY_ONE:
         # Many items, typically a serial or two each: one statement for them all, not one per item.

@@ -54,7 +54,8 @@ log = logging.getLogger(__name__)
 NOT_MOVEMENTS = (EDIT, CREATED, VOID)
 SHOWN = 10
 # What a restored unit's history row columns put back, besides its place.
-RESTORED_COLUMNS = ("unit_cost", "warranty_id", "warranty_start", "warranty_end")
+RESTORED_COLUMNS = ("unit_cost", "warranty_id", "warranty_start", "warranty_end", "lot", "expiry_date",
+                    "production_date")
 
 
 def read_void_reason(reason) -> str:
@@ -197,7 +198,7 @@ def _replaced(changes) -> dict:
             old = changes[name][0]
             if name == "unit_cost":
                 old = Decimal(old)
-            elif name in ("warranty_start", "warranty_end") and old is not None:
+            elif name in ("warranty_start", "warranty_end", "expiry_date", "production_date") and old is not None:
                 old = date.fromisoformat(old)
             replaced[name] = old
     return replaced

@@ -101,14 +101,20 @@ def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Deci
     returning_ids = [unit.id for unit in returning_units]
     set_units(ctx, returning_ids, status=IN_STOCK, location_id=ctx.req.location_id, customer_id=None,
                     unit_cost=unit_cost)
+    replaced = replaced_costs(returning_units, unit_cost)
     for (_, key, data) in returning:
         if data:
-            # A unit received again keeps what its new barcode says.
-            set_units(ctx, [known[key].id], **data)
+            # A unit received again keeps what its new barcode says; its history keeps what that replaced,
+            # so a void of this receipt gives the unit its earlier lot and dates back.
+            unit = known[key]
+            set_units(ctx, [unit.id], **data)
+            changed = {name: [_plain(getattr(unit, name)), _plain(data.get(name))] for name in GS1_COLUMNS
+                       if getattr(unit, name) != data.get(name)}
+            if changed:
+                replaced.setdefault(unit.id, {}).update(changed)
     unit_ids = ids + returning_ids
     record(ctx, unit_ids, line_id, document_id,
-                 {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None},
-                 replaced_costs(returning_units, unit_cost))
+                 {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None}, replaced)
     quantity = len(unit_ids)
     value = money(unit_cost * quantity)
     add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
