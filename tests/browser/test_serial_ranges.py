@@ -122,10 +122,9 @@ def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
     page.keyboard.type("SHP-0005 - SHP-0014")
     page.keyboard.press("Enter")
     expect(line.locator(".picked-chip").first).to_contain_text("10 serials: SHP-0005 to SHP-0014")
+    # A hand scanner sends the next serial at once, before the server has answered the one before.
     page.keyboard.type("SHP-0030")  # a single serial still scans as before
     page.keyboard.press("Enter")
-    # The picker clears its box when the server answers: the next scan waits for that, as before ranges.
-    expect(line.locator(".picked-chip").nth(1)).to_contain_text("SHP-0030")
     page.keyboard.type("SHP-0031 +1")
     page.keyboard.press("Enter")
     expect(line.locator(".pick-count")).to_have_text("12 of 12 picked")

@@ -313,10 +313,15 @@
       event.preventDefault();
       clearTimeout(timer);  // the exact lookup below answers for what was typed
       var first = list.querySelector(".picker-option.active") || list.querySelector(".picker-option");
+      // The box is emptied now, not when the server answers: a hand scanner types the next serial at once,
+      // and that one must not be wiped by the answer to this one.
+      var text = search.value;
+      search.value = "";
+      row.pickerQuestion = (row.pickerQuestion || 0) + 1;  // a search typed before it answers no more
       // Text with a space or two dots may be a range ("SN-0001 - SN-0050"): the server says whether it is.
-      if (/\s|\.\./.test(search.value.trim())) { pickRange(row, search.value, first); return; }
+      if (/\s|\.\./.test(text.trim())) { pickRange(row, text, first); return; }
       // A scanner types the whole serial and Enter: take the exact match from the server.
-      fetchOptions(row, search.value, true, first);
+      fetchOptions(row, text, true, first);
     });
   }
 
@@ -338,18 +343,19 @@
     if (pickExact && query.trim() === "") {
       // Enter on an empty search takes the highlighted option.
       message.textContent = "";
-      if (fallback) { choose(row, fallback.dataset.serial); } else { list.innerHTML = ""; }
+      if (fallback) { choose(row, fallback.dataset.serial, true); } else { list.innerHTML = ""; }
       return;
     }
     // A scanner's Enter asks for the unit with exactly this serial, as the server compares serials.
     var url = optionsUrl + "?type=" + encodeURIComponent(kind) + "&item_id=" + encodeURIComponent(item) +
       "&" + place.name + "=" + encodeURIComponent(place.value) + "&q=" + encodeURIComponent(query.trim()) +
       (pickExact ? "&exact=1" : "");
-    var question = row.pickerQuestion = (row.pickerQuestion || 0) + 1;
+    // Each scan (Enter) is answered, however many follow it; of the searches typed, only the last one is.
+    var question = pickExact ? null : (row.pickerQuestion = (row.pickerQuestion || 0) + 1);
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (options) {
-        if (question !== row.pickerQuestion) { return; }  // a later search or scan answers instead
+        if (question !== null && question !== row.pickerQuestion) { return; }  // a later search answers instead
         // The clerk left the picker meanwhile: its list stays closed.
         if (!pickExact && document.activeElement !== row.querySelector(".picker-search")) { return; }
         message.textContent = "";
@@ -357,7 +363,7 @@
         var already = pickedSerials(row);
         options = options.filter(function (o) { return !already[o.serial_number]; });
         if (pickExact) {
-          if (options.length) { choose(row, options[0].serial_number); return; }
+          if (options.length) { choose(row, options[0].serial_number, true); return; }
           message.textContent = query.trim() + " is not available here.";
           return;
         }
@@ -379,9 +385,7 @@
   // is where the document takes it from, and names those that are not.
   function pickRange(row, text, fallback) {
     var message = row.querySelector(".serial-message");
-    var question = row.pickerQuestion = (row.pickerQuestion || 0) + 1;
     askServer({ serials: [text] }, true).then(function (answer) {
-      if (question !== row.pickerQuestion) { return; }
       var range = answer.ok && answer.data.ranges ? answer.data.ranges[0] : null;
       var problem = answer.ok && answer.data.problems ? answer.data.problems[0] : null;
       if (problem) { message.textContent = problem; return; }
@@ -394,7 +398,6 @@
       message.textContent = "";
       addPicked(row, text.trim(), range);
       var search = row.querySelector(".picker-search");
-      search.value = "";
       row.querySelector(".picker-options").innerHTML = "";
       search.focus();
       markRepeats();
@@ -441,7 +444,8 @@
   }
 
   // A pick adds the unit and closes the list; a pick past the line's quantity is refused there and then.
-  function choose(row, serial) {
+  // ``scanned``: picked by Enter, whose text already left the box (the next scan may be typing into it).
+  function choose(row, serial, scanned) {
     var search = row.querySelector(".picker-search");
     var message = row.querySelector(".serial-message");
     if (!pickedSerials(row)[serial]) {
@@ -453,7 +457,7 @@
       addPicked(row, serial);
       message.textContent = "";
     }
-    search.value = "";
+    if (!scanned) { search.value = ""; }
     closePicker(row);
     if (document.activeElement !== search) {
       row.pickerQuiet = true;
