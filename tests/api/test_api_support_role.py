@@ -23,13 +23,14 @@ ADMIN_READS = {"api.list_webhooks", "api.list_deliveries", "api.list_audit_entri
 
 @pytest.fixture
 def ids(admin, world) -> dict:
-    """An id for each path variable: a unit in stock, a shipment, a webhook and the world's records."""
+    """An id for each path variable: a unit in stock, a shipment, a webhook, a stock count and the world's records."""
     receive(admin, world.clock, ["SR-1", "SR-2"], world.main, unit_cost="99.00")
     shipment = ship(admin, world.clock, ["SR-2"], world.main, world.acme)
     unit = admin.ok("GET", "/serials", query_string={"q": "SR-1"})["items"][0]
     hook = admin.ok("POST", "/webhooks", {"url": "https://example.com/h", "secret": "s",
                                           "events": ["transaction.posted"]}, status=201)
-    return {"unit_id": unit["id"], "item_id": world.clock, "transaction_id": shipment["id"],
+    count = admin.ok("POST", "/stock-counts", {"location_id": world.main}, status=201)
+    return {"unit_id": unit["id"], "item_id": world.clock, "transaction_id": shipment["id"], "count_id": count["id"],
             "warranty_id": world.one_year, "webhook_id": hook["id"], "locations": world.main,
             "customers": world.acme, "vendors": world.vendor}
 
