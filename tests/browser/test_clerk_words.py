@@ -241,6 +241,7 @@ def test_menus_are_two_levels_and_open_on_hover(page, app, clerk, shot):
     shot(page, "menu-opened-by-hover")
     group.locator("a.dropdown-item", has_text=re.compile(r"^\s*Items\s*$")).click()
     expect(page).to_have_url(re.compile(r"/admin/items/$"))
+    page.wait_for_load_state("load")  # the menu's script, not the browser, answers the click below
     # A click opens it too.
     page.mouse.move(1300, 700)
     navbar.locator("a.dropdown-toggle.nav-link", has_text="Operations").click()

@@ -66,6 +66,7 @@ def form_values(html: str) -> dict[str, str]:
     parser.feed(html)
     values = parser.values
     values.pop("search", None)
+    values.pop("q", None)  # the navigation bar's serial box, a form of its own
     return values
 
 

@@ -131,7 +131,7 @@ def test_add_new_takes_a_scan_longer_than_a_serial_and_keeps_its_data(app, login
         "item": str(ids["clock"]), "serial_number": long_scan, "place": "location", "location": str(ids["warehouse"]),
         "customer": "__None", "unit_cost": "", "warranty_start": "", "warranty_end": "", "notes": "",
         "csrf_token": csrf_token_from(page)}, follow_redirects=True)
-    assert "Record was successfully created." in response.text
+    assert "Serial ABC123 of Armenian Mantel Clock saved." in response.text
     with app.app_context():
         unit = db.session.query(SerialUnit).filter_by(serial_number="ABC123").one()
         assert (unit.lot, unit.production_date.isoformat(), unit.expiry_date.isoformat()) == (
