@@ -100,7 +100,8 @@ def test_a_line_of_thousands_of_units_takes_a_range_in_one_field(page, app, cler
     assert len(received) == 2500 and received[0] == "BIG-00001" and received[-1] == "BIG-10500"
 
 
-def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
+def receive_clocks(app, first: str, count: int) -> None:
+    """``count`` clocks at Main Warehouse, received as one range from ``first``."""
     from sqlalchemy import select
 
     from sos_serial.api.schemas.transactions import read_document
@@ -113,8 +114,12 @@ def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
         main = db.session.scalar(select(Location.id).where(Location.name == "Main Warehouse"))
         post_transaction(db.session, read_document({
             "type": "item_receipt", "date": "2026-01-05", "location_id": main,
-            "lines": [{"item_id": clock, "quantity": 40, "serial_ranges": [{"first": "SHP-0001", "count": 40}]}]}))
+            "lines": [{"item_id": clock, "quantity": count, "serial_ranges": [{"first": first, "count": count}]}]}))
         db.session.remove()
+
+
+def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
+    receive_clocks(app, "SHP-0001", 40)
     sign_in(page, "carla", PASSWORD)
     line = new_line(page, "shipments", "Armenian Mantel Clock", 12, location_id="Main Warehouse",
                     customer_id="Acme Clocks")
@@ -136,20 +141,7 @@ def test_a_range_typed_in_the_picker_ships_the_units_of_it(page, app, clerk):
 
 
 def test_the_picker_refuses_a_range_past_the_lines_quantity_and_counts_a_range_as_its_units(page, app, clerk):
-    from sqlalchemy import select
-
-    from sos_serial.api.schemas.transactions import read_document
-    from sos_serial.engine.posting import post_transaction
-    from sos_serial.extensions import db
-    from sos_serial.models import Item, Location
-
-    with app.app_context():
-        clock = db.session.scalar(select(Item.id).where(Item.name == "Armenian Mantel Clock"))
-        main = db.session.scalar(select(Location.id).where(Location.name == "Main Warehouse"))
-        post_transaction(db.session, read_document({
-            "type": "item_receipt", "date": "2026-01-05", "location_id": main,
-            "lines": [{"item_id": clock, "quantity": 20, "serial_ranges": [{"first": "PCK-0001", "count": 20}]}]}))
-        db.session.remove()
+    receive_clocks(app, "PCK-0001", 20)
     sign_in(page, "carla", PASSWORD)
     line = new_line(page, "shipments", "Armenian Mantel Clock", 5, location_id="Main Warehouse",
                     customer_id="Acme Clocks")
