@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, make_response, request
 
-from sos_serial.engine.labels import LABEL_FORMATS, print_labels
+from sos_serial.engine.labels import LABEL_FORMATS, label_file_headers, print_labels
 from sos_serial.extensions import db
 
 
@@ -17,9 +17,4 @@ def asked_format() -> str:
 
 def labels_answer(labels, label_format: str, name: str):
     content, media_type, extension = print_labels(db.session, labels, label_format, title=name)
-    answer = make_response(content)
-    answer.headers["Content-Type"] = media_type
-    # A PDF opens in the browser's viewer, to print; ZPL is saved, for the label printer's queue.
-    disposition = "inline" if extension == "pdf" else "attachment"
-    answer.headers["Content-Disposition"] = f'{disposition}; filename="{name}.{extension}"'
-    return answer
+    return make_response(content, label_file_headers(name, media_type, extension))

@@ -1,7 +1,13 @@
 """Labels: a PDF or ZPL of a document's units, of units chosen by id, or of the units a search finds."""
 from flask import make_response
 
-from sos_serial.engine.labels import labels_of_document, labels_of_units, labels_where, print_labels
+from sos_serial.engine.labels import (
+    label_file_headers,
+    labels_of_document,
+    labels_of_units,
+    labels_where,
+    print_labels,
+)
 from sos_serial.engine.serial_search import prefix_conditions
 from sos_serial.extensions import db
 from sos_serial.models import SerialUnit, Transaction
@@ -13,12 +19,7 @@ from .schemas.labels import LabelQuery, SerialLabelsQuery
 
 def _answer(labels, label_format: str, name: str):
     content, media_type, extension = print_labels(db.session, labels, label_format, title=name)
-    answer = make_response(content)
-    answer.headers["Content-Type"] = media_type
-    # A PDF opens in the browser's viewer; ZPL is saved, for the printer's queue.
-    disposition = "inline" if extension == "pdf" else "attachment"
-    answer.headers["Content-Disposition"] = f'{disposition}; filename="{name}.{extension}"'
-    return answer
+    return make_response(content, label_file_headers(name, media_type, extension))
 
 
 @bp.get("/transactions/<int:transaction_id>/labels")

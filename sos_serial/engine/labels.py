@@ -334,6 +334,13 @@ def labels_zpl(labels: list[Label], layout: Layout, show_warranty_end: bool) -> 
 LABEL_FORMATS = {"pdf": ("application/pdf", "pdf"), "zpl": ("text/plain; charset=utf-8", "zpl")}
 
 
+def label_file_headers(name: str, media_type: str, extension: str) -> dict[str, str]:
+    """How a label run is sent as a file, the same from the screens and the API."""
+    # A PDF opens in the browser's viewer, to print; ZPL is saved, for the label printer's queue.
+    disposition = "inline" if extension == "pdf" else "attachment"
+    return {"Content-Type": media_type, "Content-Disposition": f'{disposition}; filename="{name}.{extension}"'}
+
+
 def print_labels(session, labels: list[Label], label_format: str, title: str = "Labels") -> tuple[bytes, str, str]:
     """The labels in ``label_format`` (``pdf`` or ``zpl``) on the settings' layout: (body, media type, extension)."""
     layout, show_warranty_end = label_settings(session)
