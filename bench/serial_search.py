@@ -15,7 +15,8 @@ from .common import arguments, machine, make_app, on_each_database, save_results
 
 REQUESTS = 10
 # The screen is measured for these searches; the API for every one.
-SCREEN_SEARCHES = ("a whole serial", "a common fragment (A00)", "an item's name word (Barometer)")
+SCREEN_SEARCHES = ("a whole serial", "a common fragment (A00)", "an item's name word (Barometer)",
+                   "a location's name (Dock)", "one character (7)")
 ITEMS, CUSTOMERS = 1_000, 2_000
 LOCATIONS = ("Main Warehouse", "Showroom", "Receiving Dock", "Repair Bench", "Van 1", "Van 2", "Yerevan Store",
              "Gyumri Store", "Returns Cage", "Quarantine", "Overflow", "Outlet")

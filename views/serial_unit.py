@@ -10,6 +10,7 @@ from flask_admin.form.fields import Select2Field
 from flask_admin.model.template import TemplateLinkRowAction
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms import (
     DecimalField,
     IntegerField,
@@ -220,6 +221,12 @@ class SerialUnitView(SerialPlanOnly, CustomFieldsView, ColumnChooser, LookupOpti
     # ---- search: any part of the serial, item, SKU, customer or location, through the indexes -
     def search_placeholder(self):
         return "Serial, item, SKU, customer or location"
+
+    def get_query(self):
+        # Each unit's item is loaded by a second query of the page's items, not joined: given the join, SQLite's
+        # planner drives a search from the items and reads every unit of each (3.7 s for the 83,334 units at the
+        # Dock locations among a million) instead of reading the matches through the indexes.
+        return super().get_query().options(selectinload(SerialUnit.item))
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # Flask-Admin's own search is ILIKE '%q%' over joined columns, a full scan of every unit.
