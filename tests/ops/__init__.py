@@ -1,0 +1,1 @@
+"""Tests of running the app as in production: servers, load, faults."""

@@ -1,0 +1,1 @@
+"""The load, soak and fault runs' shared parts: the seeded world, the servers, the invariant checks."""
