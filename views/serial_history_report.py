@@ -18,6 +18,7 @@ from .history_rows import (
     event_label,
     status_label,
 )
+from .large_list import LargeList
 from .list_filters import (
     DateFromFilter,
     DateToFilter,
@@ -87,7 +88,7 @@ EXPORT_FORMATTERS = {
 }
 
 
-class SerialHistoryReportView(SerialPlanOnly, LookupOptions, SafeCsvExport, SecuredModelView):
+class SerialHistoryReportView(SerialPlanOnly, LookupOptions, SafeCsvExport, LargeList, SecuredModelView):
     read_right = "read_serial_units"
     create_right = None
     edit_right = None
@@ -99,6 +100,9 @@ class SerialHistoryReportView(SerialPlanOnly, LookupOptions, SafeCsvExport, Secu
     column_formatters_export = EXPORT_FORMATTERS
     column_sortable_list = (("date", ("date", "id")),)
     column_default_sort = [("date", False), ("id", False)]
+    list_template = "sos/large_list.html"
+    # Oldest first, deep pages by keyset on (date, id): the order of ix_serial_history_date.
+    keyset_orders = {None: (SerialHistory.date, SerialHistory.id), "date": (SerialHistory.date, SerialHistory.id)}
     column_select_related_list = (SerialHistory.serial_unit,)
     column_display_actions = False
     named_filter_urls = True

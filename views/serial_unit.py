@@ -50,6 +50,7 @@ from .date_field import IsoDateField
 from .formats import money_text
 from .history_rows import HistoryNames, change_lines, event_label, status_label
 from .labels import asked_format, labels_answer
+from .large_list import LargeList
 from .list_filters import (
     DateAfterFilter,
     DateBeforeFilter,
@@ -171,7 +172,8 @@ def _unit_cost(view, context, model, name):
     return money_text(model.unit_cost)
 
 
-class SerialUnitView(SerialPlanOnly, CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExport, SecuredModelView):
+class SerialUnitView(SerialPlanOnly, CustomFieldsView, ColumnChooser, LookupOptions, SafeCsvExport, LargeList,
+                     SecuredModelView):
     read_right = "read_serial_units"
     # Adding a unit and correcting its warranty go through the posting and edit rules.
     create_right = "create_serial"
@@ -198,6 +200,9 @@ class SerialUnitView(SerialPlanOnly, CustomFieldsView, ColumnChooser, LookupOpti
         "warranty_start", "warranty_end", "unit_cost",
     )
     column_default_sort = "id"
+    # Deep pages by keyset (views/large_list.py) in these orders: columns never empty, the id breaking ties.
+    keyset_orders = {None: (SerialUnit.id,), "serial_number": (SerialUnit.serial_key, SerialUnit.id),
+                     "status": (SerialUnit.status, SerialUnit.id), "unit_cost": (SerialUnit.unit_cost, SerialUnit.id)}
     column_select_related_list = (SerialUnit.location, SerialUnit.customer, SerialUnit.warranty)
     # Searched anywhere in the serial and the names (see _apply_search); listed so the search box shows.
     column_searchable_list = ("serial_number",)
