@@ -18,6 +18,21 @@ def database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "sos_serial.sqlite3")
 
 
+def engine_options(url: str, pgbouncer: bool = False) -> dict:
+    """The SQLAlchemy engine's options for ``url``; ``pgbouncer``: the URL is a PgBouncer in transaction mode.
+
+    Such a pooler hands each transaction whichever server connection is free, so nothing may outlive
+    a transaction on the server. The app's own settings already do not (SET LOCAL, row locks), but
+    psycopg prepares a statement on the server after its fifth run on a connection and reuses it by
+    name later: through the pooler that name is missing, or taken by another client's, on the next
+    server connection ("prepared statement _pg3_0 already exists"). So psycopg prepares nothing.
+    """
+    options = {"pool_pre_ping": True}
+    if pgbouncer and url.startswith("postgresql"):
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 def secret_key(instance_path: str) -> str:
     """SOS_SERIAL_SECRET_KEY, else a random key made once and kept in the instance folder.
 
@@ -51,10 +66,14 @@ def max_request_bytes(given: dict) -> int:
 def default_config(instance_path: str, given: dict) -> dict:
     """Defaults for what ``given`` does not set; nothing is read or written that it does."""
     request_bytes = max_request_bytes(given)
+    url = given.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path)
+    pgbouncer = bool(given.get("SOS_SERIAL_PGBOUNCER", os.environ.get("SOS_SERIAL_PGBOUNCER") == "1"))
     return {
-        "SQLALCHEMY_DATABASE_URI": given.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path),
+        "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": given.get("SECRET_KEY") or secret_key(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url, pgbouncer),
+        # The database URL points at PgBouncer in transaction mode (docs/scaling.md): see engine_options.
+        "SOS_SERIAL_PGBOUNCER": pgbouncer,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
