@@ -141,7 +141,7 @@ def test_two_workers_serve_a_sign_in_a_posting_and_a_sign_out_that_ends_the_sess
     page = server.open("GET", "/login")
     signed_in = server.open("POST", "/login", cookie=page.cookie(), form={
         "username": "boss", "password": PASSWORD, "csrf_token": csrf_token_from(page.text)})
-    assert signed_in.status == 302, signed_in.text
+    assert signed_in.status == 302, (page.worker, signed_in.worker, page.cookie(), signed_in.text)
     session = signed_in.cookie()
     assert session
     screens = server.from_each_worker("GET", "/admin/", cookie=session)
