@@ -29,13 +29,13 @@ TARGET = "a million units in seconds"
 def seed(url: str, units: int) -> None:
     """Units added directly in bulk (each with its "created" history row and cost layer, as create_serial_unit
     leaves them), then shipments and transfers posted through the engine."""
-    from sqlalchemy import insert, select, text
+    from sqlalchemy import select, text
 
     from sos_serial.api.schemas.transactions import read_document
     from sos_serial.database.guard import posting_scope
     from sos_serial.engine.posting import post_transaction
     from sos_serial.extensions import db
-    from sos_serial.models import CostLayer, Customer, Item, Location, SerialHistory, SerialUnit, Settings
+    from sos_serial.models import Customer, Item, Location, Settings
 
     app = make_app(url)
     with app.app_context():
@@ -50,26 +50,30 @@ def seed(url: str, units: int) -> None:
         locations = session.scalars(select(Location.id).order_by(Location.id)).all()
         customers = session.scalars(select(Customer.id).order_by(Customer.id)).all()
         started = time.perf_counter()
-        per_item = {item: 0 for item in items}
+        # Set-based, in the database: the rows are made by SQL, not sent from Python (a loaded machine's
+        # share of the CPU went to building a million dicts).
+        postgresql = db.engine.dialect.name == "postgresql"
+        numbers = ("SELECT n FROM generate_series(1, :units) AS n" if postgresql else
+                   "WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < :units) "
+                   "SELECT n FROM numbers")
+        padded = "lpad(n::text, 8, '0')" if postgresql else "printf('%08d', n)"
+        first_item, first_location = items[0], locations[0]
         with posting_scope(session):
-            batch = 50_000
-            for start in range(0, units, batch):
-                rows = []
-                for n in range(start + 1, min(start + batch, units) + 1):
-                    item = items[n % ITEMS]
-                    per_item[item] += 1
-                    rows.append({"id": n, "item_id": item, "serial_number": f"SN-{n:08d}",
-                                 "serial_key": f"sn-{n:08d}", "status": "in_stock",
-                                 "location_id": locations[n // ITEMS % len(LOCATIONS)], "unit_cost": 10})
-                session.execute(insert(SerialUnit.__table__), rows)
-                session.execute(insert(SerialHistory.__table__), [
-                    {"serial_unit_id": r["id"], "transaction_type": "created", "date": date(2026, 1, 1),
-                     "status": "in_stock", "location_id": r["location_id"]} for r in rows])
-            for item, count in per_item.items():
-                session.execute(insert(CostLayer.__table__).values(item_id=item, quantity=count,
-                                                                  quantity_remaining=count, unit_cost=10))
-                session.execute(text("UPDATE items SET quantity_on_hand = :n, value = :v WHERE id = :i"),
-                                {"n": count, "v": count * 10 * 10_000, "i": item})
+            session.execute(text(
+                "INSERT INTO serial_units (id, item_id, serial_number, serial_key, status, location_id, unit_cost) "
+                f"SELECT n, {first_item} + n % {ITEMS}, 'SN-' || {padded}, 'sn-' || {padded}, 'in_stock', "
+                f"{first_location} + (n / {ITEMS}) % {len(LOCATIONS)}, 100000 FROM ({numbers}) AS numbered"),
+                {"units": units})
+            session.execute(text(
+                "INSERT INTO serial_history (serial_unit_id, transaction_type, date, status, location_id) "
+                "SELECT id, 'created', :on, 'in_stock', location_id FROM serial_units ORDER BY id"),
+                {"on": date(2026, 1, 1)})
+            session.execute(text(
+                "INSERT INTO cost_layers (item_id, quantity, quantity_remaining, unit_cost) "
+                "SELECT item_id, count(*), count(*), 100000 FROM serial_units GROUP BY item_id ORDER BY item_id"))
+            session.execute(text(
+                "UPDATE items SET quantity_on_hand = (SELECT count(*) FROM serial_units u WHERE u.item_id = items.id), "
+                "value = 100000 * (SELECT count(*) FROM serial_units u WHERE u.item_id = items.id)"))
         session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as conn:
@@ -77,11 +81,11 @@ def seed(url: str, units: int) -> None:
                 conn.commit()
         print(f"  seeded {units:,} units in {time.perf_counter() - started:.0f} s", flush=True)
         started = time.perf_counter()
-        # Units of item k sit at location (n // ITEMS) % 12: MOVED of them, from one location, per document.
+        # Each document: an item's units at the first location (833 at a million).
         for d in range(DOCUMENTS * 2):
             item_index, location_index = d, 0
-            serials = [f"SN-{n:08d}" for n in range(1, units + 1)
-                       if n % ITEMS == item_index and n // ITEMS % len(LOCATIONS) == location_index][:MOVED]
+            step = ITEMS * len(LOCATIONS)  # unit n is of item n % ITEMS, at location n // ITEMS % 12
+            serials = [f"SN-{n:08d}" for n in range(item_index or step, units + 1, step)][:MOVED]
             kind = "shipment" if d % 2 == 0 else "transfer"
             doc = {"type": kind, "date": "2026-02-01", "location_id": locations[location_index],
                    "lines": [{"item_id": items[item_index], "quantity": len(serials), "serials": serials}]}
