@@ -19,12 +19,13 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from sos_serial.database.session_rules import rules_of
 from sos_serial.database.statements import rows_matching
-from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, read_scanned_serial
+from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, may_be_scan, read_scanned_serial
 from sos_serial.engine.serial_csv import SERIAL_HEADERS, separator_of
 from sos_serial.engine.serial_ranges import read_range_notation, serial_range_text
 from sos_serial.errors import Conflict, FieldError, InvalidInput
@@ -51,8 +52,7 @@ class Problems:
             self.errors.append(FieldError(f"line {line}", message))
 
 
-@dataclass(frozen=True)
-class FileSerial:
+class FileSerial(NamedTuple):  # a tuple: a million of them are made, one at a time
     line: int  # the file's line the serial was read from (a range's serials share its line)
     text: str  # as written: a serial, or a GS1 barcode's text the posting reads again
     problem: str | None = None  # why the line does not read as a serial
@@ -94,7 +94,7 @@ def read_serial_file(path: str) -> Iterator[FileSerial]:
             column, started = 0, False
             for row in rows:
                 line = rows.line_num
-                if not any(cell.strip() for cell in row):
+                if not "".join(row).strip():
                     continue
                 if not started:
                     started = True
@@ -160,8 +160,7 @@ def check_serial_file(session, path: str, item: Item, *, part_size: int = DEFAUL
                 if number < from_part:
                     continue
                 read = _read_part(session, item, part, rules, problems)
-                seen.executemany("INSERT INTO seen VALUES (?, ?, ?)",
-                                 [(serial_key(serial), line, serial) for line, serial in read])
+                seen.executemany("INSERT INTO seen VALUES (?, ?, ?)", [(key, line, serial) for line, serial, key in read])
                 _in_stock_already(session, item, read, problems)
                 if on_progress is not None:
                     on_progress(count)
@@ -181,53 +180,56 @@ def check_serial_file(session, path: str, item: Item, *, part_size: int = DEFAUL
     return ImportPlan(serials=count, parts=-(-count // part_size), part_size=part_size)
 
 
-def _read_part(session, item, part: list[FileSerial], rules, problems: Problems) -> list[tuple[int, str]]:
-    """(line, serial) of each row of a part; a scan is read for its serial, and must be of ``item``."""
+def _read_part(session, item, part: list[FileSerial], rules, problems: Problems) -> list[tuple[int, str, str]]:
+    """(line, serial, key) of each row of a part; a scan is read for its serial, and must be of ``item``."""
     read = []
-    for row in part:
-        if row.problem:
-            problems.add(row.line, row.problem)
+    for line, text, problem in part:
+        if problem:
+            problems.add(line, problem)
+            continue
+        if not may_be_scan(text):  # most rows are plain serials: one quick look decides, as the posting does
+            read.append((line, text, serial_key(text)))
             continue
         try:
-            scan = read_scanned_serial(row.text)
+            scan = read_scanned_serial(text)
         except UnreadableScan as exc:
-            problems.add(row.line, exc.message)
+            problems.add(line, exc.message)
             continue
         if scan.gtin14 is not None and scan.gtin14 != item.gtin14:
             holder = session.scalar(select(Item).where(Item.gtin14 == scan.gtin14)) if item.gtin14 else None
-            problems.add(row.line, gtin_mismatch(scan, item, holder))
+            problems.add(line, gtin_mismatch(scan, item, holder))
             continue
-        read.append((row.line, scan.serial.strip()))
-    serials = [serial for _, serial in read]
+        serial = scan.serial.strip()
+        read.append((line, serial, serial_key(serial)))
     try:
-        rules.validate_serial_numbers(session=session, item=item, serial_numbers=serials, document=None, line=None,
-                                      new_serials=True)
+        rules.validate_serial_numbers(session=session, item=item, serial_numbers=[row[1] for row in read],
+                                      document=None, line=None, new_serials=True)
     except InvalidInput:
         # Which rows: asked again one by one, only for a part the rules refused.
         kept = []
-        for line, serial in read:
+        for row in read:
             try:
-                rules.validate_serial_numbers(session=session, item=item, serial_numbers=[serial], document=None,
+                rules.validate_serial_numbers(session=session, item=item, serial_numbers=[row[1]], document=None,
                                               line=None, new_serials=True)
             except InvalidInput as exc:
-                problems.add(line, exc.message)
+                problems.add(row[0], exc.message)
             else:
-                kept.append((line, serial))
+                kept.append(row)
         read = kept
     return read
 
 
-def _in_stock_already(session, item, read: list[tuple[int, str]], problems: Problems) -> None:
+def _in_stock_already(session, item, read: list[tuple[int, str, str]], problems: Problems) -> None:
     """Serials of units in stock or rented out; a unit that left stock comes back as the same unit (DESIGN.md rule 2)."""
     if not read:
         return
-    keys = {serial_key(serial): (line, serial) for line, serial in read}
+    keys = {key: line for line, _, key in read}
     statement = (select(SerialUnit.serial_key, SerialUnit.serial_number, SerialUnit.status, Location.name)
                  .outerjoin(Location, Location.id == SerialUnit.location_id)
                  .where(SerialUnit.item_id == item.id, SerialUnit.status.in_((IN_STOCK, RENTED))))
     for key, serial_number, status, location in rows_matching(session, statement, SerialUnit.serial_key,
                                                               sorted(keys)):
-        line, _ = keys[key]
+        line = keys[key]
         where = f" at {location}" if location else ""
         problems.add(line, f"already a unit of {item.name}: {serial_number} is {STATUS_LABELS[status].lower()}{where}.",
                      conflict=True)
