@@ -5,7 +5,8 @@ is, and on a copy declared PARTITION BY RANGE (date) with one partition a month,
 
 Fills a fresh database (the real migrations) with ``--units`` units and ``--events`` history rows each (a receipt,
 a transfer, a shipment), spread over five years (2021-2025) and grouped into documents of one type and day, all
-in SQL on the server. Then copies the history into ``serial_history_by_month`` (the same columns, indexes, keys
+in SQL on the server, written in date order as postings append them (``--order unit``: unit by unit, so that
+each day's rows lie scattered over the table, as backdated documents and imports leave them). Then copies the history into ``serial_history_by_month`` (the same columns, indexes, keys
 and append-only trigger; its primary key becomes (id, date), as a partitioned table's must hold the partition
 key) and runs each query on both, printing planning and execution time (median of 5) and writing the plans to
 ``--plans``. The app's schema is not changed: the partitioned copy lives only in this benchmark's database.
@@ -41,7 +42,7 @@ SELECT setval('transactions_id_seq', (SELECT max(id) FROM transactions));
 -- A unit's receipt day spreads the units over the five years; its transfer 30 days later, its shipment 200.
 INSERT INTO serial_units (id, item_id, serial_number, serial_key, status, customer_id, unit_cost)
     SELECT u, 1 + u % 1000, 'SN-' || lpad(u::text, 9, '0'), 'sn-' || lpad(u::text, 9, '0'), 'shipped',
-           1 + ((u * 7919) % {days}) % 2000, 1000
+           1 + ((u::bigint * 7919) % {days}) % 2000, 1000
     FROM generate_series(1, {units}) u;
 SELECT setval('serial_units_id_seq', {units});
 INSERT INTO serial_history (serial_unit_id, transaction_id, transaction_type, date, status, location_id, customer_id)
@@ -49,8 +50,8 @@ INSERT INTO serial_history (serial_unit_id, transaction_id, transaction_type, da
            CASE WHEN k = 2 THEN 'shipped' ELSE 'in_stock' END,
            CASE k WHEN 0 THEN 1 WHEN 1 THEN 2 END, CASE WHEN k = 2 THEN 1 + d % 2000 END
     FROM generate_series(0, {events} - 1) k, generate_series(1, {units}) u,
-         LATERAL (SELECT ((u * 7919) % ({days} - 230)) + (ARRAY[0, 30, 200])[k + 1] AS d) day
-    ORDER BY k, u;
+         LATERAL (SELECT ((u::bigint * 7919) % ({days} - 230))::int + (ARRAY[0, 30, 200])[k + 1] AS d) day
+    ORDER BY {order};
 SET session_replication_role = origin;
 """
 
@@ -116,11 +117,12 @@ def _explain(conn, query: str) -> tuple[float, float, str]:
     return planning, execution, plan
 
 
-def _insert_cost(conn, table: str, rows: int) -> float:
+def _insert_cost(conn, table: str, rows: int, units: int) -> float:
     """Seconds to append one posting's ``rows`` history rows (with the key checks), rolled back."""
     started = time.perf_counter()
     conn.execute(f"INSERT INTO {table} (serial_unit_id, transaction_id, transaction_type, date, status, location_id) "
-                 f"SELECT u, 1, 'item_receipt', DATE '2025-06-15', 'in_stock', 1 FROM generate_series(1, {rows}) u")
+                 f"SELECT 1 + u % {units}, 1, 'item_receipt', DATE '2025-06-15', 'in_stock', 1 "
+                 f"FROM generate_series(1, {rows}) u")
     seconds = time.perf_counter() - started
     conn.rollback()
     return seconds
@@ -132,6 +134,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=3)
+    parser.add_argument("--order", choices=("date", "unit"), default="date",
+                        help="the order the history rows are written in: by date, as postings append them, or "
+                             "unit by unit (each day's rows then lie scattered over the unpartitioned table)")
     parser.add_argument("--plans", default=str(ROOT / "bench" / "results" / "history_partitions_plans.txt"))
     args = parser.parse_args()
     os.chdir(ROOT)
@@ -141,7 +146,8 @@ def main() -> None:
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(dsn, autocommit=True) as conn:
             started = time.perf_counter()
-            conn.execute(SEED.format(first=FIRST_DAY, days=DAYS, units=args.units, events=args.events))
+            order = "day.d, u" if args.order == "date" else "k, u"
+            conn.execute(SEED.format(first=FIRST_DAY, days=DAYS, units=args.units, events=args.events, order=order))
             seeded = time.perf_counter() - started
             started = time.perf_counter()
             conn.execute(PARTITION.format(partitions=_partitions()))
@@ -166,9 +172,9 @@ def main() -> None:
                     plans.append(f"-- {label} | {name}\n{sql}\n{runs[-1][2]}\n")
             conn.autocommit = False
             for name, table in TABLES.items():
-                _insert_cost(conn, table, 10_000)
-                figures[f"append a 10,000-row posting's history | {name}"] = {
-                    "seconds": round(statistics.median(_insert_cost(conn, table, 10_000) for _ in range(ROUNDS)), 3)}
+                _insert_cost(conn, table, 10_000, args.units)
+                figures[f"append a 10,000-row posting's history | {name}"] = {"seconds": round(statistics.median(
+                    _insert_cost(conn, table, 10_000, args.units) for _ in range(ROUNDS)), 3)}
             conn.autocommit = True
             # The append-only trigger, declared on the partitioned table, holds on every partition...
             try:
@@ -178,7 +184,8 @@ def main() -> None:
                 refused = f"refused: {exc.diag.message_primary}"
     Path(args.plans).parent.mkdir(parents=True, exist_ok=True)
     Path(args.plans).write_text("\n".join(plans))
-    print(f"History of {rows:,} rows ({args.units:,} units x {args.events} events, 2021-2025), seeded in {seeded:.0f} s, "
+    print(f"History of {rows:,} rows ({args.units:,} units x {args.events} events, 2021-2025, written in {args.order} "
+          f"order), seeded in {seeded:.0f} s, "
           f"copied into 73 monthly partitions in {partitioned:.0f} s; {machine()}; load average {os.getloadavg()}")
     print(f"  sizes with indexes: as is {sizes['as is'][0]}; by month {sizes['by month'][1]}")
     for label, row in figures.items():
