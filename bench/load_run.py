@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .common import create_postgres_database, machine, postgres_server, save_results
 from .load.sanity import after_run
-from .load.servers import BIN, MemorySampler, Server
+from .load.servers import MemorySampler, Server
 from .load.world import seed
 
 LOCUSTFILE = Path(__file__).with_name("load") / "locustfile.py"
@@ -56,7 +56,7 @@ def _seconds(run_time: str) -> float:
 
 def _locust(config_path: Path, base: str, args, prefix: Path) -> int:
     env = {**os.environ, "SOS_LOAD_CONFIG": str(config_path)}
-    command = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", base, "-u", str(args.users),
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base, "-u", str(args.users),
                "-r", str(args.spawn_rate), "-t", args.run_time, "--csv", str(prefix), "--only-summary",
                "--stop-timeout", "30", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     # Bounded twice: locust stops itself at --run-time; this waits a minute more at most.

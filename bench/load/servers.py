@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..common import ROOT
 
-BIN = Path(sys.executable).parent
 # One key for every worker of a run: a session signed by one worker is read by the others.
 SECRET_KEY = secrets.token_hex(32)
 
@@ -47,11 +46,11 @@ class Server:
         self.log = scratch / f"server-{kind}-{self.port}.log"
         env = app_environment(url, scratch / "instance")
         if kind == "gunicorn":
-            command = [str(BIN / "gunicorn"), *_gunicorn_config(), "-w", str(workers),
+            command = [sys.executable, "-m", "gunicorn", *_gunicorn_config(), "-w", str(workers),
                        "-b", f"127.0.0.1:{self.port}", "--timeout", "120", "sos_serial:create_app()"]
         else:
             # The README's server for the embedded default (`make run`): flask run, threaded.
-            command = [str(BIN / "flask"), "--app", "sos_serial", "run", "--host", "127.0.0.1",
+            command = [sys.executable, "-m", "flask", "--app", "sos_serial", "run", "--host", "127.0.0.1",
                        "--port", str(self.port), "--with-threads"]
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(command, cwd=scratch, env=env, stdout=self._log_file,  # noqa: S603
