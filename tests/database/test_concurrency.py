@@ -98,7 +98,8 @@ class Race:
 
 
 @pytest.fixture
-def race(app, shop):
+def race(app, shop, books_checked):
+    """The two clerks; once they are done, the check over the whole database finds nothing wrong."""
     racing = Race(app, shop.tokens)
     yield racing
     racing.close()

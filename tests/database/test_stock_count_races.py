@@ -26,8 +26,8 @@ BARRIER_TIMEOUT = 30
 
 
 @pytest.fixture
-def counting(app):
-    """Two clerks with tokens, a shelf of units at Main Warehouse and an open count there."""
+def counting(app, books_checked):
+    """Two clerks with tokens, a shelf of units at Main Warehouse and an open count there; checked afterwards."""
     with app.app_context():
         Settings.current(db.session)
         db.session.commit()

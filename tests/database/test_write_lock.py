@@ -119,7 +119,7 @@ def test_pages_that_read_begin_deferred_even_when_posted_to(app, shop, login, be
     assert set(begins) == {"BEGIN"}
 
 
-def test_two_postings_outside_requests_queue_and_both_post(app, shop):
+def test_two_postings_outside_requests_queue_and_both_post(app, shop, books_checked):
     """Two workers posting at the same moment, no request anywhere: the second waits, neither fails."""
 
     def worker(serial, barrier):

@@ -14,7 +14,8 @@ and after every step checks (issue 3, "Tests"; DESIGN.md rules 2, 3, 8, 9 and 11
   own costs with "value serials by specific ID", the open layers by FIFO; never value without stock);
 - replaying each unit's history, row by row against the documents that moved it, gives its
   current status, location and customer;
-- a refused posting is refused with the right status and changed nothing at all.
+- a refused posting is refused with the right status and changed nothing at all;
+- the `check` command's invariants (engine/invariants.py) hold over the whole database.
 
 Each Hypothesis example works on locations, customers and items of its own (unique names), so
 examples share one app and one database without touching each other's figures; each example
@@ -41,6 +42,7 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 
 from sos_serial.api.schemas.transactions import read_document
+from sos_serial.engine.invariants import find_problems
 from sos_serial.engine.posting import post_transaction
 from sos_serial.errors import Conflict, InvalidInput, SerialInventoryError
 from sos_serial.extensions import db
@@ -594,6 +596,12 @@ class InventoryMachine(RuleBasedStateMachine):
 
         self.check_history([r.id for r in rows], {r.id: (r.status, r.location_id, r.customer_id) for r in rows})
         s.rollback()
+
+    @invariant()
+    def check_command_finds_nothing(self):
+        # The whole database, every example's records so far: what `flask check` runs (sos_serial/engine/invariants.py).
+        report = find_problems(self.session)
+        assert report.clean, [str(finding) for finding in report.findings]
 
     def check_history(self, unit_ids, current) -> None:
         """Replay each unit's history against the documents that moved it."""
