@@ -107,6 +107,21 @@ def _postgres():
         pg.stop(directory)
 
 
+def _signed_in(base: str, config: dict):
+    """A browser's session of the seeded admin, signed in through the sign-in form."""
+    import re
+
+    import requests
+
+    session = requests.Session()
+    form = session.get(base + "/login", timeout=30).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    session.post(base + "/login", timeout=30, allow_redirects=False, data={
+        "username": config["admin"]["username"], "password": config["admin"]["password"],
+        "csrf_token": token.group(1) if token else ""})
+    return session
+
+
 def _pg_backend_of(worker: int, url: str):
     """The worker's PostgreSQL session that has a transaction open, from pg_stat_activity: (xid, state, query)."""
     import psutil
@@ -199,7 +214,8 @@ def restart_postgres(scratch: Path, seconds: float = 30, restart_at: float = 10,
     """Clerks posting small receipts and clients reading while PostgreSQL stops as in a crash and starts again."""
     from tests.support import postgres_server as pg
 
-    print(f"\n== restart PostgreSQL during the load mix ({clients} clients for {seconds:.0f} s, restart at "
+    print(f"\n== restart PostgreSQL during the load mix ({clients} API clients and a signed-in screen for "
+          f"{seconds:.0f} s, restart at "
           f"{restart_at:.0f} s; gunicorn -w 4)")
     with _postgres() as (directory, url):
         config = seed(url, 20)
@@ -218,7 +234,21 @@ def restart_postgres(scratch: Path, seconds: float = 30, restart_at: float = 10,
                 client.call("GET /serials", "GET", "/serials", params={"per_page": 20})
                 time.sleep(0.1)
 
+        screens = _signed_in(server.base, config)
+
+        def browse():
+            while not stop.is_set():
+                try:
+                    response = screens.get(server.base + "/admin/serial_inventory/", timeout=60, allow_redirects=False)
+                    answer = (response.status_code, response.text[:300])
+                except OSError as exc:
+                    answer = (f"no answer ({type(exc).__name__})", str(exc)[:300])
+                with client._lock:
+                    client.answers.append((round(time.monotonic() - started, 2), "screen: Serial inventory", *answer))
+                time.sleep(0.2)
+
         threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+        threads.append(threading.Thread(target=browse))
         try:
             for thread in threads:
                 thread.start()
@@ -256,14 +286,14 @@ def restart_postgres(scratch: Path, seconds: float = 30, restart_at: float = 10,
 def fill_disk(scratch: Path, size_mb: int = 20, receipt: int = 20_000) -> bool:
     """A receipt posted while the SQLite file's file system is full; then space freed, and the same server goes on."""
     print(f"\n== fill the disk of a SQLite database's folder during a posting ({size_mb} MiB tmpfs, "
-          f"a {receipt:,}-serial receipt; the README's server)")
+          f"a {receipt:,}-serial receipt; gunicorn -w 3, the README's SQLite server)")
     disk = scratch / "disk"
     disk.mkdir(parents=True, exist_ok=True)
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(disk)], check=True)  # noqa: S607
     try:
         url = f"sqlite:///{disk / 'sos.sqlite3'}"
         config = seed(url, 20)
-        server = Server(url, scratch, "flask")
+        server = Server(url, scratch, "gunicorn", 3)
         try:
             client = Client(server.base, config["tokens"]["clerk"][0], time.monotonic())
             filler = disk / "filler"

@@ -77,6 +77,9 @@ def default_config(instance_path: str, given: dict) -> dict:
         "SOS_SERIAL_SIGN_IN_LOCK_MINUTES": int(os.environ.get("SOS_SERIAL_SIGN_IN_LOCK_MINUTES", "15")),
         # Unknown, expired or revoked API tokens one client address may send before its API requests are refused.
         "SOS_SERIAL_API_TOKEN_FAILURE_LIMIT": os.environ.get("SOS_SERIAL_API_TOKEN_FAILURE_LIMIT", "100 per minute"),
+        # The log on stderr: JSON lines (one object per line, for a log collector) or plain text for a person.
+        "SOS_SERIAL_LOG_FORMAT": os.environ.get("SOS_SERIAL_LOG_FORMAT", "json"),
+        "SOS_SERIAL_LOG_LEVEL": os.environ.get("SOS_SERIAL_LOG_LEVEL", "INFO").upper(),
         # Plugins named here load in addition to the entry point group, e.g. in tests.
         "SOS_SERIAL_PLUGINS": [],
         "SOS_SERIAL_MAX_SERIALS_PER_DOCUMENT": SERIALS_PER_DOCUMENT,

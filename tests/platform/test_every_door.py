@@ -16,9 +16,10 @@ from sos_serial.models import Customer, Item, Location, SerialUnit, Transaction,
 from tests.support.web import PASSWORD, csrf_token_from
 from tests.support.world import line, make_company, post, receive, ship
 
-# Routes anyone may open: the sign-in page, the home that sends there, static files and the API's own
-# description (it names the routes, not their data).
-PUBLIC_ENDPOINTS = {"auth.login", "auth.home", "static", "admin.static", "ui.static", "api.openapi"}
+# Routes anyone may open: the sign-in page, the home that sends there, static files, the API's own
+# description (it names the routes, not their data) and the health checks (they name no data either).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.home", "static", "admin.static", "ui.static", "api.openapi",
+                    "health.healthz", "health.readyz"}
 # Values for a route's own parts: an id of 1 and the CSV export.
 ROUTE_VALUES = {"export_type": "csv", "filename": "nothing.css"}
 

@@ -9,6 +9,7 @@ unit of work: committed whole or not at all. Adding a unit on its own takes the 
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy.exc import IntegrityError
 
@@ -56,6 +57,7 @@ def post_transaction(session, request: PostingRequest, user=None, limits: Limits
     serial-unit field is required only when a unit is added or edited directly. The posting's
     event goes into the outbox in the same transaction, then is offered to its subscribers at once.
     """
+    started = time.perf_counter()
     rules = rules_of(session)
     with unit_of_work(session, _posting_conflict, posting=True):
         ctx = PostingContext(session, request, user, limits, rules)
@@ -65,8 +67,26 @@ def post_transaction(session, request: PostingRequest, user=None, limits: Limits
         document = write(ctx)
         # The event commits with the posting, or neither does.
         event_id = record_transaction_posted(session, document, ctx.user_id, plugin_subscribers(rules)).id
+        # Read while the document is fresh: after the commit each attribute would cost a query.
+        posted = _posting_fields(ctx, document, user)
+    _log_posted(posted, started)
     _notify_posted(session, rules, event_id)
     return document
+
+
+def _posting_fields(ctx: PostingContext, document: Transaction, user) -> dict:
+    return {"event": "posting", "document_id": document.id, "number": document.number, "type": document.type,
+            "lines": len(ctx.req.lines), "quantity": sum(abs(line.quantity) for line in ctx.req.lines),
+            # Serial units received or moved; plain items' pieces are in the quantity.
+            "units_moved": sum(len(keys) for keys in ctx.keys.values()),
+            "user": getattr(user, "username", None)}
+
+
+def _log_posted(posted: dict, started: float) -> None:
+    # One line per posting for the operators (the JSON log lines, sos_serial/ops/logs.py add the request id).
+    posted["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    log.info("Posted %s %s: %d lines, %d units in %.1f ms", posted["type"], posted["number"], posted["lines"],
+             posted["units_moved"], posted["duration_ms"], extra={"fields": posted})
 
 
 def check(ctx: PostingContext) -> None:
