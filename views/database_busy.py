@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, jsonify, make_response, redirect, render_template_string, request
+from flask import flash, jsonify, make_response, redirect, request
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 
 from sos_serial.database.connections import lock_timed_out
@@ -46,16 +47,18 @@ def database_unavailable_page(unavailable: Unavailable):
     if request.accept_mimetypes.best == "application/json":
         response = jsonify({"error": unavailable.message})
     else:
-        response = make_response(render_template_string(_PAGE, title=unavailable.title, text=unavailable.message,
-                                                        request_id=request_id()))
+        # Built by hand, not by a template: rendering one runs the context processors, and Flask-Login's reads
+        # the signed-in user from the very database that is away.
+        response = make_response(_PAGE.format(title=escape(unavailable.title), text=escape(unavailable.message),
+                                              request_id=escape(request_id())))
     response.status_code = 503
     response.headers["Retry-After"] = str(unavailable.retry_after)
     return response
 
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
-<body><h1>{{ title }}</h1><p>{{ text }}</p><p>Request id: {{ request_id }}</p></body></html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{text}</p><p>Request id: {request_id}</p></body></html>
 """
 
 

@@ -53,6 +53,21 @@ def test_signing_in_while_the_database_cannot_be_reached_is_a_503_page(unreachab
 
 
 @pytest.mark.postgresql_only
+def test_a_signed_in_screen_while_the_database_cannot_be_reached_is_a_503_page(unreachable_app):
+    # The session cookie of a signed-in user: loading that user is the first thing the page (and any page drawn
+    # about the error) asks of the database.
+    client = unreachable_app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = "1.1"
+        cookie["_fresh"] = True
+    response = client.get("/admin/serial_inventory/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503, page
+    assert "cannot be reached" in page
+    assert "psycopg" not in page and "Traceback" not in page
+
+
+@pytest.mark.postgresql_only
 def test_a_dropped_connection_is_let_go_and_the_session_works_again(database_url):
     engine = create_engine(database_url)
     sessions = scoped_session(sessionmaker(engine))
