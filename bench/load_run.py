@@ -1,7 +1,7 @@
 """A load run: seed a database, serve it as in production, run the locust mix headless, stop, check, print the figures.
 
     python -m bench.load_run --db postgresql [--users 20] [--spawn-rate 4] [--run-time 10m] [--workers 4]
-    python -m bench.load_run --db sqlite --run-time 3m         # the documented SQLite server (flask run)
+    python -m bench.load_run --db sqlite --run-time 3m         # the README's SQLite server: gunicorn, 3 workers
 
 PostgreSQL is a throwaway server unless SOS_SERIAL_BENCH_POSTGRES_URL names one (a URL on which databases may be
 created). Gunicorn's workers' resident memory is sampled through the run (the soak's figure). Exit status 1 when a
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .common import create_postgres_database, machine, postgres_server, save_results
 from .load.sanity import after_run
-from .load.servers import BIN, MemorySampler, Server
+from .load.servers import MemorySampler, Server
 from .load.world import seed
 
 LOCUSTFILE = Path(__file__).with_name("load") / "locustfile.py"
@@ -38,9 +38,11 @@ def _arguments():
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--spawn-rate", type=float, default=4)
     parser.add_argument("--run-time", default="1m", help="locust's form: 30s, 3m, 10m")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (PostgreSQL)")
-    parser.add_argument("--server", choices=("gunicorn", "flask"), help="default: gunicorn on PostgreSQL, "
-                        "the README's flask run on SQLite")
+    parser.add_argument("--workers", type=int, help="gunicorn workers: 4 on PostgreSQL, 3 on SQLite (the README's)")
+    parser.add_argument("--server", choices=("gunicorn", "flask"), default="gunicorn",
+                        help="gunicorn as in production (default), or `make run`'s flask run")
+    parser.add_argument("--max-requests", type=int, help="SOS_SERIAL_MAX_REQUESTS for the workers; 0 keeps each "
+                        "worker for the whole run, so its memory over the run shows any growth (the soak)")
     parser.add_argument("--units", type=int, default=250, help="units seeded per item and location")
     parser.add_argument("--sample-every", type=float, default=10, help="seconds between memory samples")
     parser.add_argument("--out", help="folder for the CSV stats, logs, results.json and the SQLite file "
@@ -56,7 +58,7 @@ def _seconds(run_time: str) -> float:
 
 def _locust(config_path: Path, base: str, args, prefix: Path) -> int:
     env = {**os.environ, "SOS_LOAD_CONFIG": str(config_path)}
-    command = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", base, "-u", str(args.users),
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base, "-u", str(args.users),
                "-r", str(args.spawn_rate), "-t", args.run_time, "--csv", str(prefix), "--only-summary",
                "--stop-timeout", "30", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     # Bounded twice: locust stops itself at --run-time; this waits a minute more at most.
@@ -141,8 +143,10 @@ def run(args) -> dict:
         config["statuses"] = str(scratch / "statuses.json")
         config_path = scratch / "load-config.json"
         config_path.write_text(json.dumps(config))
-        kind = args.server or ("gunicorn" if args.db == "postgresql" else "flask")
-        server = Server(url, scratch, kind, args.workers)
+        kind = args.server
+        workers = args.workers or (4 if args.db == "postgresql" else 3)
+        env = {} if args.max_requests is None else {"SOS_SERIAL_MAX_REQUESTS": str(args.max_requests)}
+        server = Server(url, scratch, kind, workers, env)
         sampler = MemorySampler(server, args.sample_every)
         sampler.start()
         load_before = os.getloadavg()
@@ -160,8 +164,8 @@ def run(args) -> dict:
         memory = sampler.per_worker()
         report(result, memory)
         checks = after_run(url, scratch)
-        outcome = {"db": args.db, "server": f"{kind}" + (f" -w {args.workers}" if kind == "gunicorn" else ""),
-                "users": args.users, "spawn_rate": args.spawn_rate, "run_time": args.run_time,
+        outcome = {"db": args.db, "server": f"{kind}" + (f" -w {workers}" if kind == "gunicorn" else ""),
+                "max_requests": args.max_requests, "users": args.users, "spawn_rate": args.spawn_rate, "run_time": args.run_time,
                 "load_average_before": load_before, "load_average_after": load_after,
                 **result, "memory": {str(pid): entry for pid, entry in memory.items()},
                 "memory_samples": sampler.samples, "after_run": checks}

@@ -73,6 +73,21 @@ class Busy(SerialInventoryError):
         super().__init__(message, errors)
 
 
+class Unavailable(SerialInventoryError):
+    """The database could not serve the request at all (unreachable, restarting, out of disk): nothing was saved."""
+
+    status = 503
+    title = "Database unavailable"
+    retry_after = 5  # seconds, as the API's Retry-After says
+    UNREACHABLE = ("The inventory's database cannot be reached just now (it may be restarting); nothing was saved. "
+                   "Try again in a few seconds.")
+    DISK_FULL = ("The inventory's database has run out of disk space, so nothing was saved. "
+                 "Ask your administrator to free space on the database's disk, then try again.")
+
+    def __init__(self, message: str = UNREACHABLE, errors: list[FieldError] | None = None):
+        super().__init__(message, errors)
+
+
 class RuleFailed(SerialInventoryError):
     """A rule (built in or a plugin's) crashed instead of answering: the save is refused."""
 

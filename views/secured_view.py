@@ -24,6 +24,7 @@ from wtforms import HiddenField
 
 from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.database.unavailable import database_unavailable
 from sos_serial.engine.record_versions import record_digest
 from sos_serial.engine.unit_of_work import unit_of_work
 from sos_serial.errors import Busy, SerialInventoryError
@@ -325,6 +326,10 @@ class SecuredModelView(SecuredView, StreamedCsvExport, ModelView):
             return True
         if lock_timed_out(exc):
             flash(Busy().message, "error")
+            return True
+        unavailable = database_unavailable(exc)
+        if unavailable is not None:
+            flash(unavailable.message, "error")
             return True
         if isinstance(exc, SQLAlchemyError):
             log.exception("Database error in %s", type(self).__name__)

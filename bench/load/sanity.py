@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
-from .servers import BIN, app_environment
+from .servers import app_environment
 
 # Each query returns the rows that break the rule; none is the rule holding.
 QUERIES = {
@@ -50,24 +51,23 @@ def sanity(url: str) -> dict[str, int]:
         engine.dispose()
 
 
-def _check_commands() -> list[Path]:
-    # This checkout's flask first; then the worktree where the check command is being built, if it is there.
-    return [BIN / "flask", Path("/work/wt/prod-check/.venv/bin/flask")]
+def _check_commands() -> list[list[str]]:
+    # This checkout's first; then the worktree where the check command is being built, if it is there.
+    other = Path("/work/wt/prod-check/.venv/bin/python")
+    return [[sys.executable, "-m", "flask"], *([[str(other), "-m", "flask"]] if other.exists() else [])]
 
 
 def invariant_check(url: str, scratch: Path) -> dict:
     """Run `flask --app sos_serial check` against ``url`` where some checkout has the command."""
     env = app_environment(url, scratch / "instance")
     for flask in _check_commands():
-        if not flask.exists():
-            continue
-        probe = subprocess.run([str(flask), "--app", "sos_serial", "check", "--help"], cwd=scratch, env=env,  # noqa: S603
+        probe = subprocess.run([*flask, "--app", "sos_serial", "check", "--help"], cwd=scratch, env=env,
                                capture_output=True, text=True)
         if probe.returncode != 0:
             continue
-        result = subprocess.run([str(flask), "--app", "sos_serial", "check"], cwd=scratch, env=env,  # noqa: S603
+        result = subprocess.run([*flask, "--app", "sos_serial", "check"], cwd=scratch, env=env,
                                 capture_output=True, text=True)
-        return {"command": f"{flask} --app sos_serial check", "exit": result.returncode,
+        return {"command": f"{' '.join(flask)} --app sos_serial check", "exit": result.returncode,
                 "output": (result.stdout + result.stderr).strip()[-2000:]}
     return {"command": None, "exit": None, "output": "no checkout here has `flask --app sos_serial check` yet"}
 

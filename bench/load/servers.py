@@ -1,4 +1,4 @@
-"""The app served as in production for a load or fault run: gunicorn on PostgreSQL, the documented server on SQLite."""
+"""The app served as in production for a load or fault run: gunicorn with the package's settings (README, "Production")."""
 from __future__ import annotations
 
 import os
@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..common import ROOT
 
-BIN = Path(sys.executable).parent
 # One key for every worker of a run: a session signed by one worker is read by the others.
 SECRET_KEY = secrets.token_hex(32)
 
@@ -33,25 +32,25 @@ def app_environment(url: str, instance: Path) -> dict:
 
 
 def _gunicorn_config() -> list[str]:
-    # The production configuration, where the repository has one; else gunicorn's defaults.
+    # The production settings (README, "Production"), where the package has them; else gunicorn's defaults.
     config = ROOT / "sos_serial" / "ops" / "gunicorn_conf.py"
-    return ["-c", str(config)] if config.exists() else []
+    return ["-c", "python:sos_serial.ops.gunicorn_conf"] if config.exists() else []
 
 
 class Server:
     """One server process (gunicorn's master, or the documented SQLite server) on 127.0.0.1."""
 
-    def __init__(self, url: str, scratch: Path, kind: str, workers: int = 4):
+    def __init__(self, url: str, scratch: Path, kind: str, workers: int = 4, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = scratch / f"server-{kind}-{self.port}.log"
-        env = app_environment(url, scratch / "instance")
+        env = {**app_environment(url, scratch / "instance"), **(env or {})}
         if kind == "gunicorn":
-            command = [str(BIN / "gunicorn"), *_gunicorn_config(), "-w", str(workers),
+            command = [sys.executable, "-m", "gunicorn", *_gunicorn_config(), "-w", str(workers),
                        "-b", f"127.0.0.1:{self.port}", "--timeout", "120", "sos_serial:create_app()"]
         else:
-            # The README's server for the embedded default (`make run`): flask run, threaded.
-            command = [str(BIN / "flask"), "--app", "sos_serial", "run", "--host", "127.0.0.1",
+            # `make run`'s server (one process, threaded), for a look at the difference.
+            command = [sys.executable, "-m", "flask", "--app", "sos_serial", "run", "--host", "127.0.0.1",
                        "--port", str(self.port), "--with-threads"]
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(command, cwd=scratch, env=env, stdout=self._log_file,  # noqa: S603

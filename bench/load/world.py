@@ -1,6 +1,7 @@
 """The company a load run works in: users with API tokens, master data, and units in stock, posted through the API."""
 from __future__ import annotations
 
+import logging
 import secrets
 
 from ..common import make_app, migrate
@@ -17,6 +18,8 @@ def seed(url: str, units_per_item_location: int = 250) -> dict:
 
     migrate(url)
     app = make_app(url)
+    # The seed's own requests and postings are not the run's: their log lines would bury the figures.
+    logging.getLogger("sos_serial").setLevel(logging.WARNING)
     tag = secrets.token_hex(3)
     password = secrets.token_urlsafe(16)
     with app.app_context():

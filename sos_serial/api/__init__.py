@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
+from sos_serial.database.unavailable import database_unavailable, rollback_quietly
 from sos_serial.engine.plan_gating import require_serial_tracking
 from sos_serial.errors import (
     Busy,
@@ -20,6 +21,7 @@ from sos_serial.errors import (
     FieldError,
     PermissionDenied,
     SerialInventoryError,
+    Unavailable,
 )
 from sos_serial.extensions import csrf, db
 from sos_serial.limits import MAX_ID, request_too_large_message
@@ -114,9 +116,9 @@ def require(right: str) -> None:
 
 @bp.errorhandler(SerialInventoryError)
 def _domain_error(exc: SerialInventoryError):
-    db.session.rollback()
+    rollback_quietly(db.session)
     response = problem(exc.status, exc.title, exc.message, exc.errors)
-    if isinstance(exc, Busy):
+    if isinstance(exc, (Busy, Unavailable)):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -127,6 +129,11 @@ def _database_busy(exc: OperationalError):
     if lock_timed_out(exc):
         db.session.rollback()
         return _domain_error(Busy())
+    # A read, or the token check, while the database is unreachable or out of disk: the same answer as a save's.
+    unavailable = database_unavailable(exc)
+    if unavailable is not None:
+        log.warning("The database could not serve %s %s: %s", request.method, request.path, exc.orig)
+        return _domain_error(unavailable)
     return _unexpected(exc)
 
 
@@ -170,7 +177,7 @@ def _routing_error(exc: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
-    db.session.rollback()
+    rollback_quietly(db.session)
     log.exception("Unexpected error in %s %s", request.method, request.path)
     return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sos_serial.database.connections import lock_timed_out
 from sos_serial.database.constraints import describe_integrity_error
 from sos_serial.database.guard import posting_scope
+from sos_serial.database.unavailable import database_unavailable, rollback_quietly
 from sos_serial.database.write_intent import begin_writing
 from sos_serial.errors import Busy, Conflict, SerialInventoryError
 
@@ -32,7 +33,8 @@ def unit_of_work(session: Session, conflict: ConflictTranslator = conflict_from_
     reaches the caller as the error ``conflict`` makes of it, with nothing saved. ``posting``
     marks the writes as a transaction's posting for the rules (see ``posting_scope``). A write that
     waited for another writer's lock longer than the app allows (``SOS_SERIAL_LOCK_TIMEOUT_SECONDS``)
-    reaches the caller as ``Busy``, with nothing saved.
+    reaches the caller as ``Busy``, with nothing saved; a database that cannot serve at all (unreachable, restarting,
+    its disk full) as ``Unavailable``.
     """
     try:
         # On SQLite the lock is taken here, and the wait for it ends here when another save holds it too long.
@@ -48,9 +50,12 @@ def unit_of_work(session: Session, conflict: ConflictTranslator = conflict_from_
         session.rollback()
         raise conflict(exc) from None
     except OperationalError as exc:
-        session.rollback()
+        rollback_quietly(session)
         if lock_timed_out(exc):
             raise Busy() from None
+        unavailable = database_unavailable(exc)
+        if unavailable is not None:
+            raise unavailable from None
         raise
     except BaseException:
         session.rollback()
