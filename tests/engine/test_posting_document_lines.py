@@ -23,8 +23,8 @@ from tests.support.world import line, post
 def make_items(co, tag: str, gtin: str | None = None) -> list[int]:
     """Six tracked items (two warranties, and none; the fifth with ``gtin``) and four plain ones, named after ``tag``."""
     warranties = [co.one_year, co.one_month, None]
-    items = [Item(name=f"{tag} Clock {n}", track_serials=True, cost=Decimal("20.00") + n, warranty_id=warranties[n % 3],
-                  gtin=gtin if n == 4 else None) for n in range(6)]
+    items = [Item(name=f"{tag} Clock {n}", track_serials=True, cost=Decimal("20.00") + n,
+                  warranty_id=warranties[n % 3], gtin=gtin if n == 4 else None) for n in range(6)]
     items += [Item(name=f"{tag} Oil {n}", cost=Decimal("1.25") * (n + 1)) for n in range(4)]
     db.session.add_all(items)
     db.session.commit()

@@ -68,7 +68,8 @@ def write_shared_rows(ctx: PostingContext, shared: SharedRows, document_id: int)
         # Items are locked by the posting and lines inserted by it: both keys are held.
         bulk_insert(ctx.session, CostLayer.__table__, ["item_id", "line_id", "quantity", "quantity_remaining",
                                                        "unit_cost"],
-                    [(item_id, line_id, quantity, quantity, cost) for item_id, line_id, quantity, cost in shared.layers],
+                    [(item_id, line_id, quantity, quantity, cost)
+                     for item_id, line_id, quantity, cost in shared.layers],
                     held=("item_id", "line_id"))
 
 
