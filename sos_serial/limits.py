@@ -7,10 +7,11 @@ MAX_ID = 2**31 - 1
 MAX_QUANTITY = 1_000_000_000
 # Serial numbers one document may carry unless the app's config says otherwise.
 SERIALS_PER_DOCUMENT = 200_000
-# Lines one document may carry unless the app's config says otherwise. Measured (BENCHMARKS.md, "Documents of
-# many lines"): about 0.7 ms a line on SQLite, so the largest document allowed posts in a few seconds while it
-# holds the write lock; a distributor's largest receipts and pick lists run to hundreds or a few thousand lines.
-LINES_PER_DOCUMENT = 5_000
+# Lines one document may carry unless the app's config says otherwise. Measured (bench/document_lines.py): a
+# document's lines share its statements, so the time a line takes stays flat from 100 to 10,000 lines, and the
+# app spends about 0.15 to 0.3 ms of CPU a line (SQLite's own work included): the largest document allowed holds
+# the write lock for a few seconds. A distributor's largest receipts and pick lists run to a few thousand lines.
+LINES_PER_DOCUMENT = 10_000
 # How long a save waits for another save's write lock before it gives up, with nothing written (503 on the
 # API, a message on the screens), unless SOS_SERIAL_LOCK_TIMEOUT_SECONDS says otherwise. SQLite's busy
 # timeout has always been 30 s; the largest document allowed posts well within it.

@@ -123,3 +123,19 @@ def _hold_references(cursor, table, same) -> None:
         if found is None:
             raise Conflict(f"A record this transaction refers to ({parent.table.name} id {value}) was removed "
                            "just now by someone else. Nothing was saved; reload and post again.")
+
+
+def hold_rows(session, table, ids) -> None:
+    """Lock the rows of ``table`` with these ids as a key check would (FOR KEY SHARE), so a statement that
+    names them row by row may count them as held. Nothing on SQLite, whose key checks stay on."""
+    ids = sorted(ids)
+    connection = session.connection()
+    if not ids or connection.dialect.name != "postgresql":
+        return
+    # The model's own table name; the ids are a bound parameter.
+    found = connection.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table.name} WHERE id = ANY(%(ids)s) FOR KEY SHARE) AS held",  # noqa: S608
+        {"ids": ids}).scalar()
+    if found != len(ids):
+        raise Conflict(f"A record this transaction refers to (in {table.name}) was removed just now by someone "
+                       "else. Nothing was saved; reload and post again.")

@@ -1,4 +1,4 @@
-"""At most SOS_SERIAL_MAX_LINES_PER_DOCUMENT lines (5,000 by default) in one document, refused before anything
+"""At most SOS_SERIAL_MAX_LINES_PER_DOCUMENT lines (10,000 by default) in one document, refused before anything
 is looked up, naming the limit and the count."""
 import pytest
 
@@ -12,10 +12,10 @@ LIMIT = 3
 pytestmark = pytest.mark.own_app(SOS_SERIAL_MAX_LINES_PER_DOCUMENT=LIMIT)
 
 
-def test_the_default_limit_is_5000(app):
-    assert app.config["SOS_SERIAL_MAX_LINES_PER_DOCUMENT"] == LINES_PER_DOCUMENT == 5_000
-    assert Limits.from_config(app.config).lines_per_document == 5_000
-    assert Limits().lines_per_document == 5_000
+def test_the_default_limit_is_10000(app):
+    assert app.config["SOS_SERIAL_MAX_LINES_PER_DOCUMENT"] == LINES_PER_DOCUMENT == 10_000
+    assert Limits.from_config(app.config).lines_per_document == 10_000
+    assert Limits().lines_per_document == 10_000
 
 
 def test_a_document_past_the_limit_is_refused_naming_the_limit_and_the_count(co):

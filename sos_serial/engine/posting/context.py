@@ -58,6 +58,7 @@ class PostingContext:
         self.csv_files: dict[int, CsvSerials] = {}  # line index -> the serials its CSV file holds
         self.next_unit_id: int | None = None  # SQLite: the id the next new unit takes
         self.plain_stock_in: Counter[tuple[int, int]] = Counter()  # (item id, location id) -> quantity put
+        self.shared = None  # a many-line document's SharedRows: what its lines write together (shared_rows.py)
 
     def item_of(self, line: LineRequest) -> Item:
         return self.items[line.item_id]

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sos_serial.database.bulk_insert import bulk_insert
 from sos_serial.engine.posting_request import LineRequest
@@ -22,10 +23,12 @@ from sos_serial.models.serial_unit import IN_STOCK
 from sos_serial.money import to_storage
 
 from .context import PostingContext
-
-# The columns a unit keeps from a scanned GS1 barcode (engine/gs1.py, Scan.unit_data).
-GS1_COLUMNS = ("lot", "expiry_date", "production_date")
+from .shared_rows import GS1_COLUMNS, SERIALS_OF_A_SMALL_LINE, SharedRows, write_shared_rows
 from .statements import allocate_unit_ids, link, move, record, set_units
+
+# Up to this many lines, each line sends its own statements (as a document of one line of 100,000 serials
+# does); past it, the lines' new units, history, links and cost layers share statements (shared_rows.py).
+LINES_WRITTEN_ONE_BY_ONE = 16
 
 
 def write(ctx: PostingContext) -> Transaction:
@@ -34,13 +37,19 @@ def write(ctx: PostingContext) -> Transaction:
                            location_id=req.location_id, to_location_id=req.to_location_id, memo=req.memo,
                            created_by_id=ctx.user_id, custom_fields=ctx.custom_fields)
     ctx.session.add(document)
-    lines = {}
-    for line in req.lines:
-        lines[line.index] = TransactionLine(transaction=document, line_no=line.index + 1, item_id=line.item_id,
-                                            quantity=line.quantity, role=line.role, unit_cost=line.unit_cost)
-        ctx.session.add(lines[line.index])
-    ctx.session.flush()
+    ctx.session.flush()  # the document's id, for its lines
+    # One statement for every line (the ORM's flush sent one a line on SQLite); each comes back by its number,
+    # in whatever order the database returns them.
+    rows = [{"transaction_id": document.id, "line_no": line.index + 1, "item_id": line.item_id,
+             "quantity": line.quantity, "role": line.role, "unit_cost": line.unit_cost, "cost": Decimal(0)}
+            for line in req.lines]
+    inserted = ctx.session.scalars(insert(TransactionLine).returning(TransactionLine), rows).all()
+    lines = {row.line_no - 1: row for row in inserted}
+    # Given to the document as its loaded lines, not appended one by one: a flush went through the history
+    # of an appended collection once a line, N * N for a document of N lines.
+    set_committed_value(document, "lines", [lines[index] for index in sorted(lines)])
     document.number = f"{ctx.kind.number_prefix}-{document.id:06d}"
+    ctx.shared = SharedRows() if len(req.lines) > LINES_WRITTEN_ONE_BY_ONE else None
     # Inputs first: build and process outputs are costed from what the inputs consumed.
     ordered = sorted(req.lines, key=req.stock_effect)
     consumed = Decimal(0)
@@ -48,15 +57,23 @@ def write(ctx: PostingContext) -> Transaction:
     # the locked rows in memory, everything else is written by statements), so the items' new figures
     # and the lines' costs are flushed once at the end. Flushing before each line's statements made
     # every line look through every object of the session: 3 ms a line, and growing with the document.
+    costs = {}  # line index -> the value the line moved
     with ctx.session.no_autoflush:
         for line in (li for li in ordered if req.stock_effect(li) < 0):
-            lines[line.index].cost = cost = write_line(ctx, line, lines[line.index].id, document.id)
-            consumed += cost
+            costs[line.index] = write_line(ctx, line, lines[line.index].id, document.id)
+            consumed += costs[line.index]
         if ctx.kind.line_roles:
             cost_outputs(ctx, consumed, lines)
         for line in (li for li in ordered if req.stock_effect(li) >= 0):
-            lines[line.index].cost = write_line(ctx, line, lines[line.index].id, document.id)
+            costs[line.index] = write_line(ctx, line, lines[line.index].id, document.id)
         add_plain_stock(ctx)
+        if ctx.shared is not None:
+            write_shared_rows(ctx, ctx.shared, document.id)
+        # One statement for every line's cost: a flush of changed lines updated them one by one on SQLite.
+        ctx.session.execute(update(TransactionLine).execution_options(synchronize_session=False),
+                            [{"id": lines[index].id, "cost": cost} for index, cost in costs.items()])
+        for index, cost in costs.items():
+            set_committed_value(lines[index], "cost", cost)
     ctx.session.flush()
     return document
 
@@ -85,18 +102,13 @@ def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Deci
     scanned = line.unit_data or [None] * len(line.resolved_serials)
     for serial, key, data in zip(line.resolved_serials, ctx.keys[line.index], scanned):
         (returning if key in known else fresh).append((serial, key, data))
-    ids = allocate_unit_ids(ctx, len(fresh))
-    cost = to_storage(unit_cost)
-    same = {"item_id": item.id, "status": IN_STOCK, "location_id": ctx.req.location_id, "unit_cost": cost,
-            "warranty_id": item.warranty_id}
-    if line.unit_data is None:
-        bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
-                    [(unit_id, serial, key) for unit_id, (serial, key, _) in zip(ids, fresh)], same=same)
+    if ctx.shared is not None and len(fresh) <= SERIALS_OF_A_SMALL_LINE:
+        # Written with the other lines' units once every line is done; history and links with them.
+        ctx.shared.receive(item, unit_cost, line_id, fresh)
+        ids = []
     else:
-        # Scanned GS1 barcodes: each unit keeps the lot, expiry and production date its barcode carried.
-        bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key", *GS1_COLUMNS],
-                    [(unit_id, serial, key, *((data or {}).get(name) for name in GS1_COLUMNS))
-                     for unit_id, (serial, key, data) in zip(ids, fresh)], same=same)
+        ids = allocate_unit_ids(ctx, len(fresh))
+        insert_units(ctx, line, item, unit_cost, ids, fresh)
     returning_units = [known[key] for _, key, _ in returning]
     returning_ids = [unit.id for unit in returning_units]
     set_units(ctx, returning_ids, status=IN_STOCK, location_id=ctx.req.location_id, customer_id=None,
@@ -113,13 +125,36 @@ def receive_units(ctx: PostingContext, line, item, line_id, document_id) -> Deci
             if changed:
                 replaced.setdefault(unit.id, {}).update(changed)
     unit_ids = ids + returning_ids
-    record(ctx, unit_ids, line_id, document_id,
-                 {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None}, replaced)
-    quantity = len(unit_ids)
+    if unit_ids:
+        record(ctx, unit_ids, line_id, document_id,
+               {"status": IN_STOCK, "location_id": ctx.req.location_id, "customer_id": None}, replaced)
+    quantity = len(fresh) + len(returning)
     value = money(unit_cost * quantity)
-    add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
+    layer(ctx, item.id, line_id, quantity, unit_cost)
     change_item_stock(item, quantity, value)
     return value
+
+
+def insert_units(ctx: PostingContext, line, item, unit_cost, ids, fresh) -> None:
+    """A line's new units in one statement of its own, the values they share bound once."""
+    same = {"item_id": item.id, "status": IN_STOCK, "location_id": ctx.req.location_id,
+            "unit_cost": to_storage(unit_cost), "warranty_id": item.warranty_id}
+    if line.unit_data is None:
+        bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key"],
+                    [(unit_id, serial, key) for unit_id, (serial, key, _) in zip(ids, fresh)], same=same)
+    else:
+        # Scanned GS1 barcodes: each unit keeps the lot, expiry and production date its barcode carried.
+        bulk_insert(ctx.session, SerialUnit.__table__, ["id", "serial_number", "serial_key", *GS1_COLUMNS],
+                    [(unit_id, serial, key, *((data or {}).get(name) for name in GS1_COLUMNS))
+                     for unit_id, (serial, key, data) in zip(ids, fresh)], same=same)
+
+
+def layer(ctx: PostingContext, item_id, line_id, quantity, unit_cost) -> None:
+    """A line's cost layer: with the other lines' once every line is done, or now on a document of few lines."""
+    if ctx.shared is not None:
+        ctx.shared.add_layer(item_id, line_id, quantity, unit_cost)
+    else:
+        add_layer(ctx.session, item_id, line_id, quantity, unit_cost)
 
 
 def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal:
@@ -157,7 +192,7 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
         value = money(sum(costs, Decimal(0)))
         # A layer per cost: one at the rounded mean would leave value behind once FIFO takes them out.
         for unit_cost, quantity in Counter(costs).items():
-            add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
+            layer(ctx, item.id, line_id, quantity, unit_cost)
         change_item_stock(item, len(units), value)
         return value
     return money(sum(costs, Decimal(0)))  # a transfer moves value between locations
@@ -209,7 +244,7 @@ def write_plain_line(ctx: PostingContext, line, item, line_id) -> Decimal:
         unit_cost = money(item.value / item.quantity_on_hand) if ctx.kind.returns_from_customer \
             and item.quantity_on_hand else item.cost
     value = money(unit_cost * quantity)
-    add_layer(ctx.session, item.id, line_id, quantity, unit_cost)
+    layer(ctx, item.id, line_id, quantity, unit_cost)
     change_item_stock(item, quantity, value)
     return value
 
