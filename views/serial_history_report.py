@@ -55,10 +55,13 @@ class CustomerFilter(LookupFilter):
     """Events that left a unit with the customer, or whose document names the customer (a return, say)."""
 
     def apply(self, query, value, alias=None):
-        return query.filter(or_(
-            SerialHistory.customer_id == value,
-            SerialHistory.transaction_id.in_(select(Transaction.id).where(Transaction.customer_id == value)),
-        ))
+        # The customer's documents read first (ix_transactions_customer), then named as literal ids: each side of
+        # the OR is then an index lookup the planner combines (BitmapOr). As a subquery, PostgreSQL walked the
+        # whole date index checking every event against it: 0.7 s at a million units.
+        documents = db.session.scalars(select(Transaction.id).where(Transaction.customer_id == value)).all()
+        if not documents:
+            return query.filter(SerialHistory.customer_id == value)
+        return query.filter(or_(SerialHistory.customer_id == value, SerialHistory.transaction_id.in_(documents)))
 
 
 def _names(row) -> HistoryNames:
