@@ -74,6 +74,9 @@ class CustomerFilter(LookupFilter):
         events = found[value]
         if len(events) <= EVENTS_NAMED_MAX:
             return query.filter(SerialHistory.id.in_(events))
+        # A customer of tens of thousands of events: found by the two indexes (a bitmap) and sorted, never by
+        # walking the date index (2.3 s at ten million units for a customer whose events are mostly recent).
+        g.sos_sort_unindexed = True
         return query.filter(matching)
 
 

@@ -164,3 +164,18 @@ def test_a_page_number_past_the_offset_cap_is_refused_when_the_count_is_estimate
         assert unit_ids(deep.text) == [] and "Page 3 is past row 20" in html.unescape(deep.text)
     else:
         assert len(unit_ids(deep.text)) == 7  # counted exactly: page numbers go all the way
+
+
+def test_history_by_a_customer_of_many_events_lists_the_same_rows_sorted_without_the_date_index(app, login, stock,
+                                                                                                monkeypatch):
+    from sos_serial.views import serial_history_report
+
+    client = login("support")
+    acme = in_app(app, lambda: db.session.scalars(select(Customer.id).where(Customer.name == "Acme Clocks")).one())
+    named = report_rows(client.get(f"{REPORT}?page_size=20&flt0_customer_equals={acme}").text)
+    # Past the ids it names, the filter keeps its condition and the rows are sorted, not read by the date index.
+    monkeypatch.setattr(serial_history_report, "EVENTS_NAMED_MAX", 3)
+    sorted_rows = report_rows(client.get(f"{REPORT}?page_size=20&flt0_customer_equals={acme}").text)
+    assert len(named) == 19 and sorted_rows == named
+    backwards = walk(client, f"{REPORT}?page_size=5&flt0_customer_equals={acme}&last=1", "prev", report_rows)
+    assert [r for p in reversed(backwards) for r in p] == named
