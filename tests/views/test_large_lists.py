@@ -195,8 +195,8 @@ def test_warranties_expiring_counts_every_unit_and_lists_those_ending_soonest(ap
             serial = f"WE-{n}"
             receive(item, [serial], main, date=(date.today() - timedelta(days=100)).isoformat())
             ship(item, [serial], main, acme, date=(date.today() - timedelta(days=days_ago)).isoformat())
-    in_app(app, make)
     client = login("support")
+    in_app(app, make)
     everything = client.get("/admin/warranties_expiring/?days=30").text
     assert "3 units." in everything and "Shown:" not in everything
     monkeypatch.setattr(warranty_expiring_report, "SHOWN_MAX", 2)
