@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sos_serial.extensions import db
 
-from ._columns import created_at, custom_fields, custom_fields_index, in_list
+from ._columns import created_at, custom_fields, custom_fields_index, in_list, only_where
 from .customer import Customer
 from .document_kind import KIND_CODES, DocumentKind, document_kind, is_document_kind
 from .location import Location
@@ -23,6 +23,8 @@ class Transaction(db.Model):
     __table_args__ = (
         CheckConstraint(in_list("type", KIND_CODES), name="type_known"),
         Index("ix_transactions_type_date", "type", "date"),
+        # A customer's documents (the history report's customer filter); receipts and transfers name none.
+        Index("ix_transactions_customer", "customer_id", **only_where("customer_id IS NOT NULL")),
         custom_fields_index("transactions"),
         CheckConstraint(in_list("status", STATUSES), name="status_known"),
         CheckConstraint("(status = 'voided') = (voided_at IS NOT NULL)", name="voided_when_voided_at"),

@@ -16,7 +16,7 @@ column that may be empty) keeps page numbers, capped as above.
 from __future__ import annotations
 
 from flask import flash, g, request, url_for
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 
 from sos_serial.engine.row_counts import EstimatedCount, count_rows
 from sos_serial.extensions import db
@@ -96,6 +96,10 @@ class LargeList:
         if not state or state["keys"] is None:
             return super()._apply_sorting(query, joins, sort_column, sort_desc)
         keys, cursor = state["keys"], state["cursor"]
+        if g.get("sos_sort_unindexed"):
+            # A filter that found its rows through other indexes asks for them to be sorted, not read in the
+            # sort's index order: the same order, through expressions no index holds.
+            keys = tuple(func.coalesce(key, key) for key in keys)
         # Read backwards for "before" and "last": the rows nearest the cursor, or the end, come first.
         backwards = cursor is not None and cursor[0] in (BEFORE, LAST)
         descending = state["desc"] != backwards

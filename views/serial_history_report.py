@@ -51,14 +51,33 @@ class SerialPrefixFilter(BaseSQLAFilter):
         return "starts with"
 
 
+# A customer's events named by id up to this many; a customer with more is filtered by the condition itself.
+EVENTS_NAMED_MAX = 5_000
+
+
 class CustomerFilter(LookupFilter):
     """Events that left a unit with the customer, or whose document names the customer (a return, say)."""
 
     def apply(self, query, value, alias=None):
-        return query.filter(or_(
-            SerialHistory.customer_id == value,
-            SerialHistory.transaction_id.in_(select(Transaction.id).where(Transaction.customer_id == value)),
-        ))
+        # The customer's documents read first (ix_transactions_customer) and named as ids, so both sides of the OR
+        # are index lookups (BitmapOr); then the events themselves, named by id. Left to the OR, PostgreSQL walked
+        # the date index from the start looking for the customer's first 50 events, which come in a few documents
+        # anywhere in the years: 1.1 s at a million units, against 20 ms for the ids.
+        documents = db.session.scalars(select(Transaction.id).where(Transaction.customer_id == value)).all()
+        matching = (or_(SerialHistory.customer_id == value, SerialHistory.transaction_id.in_(documents)) if documents
+                    else SerialHistory.customer_id == value)
+        # Read once per request: the list and its count both apply the filter.
+        found = g.setdefault("sos_customer_events", {})
+        if value not in found:
+            found[value] = db.session.scalars(select(SerialHistory.id).where(matching)
+                                              .limit(EVENTS_NAMED_MAX + 1)).all()
+        events = found[value]
+        if len(events) <= EVENTS_NAMED_MAX:
+            return query.filter(SerialHistory.id.in_(events))
+        # A customer of tens of thousands of events: found by the two indexes (a bitmap) and sorted, never by
+        # walking the date index (2.3 s at ten million units for a customer whose events are mostly recent).
+        g.sos_sort_unindexed = True
+        return query.filter(matching)
 
 
 def _names(row) -> HistoryNames:

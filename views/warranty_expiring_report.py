@@ -25,6 +25,8 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 3650
 # The ranges the report widens to when it opens with nothing ending in the usual one.
 WIDER_RANGES = (90, 180, 365, 730, 1825, MAX_DAYS)
+# The most units the page lists (those ending soonest); the CSV export has every one.
+SHOWN_MAX = 500
 
 
 class WarrantyExpiringReportView(SerialPlanOnly, SecuredBaseView):
@@ -50,12 +52,24 @@ class WarrantyExpiringReportView(SerialPlanOnly, SecuredBaseView):
             widened = days
             days = next(wider for wider in WIDER_RANGES if wider >= (next_end - today).days) \
                 if (next_end - today).days <= MAX_DAYS else MAX_DAYS
-        units = db.session.scalars(self._units(today, days)).all()
+        total = db.session.scalar(select(func.count()).select_from(
+            self._expiring(today, days).with_only_columns(SerialUnit.id).subquery()))
+        if total <= SHOWN_MAX:
+            units = db.session.scalars(self._units(today, days)).all()
+        else:
+            # At millions of units a month's ends are tens of thousands: the page shows those ending soonest,
+            # read in the order of the warranty end's index, grouped by customer as always; the CSV has them all.
+            units = sorted(db.session.scalars(
+                self._expiring(today, days).options(joinedload(SerialUnit.customer), joinedload(SerialUnit.warranty),
+                                                    joinedload(SerialUnit.item))
+                .order_by(SerialUnit.warranty_end, SerialUnit.serial_key).limit(SHOWN_MAX)).all(),
+                key=lambda u: (u.customer is None, u.customer.name if u.customer else "", u.warranty_end,
+                               u.serial_key))
         groups: dict[str, list] = {}
         for unit in units:
             groups.setdefault(unit.customer.name if unit.customer else "(in stock, no customer)", []).append(unit)
-        return self.render("sos/warranty_expiring.html", days=days, today=today, groups=groups, total=len(units),
-                           status_labels=STATUS_LABELS, refusal=None, widened=widened,
+        return self.render("sos/warranty_expiring.html", days=days, today=today, groups=groups, total=total,
+                           shown=len(units), status_labels=STATUS_LABELS, refusal=None, widened=widened,
                            why_empty=None if units else self._why_empty(today, days, next_end))
 
     @staticmethod

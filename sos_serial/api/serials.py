@@ -40,13 +40,22 @@ def list_serials():
     total = db.session.scalar(select(func.count(SerialUnit.id)).where(*conditions))
     # A prefix reads the key's index in order; any other search lists its matches in the order they came, as the
     # Serial inventory does: sorting a broad match (an item's name: 100,000 units) by serial would read every row.
-    order = SerialUnit.serial_key if asked.serial and not asked.q else SerialUnit.id
+    order = SerialUnit.serial_key if asked.serial and not asked.q and asked.after is None else SerialUnit.id
     # Items by a second query, not joined: given the join, SQLite drives a search from the items and reads every
     # unit of each (3.4 s for the units at the Dock locations among a million) instead of the matches' indexes.
-    units = db.session.scalars(select(SerialUnit).options(selectinload(SerialUnit.item)).where(*conditions)
-                               .order_by(order)
-                               .limit(per_page).offset((page - 1) * per_page))
-    return jsonify(page_of(SerialUnitAnswer, units, total, page, per_page))
+    statement = (select(SerialUnit).options(selectinload(SerialUnit.item)).where(*conditions).order_by(order)
+                 .limit(per_page))
+    if asked.after is not None:
+        # Keyset: the rows after the given id, read from the primary key in order, however deep.
+        statement = statement.where(SerialUnit.id > asked.after)
+    else:
+        statement = statement.offset((page - 1) * per_page)
+    units = db.session.scalars(statement).all()
+    answer = page_of(SerialUnitAnswer, units, total, page, per_page)
+    if asked.after is not None:
+        # Only when asked for by ?after=: the answer of the paged list keeps its four keys.
+        answer["next_after"] = units[-1].id if len(units) == per_page else None
+    return jsonify(answer)
 
 
 @bp.get("/serials/<int:unit_id>")

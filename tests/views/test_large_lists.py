@@ -164,3 +164,42 @@ def test_a_page_number_past_the_offset_cap_is_refused_when_the_count_is_estimate
         assert unit_ids(deep.text) == [] and "Page 3 is past row 20" in html.unescape(deep.text)
     else:
         assert len(unit_ids(deep.text)) == 7  # counted exactly: page numbers go all the way
+
+
+def test_history_by_a_customer_of_many_events_lists_the_same_rows_sorted_without_the_date_index(app, login, stock,
+                                                                                                monkeypatch):
+    from sos_serial.views import serial_history_report
+
+    client = login("support")
+    acme = in_app(app, lambda: db.session.scalars(select(Customer.id).where(Customer.name == "Acme Clocks")).one())
+    named = report_rows(client.get(f"{REPORT}?page_size=20&flt0_customer_equals={acme}").text)
+    # Past the ids it names, the filter keeps its condition and the rows are sorted, not read by the date index.
+    monkeypatch.setattr(serial_history_report, "EVENTS_NAMED_MAX", 3)
+    sorted_rows = report_rows(client.get(f"{REPORT}?page_size=20&flt0_customer_equals={acme}").text)
+    assert len(named) == 19 and sorted_rows == named
+    backwards = walk(client, f"{REPORT}?page_size=5&flt0_customer_equals={acme}&last=1", "prev", report_rows)
+    assert [r for p in reversed(backwards) for r in p] == named
+
+
+def test_warranties_expiring_counts_every_unit_and_lists_those_ending_soonest(app, demo, login, monkeypatch):
+    from datetime import date, timedelta
+
+    from sos_serial.views import warranty_expiring_report
+
+    def make():
+        item = db.session.scalars(select(Item.id).where(Item.name == "Cuckoo Clock")).one()  # 90 days parts
+        main = db.session.scalars(select(Location.id).where(Location.name == "Main Warehouse")).one()
+        acme = db.session.scalars(select(Customer.id).where(Customer.name == "Acme Clocks")).one()
+        # Shipped 75, 85 and 80 days ago: their warranties end in about 15, 5 and 10 days.
+        for n, days_ago in enumerate((75, 85, 80)):
+            serial = f"WE-{n}"
+            receive(item, [serial], main, date=(date.today() - timedelta(days=100)).isoformat())
+            ship(item, [serial], main, acme, date=(date.today() - timedelta(days=days_ago)).isoformat())
+    client = login("support")
+    in_app(app, make)
+    everything = client.get("/admin/warranties_expiring/?days=30").text
+    assert "3 units." in everything and "Shown:" not in everything
+    monkeypatch.setattr(warranty_expiring_report, "SHOWN_MAX", 2)
+    capped = client.get("/admin/warranties_expiring/?days=30").text
+    assert "3 units. Shown: the 2 ending soonest" in capped
+    assert "WE-1" in capped and "WE-2" in capped and "WE-0" not in capped

@@ -98,7 +98,8 @@ class SerialUnit(Answer):
 
 
 class SerialUnitPage(Page[SerialUnit]):
-    pass
+    # Answered when the request gave ?after=: the id to pass as after= for the next page; null on the last page.
+    next_after: int | None = None
 
 
 class HistoryEntry(Answer):
@@ -158,6 +159,8 @@ class SerialQuery(PageQuery):
     customer_id: query_number() = None
     q: str | None = None
     serial: str | None = None
+    # Keyset paging: the units after this id, in id order, however deep (``page`` is then not read).
+    after: query_number() = None
 
 
 class AvailableSerialsQuery(PageQuery):
