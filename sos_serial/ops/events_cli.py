@@ -16,7 +16,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import DBAPIError
 
+from sos_serial.database.unavailable import rollback_quietly
 from sos_serial.engine.event_delivery import DeliverySettings, deliver_due, due_count, retry
+from sos_serial.errors import Unavailable
 from sos_serial.extensions import db
 from sos_serial.plugins import SWITCH_WATCH_KEY, hook
 
@@ -45,10 +47,12 @@ def run(once: bool, interval: float, timeout: float, lease: float) -> None:
         try:
             switches.refresh()
             report = deliver_due(db.session, rules, settings)
-        except DBAPIError as exc:
-            # The database went away: wait for it rather than exit, so a restart loses no worker.
-            db.session.rollback()
-            log.warning("The database is unavailable (%s); retrying in %.0f s", type(exc.orig).__name__, interval)
+        except (DBAPIError, Unavailable) as exc:
+            # The database went away (a write meeting it is told as Unavailable by the unit of work): wait for it
+            # rather than exit, so a restart loses no worker.
+            rollback_quietly(db.session)
+            log.warning("The database is unavailable (%s); retrying in %.0f s",
+                        type(getattr(exc, "orig", None) or exc).__name__, interval)
             if once:
                 raise click.ClickException("The database is unavailable; nothing was delivered.") from None
             time.sleep(interval)
