@@ -28,6 +28,12 @@
     send();
   });
 
+  // The box is served disabled and opened only now that Enter is heard: a scan typed before this script ran would
+  // have run into the next one as a single serial.
+  box.disabled = false;
+  box.placeholder = "Scan here";
+  box.focus();
+
   // The box keeps focus: a tap anywhere but another control brings the next scan back to it.
   document.addEventListener("click", function (event) {
     if (!event.target.closest("input, select, textarea, button, a, label")) { box.focus(); }
