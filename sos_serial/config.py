@@ -15,6 +15,9 @@ def database_url(instance_path: str) -> str:
         if url.startswith("postgresql://") or url.startswith("postgres://"):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
+    # The folder is made here, not only with the secret key's file: a server given SOS_SERIAL_SECRET_KEY reads no
+    # file, and SQLite cannot create a database in a folder that does not exist.
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
     return "sqlite:///" + str(Path(instance_path) / "sos_serial.sqlite3")
 
 

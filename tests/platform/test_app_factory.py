@@ -13,6 +13,14 @@ def test_database_url_defaults_to_sqlite_in_instance_folder(monkeypatch, tmp_pat
     assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path}/sos_serial.sqlite3"
 
 
+def test_the_default_database_gets_its_folder_made(monkeypatch, tmp_path):
+    # A server given SOS_SERIAL_SECRET_KEY never writes the key's file, which used to be what made the folder.
+    monkeypatch.delenv("SOS_SERIAL_DATABASE_URL", raising=False)
+    folder = tmp_path / "var" / "sos-serial"
+    assert database_url(str(folder)) == f"sqlite:///{folder}/sos_serial.sqlite3"
+    assert folder.is_dir()
+
+
 def test_database_url_from_environment_uses_psycopg3(monkeypatch, tmp_path):
     monkeypatch.setenv("SOS_SERIAL_DATABASE_URL", "postgresql://u@db.example/inv")
     assert database_url(str(tmp_path)) == "postgresql+psycopg://u@db.example/inv"
