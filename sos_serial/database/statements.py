@@ -1,10 +1,11 @@
-"""Statement helpers for long lists of values: ``column IN (...)`` as one bound value, and one index probe per value."""
+"""Statement helpers for long lists of values: ``column IN (...)`` as one bound value, one index probe per value,
+and many rows each set to its own value in one statement."""
 from __future__ import annotations
 
 import json
 from datetime import date
 
-from sqlalchemy import BigInteger, any_, bindparam, cast, func, select, true, tuple_
+from sqlalchemy import BigInteger, any_, bindparam, cast, func, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 
@@ -55,10 +56,35 @@ def rows_matching_pairs(session, statement, columns, pairs):
     return session.execute(select(*found.c).select_from(wanted).join(found, true()))
 
 
+def set_by_id(session, table, column: str, values: dict[int, int]) -> None:
+    """Set ``column`` of many rows of ``table`` at once, each to its own integer: ``values`` is {row id: value}.
+
+    One statement whatever the number of rows (UPDATE … FROM the listed pairs), where an executemany sent
+    one a row: ten thousand lines' costs took a second that way on PostgreSQL.
+    """
+    if not values:
+        return
+    target = table.c[column]
+    if session.get_bind().dialect.name != "postgresql":
+        listed = func.json_each(bindparam(None, json.dumps(sorted(values.items())))).table_valued("value")
+        pairs = select(func.json_extract(listed.c.value, "$[0]").label("id"),
+                       func.json_extract(listed.c.value, "$[1]").label("value")).subquery("listed")
+    else:
+        ids = sorted(values)
+        pairs = func.unnest(_array(table.c.id, ids), _integers([values[i] for i in ids])) \
+            .table_valued("id", "value").render_derived(name="listed")
+    session.execute(update(table).where(table.c.id == pairs.c.id).values({target: pairs.c.value})
+                    .execution_options(synchronize_session=False))
+
+
+def _integers(values):
+    return cast(func.string_to_array(bindparam(None, ",".join(map(str, values))), ","), ARRAY(BigInteger))
+
+
 def _array(column, values):
     """A PostgreSQL array of ``values`` for ``column``, sent as one text."""
     if column.type.python_type is int:
-        return cast(func.string_to_array(bindparam(None, ",".join(map(str, values))), ","), ARRAY(BigInteger))
+        return _integers(values)
     if not any(_UNIT_SEPARATOR in value for value in values):
         return func.string_to_array(bindparam(None, _UNIT_SEPARATOR.join(values)), _UNIT_SEPARATOR)
     return bindparam(None, values, type_=ARRAY(column.type))

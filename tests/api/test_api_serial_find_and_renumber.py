@@ -1,11 +1,11 @@
 """GET /serials?q= finds a unit by any part of its serial, item, SKU, customer or location; POST /serials/{id}/renumber
 corrects a serial number, keeping the unit and its history."""
 import pytest
-from sqlalchemy import event
 
 from sos_serial.extensions import db
 from sos_serial.models import SerialUnit
 from tests.support.api import assert_problem, each_case, find_unit, receive, ship, snapshot
+from tests.support.statements import statements_sent
 
 
 @pytest.fixture
@@ -53,17 +53,8 @@ def test_q_combines_with_the_other_filters(support, world, units):
 def test_a_search_reads_its_page_without_joining_the_items(app, support, world, units):
     # Given a join to the items, SQLite's planner drove a broad search from the items, reading every unit of
     # each (seconds at a million units): the page loads its items by a second query instead.
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            page = support.ok("GET", "/serials", query_string={"q": "showroom"})
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+    with statements_sent(app) as statements:
+        page = support.ok("GET", "/serials", query_string={"q": "showroom"})
     assert sorted((u["serial_number"], u["item_name"]) for u in page["items"]) == [
         ("B-1", "Armenian Mantel Clock"), ('QT"99*', "Grandfather Clock")]
     listing = [s for s in statements if "FROM serial_units" in s and "count(" not in s]

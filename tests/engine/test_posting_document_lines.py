@@ -1,9 +1,10 @@
 """Documents of many lines: their lines share statements, and write exactly what the same lines posted one by one do."""
+import json
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 import sos_serial.engine.posting.writes as writes
 from sos_serial.extensions import db
@@ -17,6 +18,7 @@ from sos_serial.models import (
     TransactionLine,
     TransactionLineSerial,
 )
+from tests.support.statements import statements_sent
 from tests.support.world import line, post
 
 
@@ -62,7 +64,7 @@ def written(co, items: list[int]) -> dict:
         "units": sorted((position[u.item_id], u.serial_number, u.serial_key, u.status, u.location_id, u.customer_id,
                          u.unit_cost, u.warranty_id, u.lot, u.expiry_date) for u in units),
         "history": sorted((serial_of[h.serial_unit_id], h.transaction_type, h.status, h.location_id, h.customer_id,
-                           h.changes, h.user_id)
+                           json.dumps(h.changes, sort_keys=True), h.user_id)
                           for h in session.scalars(select(SerialHistory).where(
                               SerialHistory.serial_unit_id.in_(serial_of)))),
         "links": sorted((line_of[link.line_id], serial_of[link.serial_unit_id])
@@ -117,7 +119,7 @@ def test_units_received_again_in_a_many_line_document_continue_their_history(co)
     assert [(i.quantity_on_hand) for i in map(lambda i: db.session.get(Item, i), tracked)] == [3] * 6
 
 
-def statements_sent(co, items: list[int], lines: int, tag: str) -> list[str]:
+def statements_receiving(co, items: list[int], lines: int, tag: str) -> list[str]:
     """The SQL statements a receipt of ``lines`` mixed lines sends through SQLAlchemy (the start of each).
 
     The bulk inserts of units, history, links and layers go to the driver's cursor directly (COPY on
@@ -125,24 +127,16 @@ def statements_sent(co, items: list[int], lines: int, tag: str) -> list[str]:
     tracked, plain = items[:6], items[6:]
     body = [line(tracked[n % 6], 1, serials=[f"{tag}-{n}"]) if n % 2 else line(plain[n % 4], 1 + n % 3)
             for n in range(lines)]
-    sent = []
-
-    def counted(_connection, _cursor, statement, *_):
-        sent.append(statement[:80])
-
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
+    with statements_sent() as sent:
         post(type="item_receipt", location_id=co.main, lines=body)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    return sent
+    return [statement[:80] for statement in sent]
 
 
 @pytest.mark.parametrize("small, large", [(100, 1_000)])
 def test_the_statements_a_posting_sends_do_not_grow_with_its_lines(co, small, large):
     items = make_items(co, "Counted")
-    fewer = statements_sent(co, items, small, "S")
-    more = statements_sent(co, items, large, "L")
+    fewer = statements_receiving(co, items, small, "S")
+    more = statements_receiving(co, items, large, "L")
     # The same statements for ten times the lines, give or take a few (a pool's reset, a chunked list).
     assert fewer
     assert abs(len(more) - len(fewer)) <= 5, Counter(more).most_common(5)

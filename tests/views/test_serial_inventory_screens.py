@@ -11,7 +11,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from sos_serial.engine.serial_unit_edits import edit_serial_unit
 from sos_serial.extensions import db
@@ -27,6 +27,7 @@ from sos_serial.models import (
 )
 from sos_serial.models.serial_unit import LOCKED_FIELD_LABELS, serial_key
 from sos_serial.views.csv_export import neutralise_cell
+from tests.support.statements import statements_sent
 from tests.support.web import csrf_token_from, read_version_from
 from tests.support.world import receive, ship
 
@@ -270,17 +271,8 @@ def test_sort_by_item_and_by_status(login, clocks):
 # ---------------------------------------------------------------------------- search
 def test_search_finds_any_part_of_the_serial_through_the_trigram_index(app, login, clocks):
     client = login("support")
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            found = client.get(LIST + "?search=clk-00").text
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+    with statements_sent(app) as statements:
+        found = client.get(LIST + "?search=clk-00").text
     assert sorted(column(found, "Serial number")) == ["CLK-001", "CLK-002", "CLK-003"]
     assert "List (3)" in found
     listing = [s for s in statements if "FROM serial_units" in s]

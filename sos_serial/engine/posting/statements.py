@@ -24,21 +24,30 @@ def allocate_unit_ids(ctx: PostingContext, count: int) -> list[int]:
     if count == 0:
         return []
     if ctx.session.get_bind().dialect.name == "postgresql":
-        # Usually the sequence hands out one unbroken run: send back its ends, not every id.
-        # The sequence is looked up once (OFFSET 0 keeps the planner from folding that subquery
-        # into the rows): pg_get_serial_sequence on every row took seven times as long as nextval.
-        first, last, scattered = ctx.session.execute(text(
-            "WITH taken AS (SELECT nextval(s.seq) AS id FROM generate_series(1, :n), "
-            "(SELECT pg_get_serial_sequence('serial_units', 'id')::regclass AS seq OFFSET 0) AS s) "
-            "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
-            "ELSE array_agg(id) END FROM taken"), {"n": count}).one()
-        return list(range(first, last + 1)) if scattered is None else sorted(scattered)
+        return allocate_ids(ctx.session, SerialUnit.__table__, count)
     # SQLite: the posting holds the database's write lock, so nobody else takes ids meanwhile; the
     # highest id is asked once a posting, not once a line.
     if ctx.next_unit_id is None:
         ctx.next_unit_id = (ctx.session.scalar(select(func.max(SerialUnit.id))) or 0) + 1
     start, ctx.next_unit_id = ctx.next_unit_id, ctx.next_unit_id + count
     return list(range(start, start + count))
+
+
+def allocate_ids(session, table, count: int) -> list[int]:
+    """``count`` new ids of ``table``, taken before its rows are inserted (once a posting on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        # The posting holds SQLite's write lock: nobody else takes ids meanwhile.
+        start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+        return list(range(start, start + count))
+    # Usually the sequence hands out one unbroken run: send back its ends, not every id.
+    # The sequence is looked up once (OFFSET 0 keeps the planner from folding that subquery
+    # into the rows): pg_get_serial_sequence on every row took seven times as long as nextval.
+    first, last, scattered = session.execute(text(
+        "WITH taken AS (SELECT nextval(s.seq) AS id FROM generate_series(1, :n), "
+        "(SELECT pg_get_serial_sequence(:table, 'id')::regclass AS seq OFFSET 0) AS s) "
+        "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+        "ELSE array_agg(id) END FROM taken"), {"n": count, "table": table.name}).one()
+    return list(range(first, last + 1)) if scattered is None else sorted(scattered)
 
 
 def set_units(ctx: PostingContext, unit_ids, expected=None, **values) -> None:

@@ -9,11 +9,20 @@ from decimal import Decimal
 
 from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sos_serial.database.bulk_insert import bulk_insert
+from sos_serial.database.statements import set_by_id
 from sos_serial.engine.posting_request import LineRequest
-from sos_serial.engine.valuation import add_layer, average_cost, change_item_stock, money, outbound_cost
+from sos_serial.engine.valuation import (
+    OpenLayers,
+    add_layer,
+    average_cost,
+    change_item_stock,
+    money,
+    outbound_cost,
+)
 from sos_serial.engine.warranty_coverage import units_keeping_coverage
 from sos_serial.engine.warranty_dates import warranty_end
 from sos_serial.errors import Conflict
@@ -24,7 +33,7 @@ from sos_serial.money import to_storage
 
 from .context import PostingContext
 from .shared_rows import GS1_COLUMNS, SERIALS_OF_A_SMALL_LINE, SharedRows, write_shared_rows
-from .statements import allocate_unit_ids, link, move, record, set_units
+from .statements import allocate_ids, allocate_unit_ids, link, move, record, set_units
 
 # Up to this many lines, each line sends its own statements (as a document of one line of 100,000 serials
 # does); past it, the lines' new units, history, links and cost layers share statements (shared_rows.py).
@@ -38,18 +47,13 @@ def write(ctx: PostingContext) -> Transaction:
                            created_by_id=ctx.user_id, custom_fields=ctx.custom_fields)
     ctx.session.add(document)
     ctx.session.flush()  # the document's id, for its lines
-    # One statement for every line (the ORM's flush sent one a line on SQLite); each comes back by its number,
-    # in whatever order the database returns them.
-    rows = [{"transaction_id": document.id, "line_no": line.index + 1, "item_id": line.item_id,
-             "quantity": line.quantity, "role": line.role, "unit_cost": line.unit_cost, "cost": Decimal(0)}
-            for line in req.lines]
-    inserted = ctx.session.scalars(insert(TransactionLine).returning(TransactionLine), rows).all()
-    lines = {row.line_no - 1: row for row in inserted}
+    many = len(req.lines) > LINES_WRITTEN_ONE_BY_ONE
+    lines = insert_many_lines(ctx, document) if many else insert_lines(ctx, document)
     # Given to the document as its loaded lines, not appended one by one: a flush went through the history
     # of an appended collection once a line, N * N for a document of N lines.
     set_committed_value(document, "lines", [lines[index] for index in sorted(lines)])
     document.number = f"{ctx.kind.number_prefix}-{document.id:06d}"
-    ctx.shared = SharedRows() if len(req.lines) > LINES_WRITTEN_ONE_BY_ONE else None
+    ctx.shared = SharedRows() if many else None
     # Inputs first: build and process outputs are costed from what the inputs consumed.
     ordered = sorted(req.lines, key=req.stock_effect)
     consumed = Decimal(0)
@@ -70,12 +74,52 @@ def write(ctx: PostingContext) -> Transaction:
         if ctx.shared is not None:
             write_shared_rows(ctx, ctx.shared, document.id)
         # One statement for every line's cost: a flush of changed lines updated them one by one on SQLite.
-        ctx.session.execute(update(TransactionLine).execution_options(synchronize_session=False),
-                            [{"id": lines[index].id, "cost": cost} for index, cost in costs.items()])
+        if many:
+            set_by_id(ctx.session, TransactionLine.__table__, "cost",
+                      {lines[index].id: to_storage(cost) for index, cost in costs.items()})
+        else:
+            ctx.session.execute(update(TransactionLine).execution_options(synchronize_session=False),
+                                [{"id": lines[index].id, "cost": cost} for index, cost in costs.items()])
         for index, cost in costs.items():
             set_committed_value(lines[index], "cost", cost)
     ctx.session.flush()
     return document
+
+
+def insert_lines(ctx: PostingContext, document: Transaction) -> dict[int, TransactionLine]:
+    """A few lines in one statement (the ORM's flush sent one a line on SQLite); each comes back by its number,
+    in whatever order the database returns them."""
+    rows = [{"transaction_id": document.id, "line_no": line.index + 1, "item_id": line.item_id,
+             "quantity": line.quantity, "role": line.role, "unit_cost": line.unit_cost, "cost": Decimal(0)}
+            for line in ctx.req.lines]
+    inserted = ctx.session.scalars(insert(TransactionLine).returning(TransactionLine), rows).all()
+    return {row.line_no - 1: row for row in inserted}
+
+
+def insert_many_lines(ctx: PostingContext, document: Transaction) -> dict[int, TransactionLine]:
+    """Thousands of lines: their ids taken first, the rows sent in bulk, the line objects made here.
+
+    Sent through the ORM with RETURNING, ten thousand lines took a second and a half on PostgreSQL,
+    most of it the driver reading the placeholders of the statement's seventy thousand values and
+    the ORM building each line back from its returned row."""
+    session, req = ctx.session, ctx.req
+    ids = allocate_ids(session, TransactionLine.__table__, len(req.lines))
+    # The items are locked by the posting (load_items): held, so their keys need no check a row.
+    bulk_insert(session, TransactionLine.__table__, ["id", "line_no", "item_id", "quantity", "role", "unit_cost"],
+                [(line_id, line.index + 1, line.item_id, line.quantity, line.role,
+                  None if line.unit_cost is None else to_storage(line.unit_cost))
+                 for line_id, line in zip(ids, req.lines)],
+                same={"transaction_id": document.id, "cost": 0}, held=("item_id",))
+    lines = {}
+    for line_id, line in zip(ids, req.lines):
+        row = TransactionLine(id=line_id, transaction_id=document.id, line_no=line.index + 1, item_id=line.item_id,
+                              quantity=line.quantity, role=line.role,
+                              unit_cost=None if line.unit_cost is None else money(line.unit_cost), cost=Decimal(0))
+        # Known to be in the database as written: the session takes it as loaded, with nothing to flush.
+        make_transient_to_detached(row)
+        session.add(row)
+        lines[line.index] = row
+    return lines
 
 
 def cost_outputs(ctx: PostingContext, consumed: Decimal, lines) -> None:
@@ -164,7 +208,10 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
     costs = [u.unit_cost for u in units]
     effect = req.stock_effect(line)
     if not ctx.kind.moves_stock:
-        link(ctx, unit_ids, line_id)
+        if ctx.shared is not None:
+            ctx.shared.link(unit_ids, line_id)
+        else:
+            link(ctx, unit_ids, line_id)
         return Decimal(0)
     target = destination(ctx, line)
     changes = dict(target)
@@ -175,17 +222,17 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
         costs = [line.unit_cost] * len(units)
     if ctx.kind.starts_warranty and item.warranty is not None:
         # Units going back to the customer whose sale covers them keep that coverage.
-        keeping = units_keeping_coverage(ctx.session, unit_ids, req.customer_id)
-        move(ctx, [i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
+        keeping = coverage_kept(ctx, unit_ids)
+        move_or_share(ctx, [i for i in unit_ids if i in keeping], changes, line_id, document_id, target)
         changes.update(warranty_id=item.warranty_id, warranty_start=req.date,
                        warranty_end=warranty_end(req.date, item.warranty))
         starting = [u for u in units if u.id not in keeping]
-        move(ctx, [u.id for u in starting], changes, line_id, document_id, target,
-             replaced_warranties(starting, changes))
+        move_or_share(ctx, [u.id for u in starting], changes, line_id, document_id, target,
+                      replaced_warranties(starting, changes))
     else:
-        move(ctx, unit_ids, changes, line_id, document_id, target, replaced)
+        move_or_share(ctx, unit_ids, changes, line_id, document_id, target, replaced)
     if effect < 0:
-        cost = outbound_cost(ctx.session, item, len(units), ctx.settings, costs)
+        cost = outbound_cost(ctx.session, item, len(units), ctx.settings, costs, open_layers(ctx))
         change_item_stock(item, -len(units), -cost)
         return cost
     if effect > 0:
@@ -196,6 +243,38 @@ def move_units(ctx: PostingContext, line, item, line_id, document_id) -> Decimal
         change_item_stock(item, len(units), value)
         return value
     return money(sum(costs, Decimal(0)))  # a transfer moves value between locations
+
+
+def move_or_share(ctx: PostingContext, unit_ids, changes: dict, line_id: int, document_id: int, target: dict,
+                  replaced: dict | None = None) -> None:
+    """A line's move of existing units: now, or with the other lines' once every line is done."""
+    if ctx.shared is not None:
+        ctx.shared.move(unit_ids, changes, line_id, target, replaced)
+    else:
+        move(ctx, unit_ids, changes, line_id, document_id, target, replaced)
+
+
+def coverage_kept(ctx: PostingContext, unit_ids) -> set[int]:
+    """Of these units, those a sale to the document's customer already covers (units_keeping_coverage).
+
+    A many-line document asks once, for every unit of an item with a warranty, not once a line."""
+    if ctx.shared is None:
+        return units_keeping_coverage(ctx.session, unit_ids, ctx.req.customer_id)
+    if ctx.shared.coverage_kept is None:
+        named = [unit.id for item_id, units in ctx.units.items() if ctx.items[item_id].warranty is not None
+                 for unit in units.values()]
+        ctx.shared.coverage_kept = units_keeping_coverage(ctx.session, named, ctx.req.customer_id) if named else set()
+    return ctx.shared.coverage_kept
+
+
+def open_layers(ctx: PostingContext) -> OpenLayers | None:
+    """A many-line document's FIFO layers of the items it takes out, read at its first outbound line."""
+    if ctx.shared is None:
+        return None
+    if ctx.shared.open_layers is None:
+        req = ctx.req
+        ctx.shared.open_layers = OpenLayers(ctx.session, {li.item_id for li in req.lines if req.stock_effect(li) < 0})
+    return ctx.shared.open_layers
 
 
 def replaced_costs(units, unit_cost) -> dict:
@@ -235,7 +314,7 @@ def write_plain_line(ctx: PostingContext, line, item, line_id) -> Decimal:
         put_plain(ctx, item, getattr(req, ctx.kind.puts_at), quantity)
         return average_cost(item, quantity)
     if effect < 0:
-        cost = outbound_cost(ctx.session, item, quantity, ctx.settings, None)
+        cost = outbound_cost(ctx.session, item, quantity, ctx.settings, None, open_layers(ctx))
         change_item_stock(item, -quantity, -cost)
         return cost
     put_plain(ctx, item, req.location_id, quantity)
