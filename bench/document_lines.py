@@ -1,8 +1,9 @@
 """Documents of many lines: receipts of 100 to 10,000 lines, plain items only or mixed (every other line a
-serial-tracked item with one new serial), on a fresh database and on one that already holds history.
+serial-tracked item with one new serial), and shipments of a mixed receipt's lines (the units and quantities it
+brought in, shipped to a customer), on a fresh database and on one that already holds history.
 
     python -m bench.document_lines [--db sqlite|postgresql|both] [--lines 100,1000,2000,5000,10000]
-                                   [--mix plain,mixed] [--history 200000] [--profile]
+                                   [--mix plain,mixed,shipped] [--history 200000] [--profile]
 
 Prints, per database state, document kind and size, the seconds from the JSON body to the commit, the
 milliseconds a line (flat from 100 to 10,000 lines when the engine works per document, not per line), and
@@ -21,7 +22,7 @@ from datetime import date
 from .common import machine, make_app, prepared_databases, save_results, settle
 
 LINES = (100, 1_000, 2_000, 5_000, 10_000)
-MIXES = ("plain", "mixed")
+MIXES = ("plain", "mixed", "shipped")
 HISTORY = 200_000
 ITEMS = 400  # half tracked, half plain: a document's lines cycle through the ones its mix takes
 
@@ -32,12 +33,13 @@ def seed(url: str, history: int = 0) -> None:
 
     from sos_serial.database.guard import posting_scope
     from sos_serial.extensions import db
-    from sos_serial.models import Item, Location, SerialHistory, SerialUnit
+    from sos_serial.models import Customer, Item, Location, SerialHistory, SerialUnit
 
     app = make_app(url)
     with app.app_context():
         session = db.session
         session.add(Location(name="Main Warehouse"))
+        session.add(Customer(name="Line Clock Buyer"))
         for n in range(ITEMS):
             session.add(Item(name=f"Line Clock {n:03d}", track_serials=n % 2 == 0))
         session.commit()
@@ -71,7 +73,8 @@ def seed(url: str, history: int = 0) -> None:
 
 
 def document(lines: int, tag: str, mix: str, items: list[tuple[int, bool]], location: int) -> dict:
-    """A receipt of ``lines`` lines: plain items only, or every other line a tracked item with one new serial."""
+    """A receipt of ``lines`` lines: plain items only, or every other line a tracked item with one new serial
+    (``shipped`` is received so, then shipped)."""
     plain = [item for item in items if not item[1]]
     tracked = [item for item in items if item[1]]
     body = []
@@ -83,6 +86,12 @@ def document(lines: int, tag: str, mix: str, items: list[tuple[int, bool]], loca
             item_id, _ = tracked[n % len(tracked)]
             body.append({"item_id": item_id, "quantity": 1, "unit_cost": "3.50", "serials": [f"LN-{tag}-{n:06d}"]})
     return {"type": "item_receipt", "date": "2026-03-01", "location_id": location, "lines": body}
+
+
+def shipment(receipt: dict, customer: int) -> dict:
+    """What ``receipt`` brought in, every line of it, shipped to ``customer``."""
+    return {"type": "shipment", "date": "2026-03-02", "location_id": receipt["location_id"], "customer_id": customer,
+            "lines": [{key: value for key, value in line.items() if key != "unit_cost"} for line in receipt["lines"]]}
 
 
 def measure(url: str, lines: int, tag: str, mix: str, profile: bool = False) -> dict:
@@ -102,6 +111,10 @@ def measure(url: str, lines: int, tag: str, mix: str, profile: bool = False) -> 
         db.session.commit()
         payload = document(lines, tag, mix, items, location)
         limits = Limits(lines_per_document=10**9)
+        if mix == "shipped":
+            # The receipt is not timed: what is timed is the shipment of everything it brought in.
+            post_transaction(db.session, read_document(payload), limits=limits)
+            payload = shipment(payload, db.session.scalar(text("SELECT min(id) FROM customers")))
         statements = []
         counter = lambda *args: statements.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", counter)

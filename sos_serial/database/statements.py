@@ -64,17 +64,21 @@ def set_by_id(session, table, column: str, values: dict[int, int]) -> None:
     """
     if not values:
         return
-    target = table.c[column]
-    if session.get_bind().dialect.name != "postgresql":
-        listed = func.json_each(bindparam(None, json.dumps(sorted(values.items())))).table_valued("value")
-        pairs = select(func.json_extract(listed.c.value, "$[0]").label("id"),
-                       func.json_extract(listed.c.value, "$[1]").label("value")).subquery("listed")
-    else:
-        ids = sorted(values)
-        pairs = func.unnest(_array(table.c.id, ids), _integers([values[i] for i in ids])) \
-            .table_valued("id", "value").render_derived(name="listed")
-    session.execute(update(table).where(table.c.id == pairs.c.id).values({target: pairs.c.value})
+    listed = integer_rows(session, ("id", "value"), sorted(values.items()))
+    session.execute(update(table).where(table.c.id == listed.c.id).values({table.c[column]: listed.c.value})
                     .execution_options(synchronize_session=False))
+
+
+def integer_rows(session, names: tuple[str, ...], rows):
+    """``rows`` of integers as a table named ``listed`` with columns ``names``, sent as one value per column on
+    PostgreSQL (unnest of arrays) and one JSON text on SQLite (json_each): for an UPDATE … FROM or a join."""
+    rows = list(rows)
+    if session.get_bind().dialect.name != "postgresql":
+        listed = func.json_each(bindparam(None, json.dumps(rows))).table_valued("value")
+        return select(*(func.json_extract(listed.c.value, f"$[{n}]").label(name) for n, name in enumerate(names))) \
+            .subquery("listed")
+    columns = [_integers([row[n] for row in rows]) for n in range(len(names))]
+    return func.unnest(*columns).table_valued(*names).render_derived(name="listed")
 
 
 def _integers(values):

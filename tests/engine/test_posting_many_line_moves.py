@@ -127,6 +127,31 @@ def test_a_many_line_shipment_of_a_unit_moved_meanwhile_saves_nothing(co):
     assert written(co, items) == before
 
 
+def test_a_many_line_shipment_of_plain_stock_taken_meanwhile_names_the_item_and_saves_nothing(co):
+    items = make_items(co, "Short")
+    stock_up(co, items)
+    shipment = documents(co, items)[0]
+    before = written(co, items)
+    oil = db.session.get(Item, items[TRACKED + 2])
+    # Another clerk's shipment leaves one of the oil's ten at the warehouse after this one's checks.
+    taken = []
+
+    def take_first(_connection, _cursor, statement, *_):
+        if not taken and statement.startswith("UPDATE stock_levels"):
+            taken.append(statement)
+            _connection.exec_driver_sql(f"UPDATE stock_levels SET quantity = 1 WHERE item_id = {oil.id}")
+
+    event.listen(db.engine, "before_cursor_execute", take_first)
+    try:
+        with pytest.raises(SerialInventoryError, match=f"{oil.name}: not enough on hand at Main Warehouse"):
+            post(**shipment)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", take_first)
+    assert taken
+    db.session.rollback()
+    assert written(co, items) == before
+
+
 def statements_shipping(co, items: list[int], lines: int) -> list[str]:
     """The SQL statements a shipment of ``lines`` one-serial lines sends through SQLAlchemy (the start of each)."""
     tracked = items[:TRACKED]

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from sos_serial.database.statements import one_of
 from sos_serial.engine.gs1 import UnreadableScan, gtin_mismatch, may_be_scan, read_scanned_serial
 from sos_serial.engine.plan_gating import no_serial_tracking_message, serial_tracking_on
 from sos_serial.engine.serial_csv import read_serials_csv
@@ -279,10 +280,14 @@ def check_plain_stock(ctx: PostingContext) -> None:
         item = ctx.item_of(line)
         if not item.track_serials and ctx.req.stock_effect(line) <= 0:
             demand[item.id] += abs(line.quantity)
+    if not demand:
+        return
+    # One statement for every item (a document of thousands of plain lines asked once an item).
+    levels = dict(ctx.session.execute(select(StockLevel.item_id, StockLevel.quantity).where(
+        one_of(ctx.session, StockLevel.item_id, sorted(demand)), StockLevel.location_id == ctx.req.location_id)).all())
     problems = []
     for item_id, needed in demand.items():
-        on_hand = ctx.session.scalar(select(StockLevel.quantity).where(
-            StockLevel.item_id == item_id, StockLevel.location_id == ctx.req.location_id)) or 0
+        on_hand = levels.get(item_id) or 0
         if needed > on_hand:
             item = ctx.items[item_id]
             line = next(li for li in ctx.req.lines if li.item_id == item_id)

@@ -17,6 +17,7 @@ line only, and the document's units were read and checked before the first line 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -72,6 +73,7 @@ class SharedRows:
     replaced: dict[int, dict] = field(default_factory=dict)  # unit id -> what its move replaced (statements.move)
     open_layers: OpenLayers | None = None  # the outbound items' FIFO layers, read at the first outbound line
     coverage_kept: set[int] | None = None  # units a sale to the document's customer covers, asked once
+    plain_out: Counter = field(default_factory=Counter)  # (item id, location id) -> plain quantity taken
 
     def receive(self, item, unit_cost: Decimal, line_id: int, fresh) -> None:
         """``fresh``: the line's new units as (serial, key, scanned data) triples."""

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sos_serial.database.bulk_insert import bulk_insert
-from sos_serial.database.statements import set_by_id
+from sos_serial.database.statements import integer_rows, set_by_id
 from sos_serial.engine.posting_request import LineRequest
 from sos_serial.engine.valuation import (
     OpenLayers,
@@ -70,6 +69,8 @@ def write(ctx: PostingContext) -> Transaction:
             cost_outputs(ctx, consumed, lines)
         for line in (li for li in ordered if req.stock_effect(li) >= 0):
             costs[line.index] = write_line(ctx, line, lines[line.index].id, document.id)
+        if ctx.shared is not None:
+            take_plain_stock(ctx, ctx.shared.plain_out)  # before any is put: no line takes what another puts
         add_plain_stock(ctx)
         if ctx.shared is not None:
             write_shared_rows(ctx, ctx.shared, document.id)
@@ -97,11 +98,12 @@ def insert_lines(ctx: PostingContext, document: Transaction) -> dict[int, Transa
 
 
 def insert_many_lines(ctx: PostingContext, document: Transaction) -> dict[int, TransactionLine]:
-    """Thousands of lines: their ids taken first, the rows sent in bulk, the line objects made here.
+    """Thousands of lines: their ids taken first, the rows sent in bulk, then read back as the document's lines.
 
     Sent through the ORM with RETURNING, ten thousand lines took a second and a half on PostgreSQL,
-    most of it the driver reading the placeholders of the statement's seventy thousand values and
-    the ORM building each line back from its returned row."""
+    most of it the driver reading the placeholders of the statement's seventy thousand values. Read
+    back by the document's id, they come as any loaded lines do; made in Python and added to the
+    session, each one went through the session's cascades: slower than the query."""
     session, req = ctx.session, ctx.req
     ids = allocate_ids(session, TransactionLine.__table__, len(req.lines))
     # The items are locked by the posting (load_items): held, so their keys need no check a row.
@@ -110,16 +112,8 @@ def insert_many_lines(ctx: PostingContext, document: Transaction) -> dict[int, T
                   None if line.unit_cost is None else to_storage(line.unit_cost))
                  for line_id, line in zip(ids, req.lines)],
                 same={"transaction_id": document.id, "cost": 0}, held=("item_id",))
-    lines = {}
-    for line_id, line in zip(ids, req.lines):
-        row = TransactionLine(id=line_id, transaction_id=document.id, line_no=line.index + 1, item_id=line.item_id,
-                              quantity=line.quantity, role=line.role,
-                              unit_cost=None if line.unit_cost is None else money(line.unit_cost), cost=Decimal(0))
-        # Known to be in the database as written: the session takes it as loaded, with nothing to flush.
-        make_transient_to_detached(row)
-        session.add(row)
-        lines[line.index] = row
-    return lines
+    inserted = session.scalars(select(TransactionLine).where(TransactionLine.transaction_id == document.id))
+    return {row.line_no - 1: row for row in inserted}
 
 
 def cost_outputs(ctx: PostingContext, consumed: Decimal, lines) -> None:
@@ -329,6 +323,10 @@ def write_plain_line(ctx: PostingContext, line, item, line_id) -> Decimal:
 
 
 def take_plain(ctx: PostingContext, item, location_id, quantity) -> None:
+    if ctx.shared is not None:
+        # Taken with the other lines' once every line is done (take_plain_stock).
+        ctx.shared.plain_out[item.id, location_id] += quantity
+        return
     result = ctx.session.execute(
         update(StockLevel)
         .where(StockLevel.item_id == item.id, StockLevel.location_id == location_id,
@@ -336,6 +334,33 @@ def take_plain(ctx: PostingContext, item, location_id, quantity) -> None:
         .values(quantity=StockLevel.quantity - quantity).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise Conflict(f"{item.name}: not enough on hand at {ctx.session.get(Location, location_id).name}.")
+
+
+def take_plain_stock(ctx: PostingContext, taken) -> None:
+    """What a many-line document's plain lines take, per item and location, in one statement.
+
+    Each pair is taken only where it is on hand; the sum of a pair's lines is what its lines
+    taken one by one would have needed."""
+    if not taken:
+        return
+    session, levels = ctx.session, StockLevel.__table__
+    listed = integer_rows(session, ("item_id", "location_id", "quantity"),
+                          [(item_id, location_id, quantity) for (item_id, location_id), quantity in sorted(taken.items())])
+    result = session.execute(
+        update(levels).where(levels.c.item_id == listed.c.item_id, levels.c.location_id == listed.c.location_id,
+                             levels.c.quantity >= listed.c.quantity)
+        .values(quantity=levels.c.quantity - listed.c.quantity))
+    if result.rowcount == len(taken):
+        return
+    # Another posting took stock after this one's checks: name the first item now short, save nothing.
+    on_hand = {(row.item_id, row.location_id): row.quantity for row in session.execute(
+        select(levels.c.item_id, levels.c.location_id, levels.c.quantity)
+        .where(levels.c.item_id.in_(sorted({item_id for item_id, _ in taken}))))}
+    for (item_id, location_id), quantity in sorted(taken.items()):
+        if on_hand.get((item_id, location_id), 0) < quantity:
+            raise Conflict(f"{ctx.items[item_id].name}: not enough on hand at "
+                           f"{session.get(Location, location_id).name}.")
+    raise Conflict("Stock was taken by another transaction just now; nothing was saved. Reload and post again.")
 
 
 def put_plain(ctx: PostingContext, item, location_id, quantity) -> None:
