@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 
 from sos_serial.models import CostLayer
 
@@ -92,10 +92,10 @@ class OpenLayers:
 
     def write(self) -> None:
         if self.changed:
-            table = CostLayer.__table__
-            self.session.execute(
-                update(table).where(table.c.id == bindparam("layer_id")).values(quantity_remaining=bindparam("left")),
-                [{"layer_id": layer_id, "left": left} for layer_id, left in sorted(self.changed.items())])
+            # By primary key through the ORM, so the bulk-statement rules see the column it sets.
+            self.session.execute(update(CostLayer).execution_options(synchronize_session=False),
+                                 [{"id": layer_id, "quantity_remaining": left}
+                                  for layer_id, left in sorted(self.changed.items())])
 
 
 def outbound_cost(session, item, quantity: int, settings, unit_costs: list[Decimal] | None,

@@ -6,12 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from sqlalchemy import event, select
 
 from sos_serial.engine.posting import writes
 from sos_serial.errors import SerialInventoryError
 from sos_serial.extensions import db
 from sos_serial.models import Item, SerialUnit, TransactionLineSerial
+from sos_serial.plugins import EXTENSION_KEY
+from tests.database.test_bulk_writes import RecordingRules
 from tests.engine.test_posting_document_lines import written
 from tests.support.statements import statements_sent
 from tests.support.world import line, post
@@ -132,14 +135,16 @@ def test_a_many_line_shipment_of_plain_stock_taken_meanwhile_names_the_item_and_
     stock_up(co, items)
     shipment = documents(co, items)[0]
     before = written(co, items)
-    oil = db.session.get(Item, items[TRACKED + 2])
-    # Another clerk's shipment leaves one of the oil's ten at the warehouse after this one's checks.
+    first, oil = db.session.get(Item, items[TRACKED]), db.session.get(Item, items[TRACKED + 2])
+    # After this shipment's checks, other clerks leave one of the oil's ten at the warehouse, and exactly the
+    # three this shipment takes of the first plain item (enough: it must not be the one named).
     taken = []
 
     def take_first(_connection, _cursor, statement, *_):
         if not taken and statement.startswith("UPDATE stock_levels"):
             taken.append(statement)
             _connection.exec_driver_sql(f"UPDATE stock_levels SET quantity = 1 WHERE item_id = {oil.id}")
+            _connection.exec_driver_sql(f"UPDATE stock_levels SET quantity = 3 WHERE item_id = {first.id}")
 
     event.listen(db.engine, "before_cursor_execute", take_first)
     try:
@@ -150,6 +155,23 @@ def test_a_many_line_shipment_of_plain_stock_taken_meanwhile_names_the_item_and_
     assert taken
     db.session.rollback()
     assert written(co, items) == before
+
+
+def test_an_integrators_rule_sees_what_a_many_line_shipment_updates(co):
+    items = make_items(co, "Seen")
+    stock_up(co, items)
+    rules, manager = RecordingRules(), current_app.extensions[EXTENSION_KEY]
+    manager.register(rules)
+    try:
+        post(**documents(co, items)[0])
+    finally:
+        manager.unregister(rules)
+    updated = {(table, columns) for table, kind, posting, columns in rules.seen if kind == "update" and posting}
+    assert ("cost_layers", ("quantity_remaining",)) in updated
+    assert ("stock_levels", ("quantity",)) in updated
+    assert ("transaction_lines", ("cost",)) in updated
+    assert any(table == "serial_units" and {"status", "location_id", "customer_id"} <= set(columns)
+               for table, columns in updated)
 
 
 def statements_shipping(co, items: list[int], lines: int) -> list[str]:

@@ -346,21 +346,16 @@ def take_plain_stock(ctx: PostingContext, taken) -> None:
     session, levels = ctx.session, StockLevel.__table__
     listed = integer_rows(session, ("item_id", "location_id", "quantity"),
                           [(item_id, location_id, quantity) for (item_id, location_id), quantity in sorted(taken.items())])
-    result = session.execute(
+    taken_now = set(map(tuple, session.execute(
         update(levels).where(levels.c.item_id == listed.c.item_id, levels.c.location_id == listed.c.location_id,
                              levels.c.quantity >= listed.c.quantity)
-        .values(quantity=levels.c.quantity - listed.c.quantity))
-    if result.rowcount == len(taken):
-        return
-    # Another posting took stock after this one's checks: name the first item now short, save nothing.
-    on_hand = {(row.item_id, row.location_id): row.quantity for row in session.execute(
-        select(levels.c.item_id, levels.c.location_id, levels.c.quantity)
-        .where(levels.c.item_id.in_(sorted({item_id for item_id, _ in taken}))))}
-    for (item_id, location_id), quantity in sorted(taken.items()):
-        if on_hand.get((item_id, location_id), 0) < quantity:
-            raise Conflict(f"{ctx.items[item_id].name}: not enough on hand at "
-                           f"{session.get(Location, location_id).name}.")
-    raise Conflict("Stock was taken by another transaction just now; nothing was saved. Reload and post again.")
+        .values(quantity=levels.c.quantity - listed.c.quantity)
+        .returning(levels.c.item_id, levels.c.location_id)).all()))
+    short = [pair for pair in sorted(taken) if pair not in taken_now]
+    if short:
+        # Another posting took stock after this one's checks: name what is now short, save nothing.
+        item_id, location_id = short[0]
+        raise Conflict(f"{ctx.items[item_id].name}: not enough on hand at {session.get(Location, location_id).name}.")
 
 
 def put_plain(ctx: PostingContext, item, location_id, quantity) -> None:
