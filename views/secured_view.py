@@ -362,7 +362,11 @@ def _reword_flashes(saved: str | None, deleted: list[str] | None) -> None:
             text = (f"{deleted[0]} deleted." if len(deleted) == 1
                     else f"{len(deleted)} records deleted: {', '.join(deleted[:5])}{'...' if len(deleted) > 5 else ''}.")
         reworded.append((category, text))
-    session["_flashes"] = reworded
+    # Written back only when a message changed: writing reissues the session cookie, and a request that
+    # overlaps a page load (the form's serial check, sent as the clerk saves) would hand back messages
+    # that page had already shown, to be shown again on the next.
+    if reworded != [(category, str(message)) for category, message in flashes]:
+        session["_flashes"] = reworded
 
 
 def _ids_of_key_type(model, ids) -> list:

@@ -119,3 +119,14 @@ def test_the_form_s_script_neither_folds_serials_nor_reads_csv_files_itself():
     script = (Path(__file__).resolve().parents[2] / "views/static/transaction_form.js").read_text(encoding="utf-8")
     for restated in ("toLowerCase", "toUpperCase", "localeCompare", "FileReader", "TextDecoder", "readAsText"):
         assert restated not in script
+
+
+def test_a_check_sent_as_a_page_loads_leaves_the_page_s_messages_alone(clerk):
+    # The form checks its serials as the clerk saves; the next page shows "posted" and takes it from the
+    # session. A check answered meanwhile must not reissue the session with the message in it: the
+    # message came back on the page after (seen when a voided receipt's copy opened with both).
+    with clerk.session_transaction() as session:
+        session["_flashes"] = [("success", "Item receipt IR-000001 posted: 2 units of Armenian Mantel Clock.")]
+    answer = check(clerk, serials=["A-1"])
+    assert answer.status_code == 200
+    assert answer.headers.getlist("Set-Cookie") == []
