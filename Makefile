@@ -47,12 +47,7 @@ system-deps:
 		fi; \
 	fi
 
-# Both databases' runs at once, each printed whole when it ends: on two cores the pair takes about as long as the
-# PostgreSQL run alone, where one after the other took the sum. `make test-sqlite` or `make test-postgresql` runs
-# one, printing as it goes.
-test: setup system-deps
-	@echo "Running every test on SQLite and on PostgreSQL at once; each run prints its results when it ends."
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
+test: setup system-deps test-sqlite test-postgresql
 
 test-sqlite: setup
 	$(BIN)/python -m pytest --db=sqlite
