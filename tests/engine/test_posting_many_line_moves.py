@@ -2,6 +2,7 @@
 pick tickets write exactly what the same lines posted one document each write, in statements that do not grow with
 their lines."""
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -105,26 +106,36 @@ def test_many_line_documents_move_units_as_their_lines_posted_one_document_each_
     assert len(listed) == 2 and units[year_clock, "MV-00-4"].status == "in_stock"  # received, then picked
 
 
+@contextmanager
+def meanwhile(before: str, *changes: str):
+    """Another clerk's ``changes`` (SQL), made just before the posting's first statement starting ``before``.
+
+    Yields the list of statements they preceded: one, once they have been made."""
+    made = []
+
+    def change_first(connection, _cursor, statement, *_):
+        if not made and statement.startswith(before):
+            made.append(statement)
+            for change in changes:
+                connection.exec_driver_sql(change)
+
+    event.listen(db.engine, "before_cursor_execute", change_first)
+    try:
+        yield made
+    finally:
+        event.remove(db.engine, "before_cursor_execute", change_first)
+
+
 def test_a_many_line_shipment_of_a_unit_moved_meanwhile_saves_nothing(co):
     items = make_items(co, "Raced")
     stock_up(co, items)
     shipment = documents(co, items)[0]
     before = written(co, items)
     # Another clerk's transfer takes a unit between the shipment's checks and its writes.
-    moved = []
-
-    def transfer_first(_connection, _cursor, statement, *_):
-        if not moved and statement.startswith("UPDATE serial_units"):
-            moved.append(statement)
-            _connection.exec_driver_sql(
-                f"UPDATE serial_units SET location_id = {co.showroom} WHERE serial_number = 'MV-05-0'")
-
-    event.listen(db.engine, "before_cursor_execute", transfer_first)
-    try:
-        with pytest.raises(SerialInventoryError, match="moved by another transaction"):
-            post(**shipment)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", transfer_first)
+    with meanwhile("UPDATE serial_units",
+                   f"UPDATE serial_units SET location_id = {co.showroom} WHERE serial_number = 'MV-05-0'") as moved, \
+            pytest.raises(SerialInventoryError, match="moved by another transaction"):
+        post(**shipment)
     assert moved
     db.session.rollback()
     assert written(co, items) == before
@@ -138,20 +149,10 @@ def test_a_many_line_shipment_of_plain_stock_taken_meanwhile_names_the_item_and_
     first, oil = db.session.get(Item, items[TRACKED]), db.session.get(Item, items[TRACKED + 2])
     # After this shipment's checks, other clerks leave one of the oil's ten at the warehouse, and exactly the
     # three this shipment takes of the first plain item (enough: it must not be the one named).
-    taken = []
-
-    def take_first(_connection, _cursor, statement, *_):
-        if not taken and statement.startswith("UPDATE stock_levels"):
-            taken.append(statement)
-            _connection.exec_driver_sql(f"UPDATE stock_levels SET quantity = 1 WHERE item_id = {oil.id}")
-            _connection.exec_driver_sql(f"UPDATE stock_levels SET quantity = 3 WHERE item_id = {first.id}")
-
-    event.listen(db.engine, "before_cursor_execute", take_first)
-    try:
-        with pytest.raises(SerialInventoryError, match=f"{oil.name}: not enough on hand at Main Warehouse"):
-            post(**shipment)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", take_first)
+    with meanwhile("UPDATE stock_levels", f"UPDATE stock_levels SET quantity = 1 WHERE item_id = {oil.id}",
+                   f"UPDATE stock_levels SET quantity = 3 WHERE item_id = {first.id}") as taken, \
+            pytest.raises(SerialInventoryError, match=f"{oil.name}: not enough on hand at Main Warehouse"):
+        post(**shipment)
     assert taken
     db.session.rollback()
     assert written(co, items) == before

@@ -75,12 +75,8 @@ def write(ctx: PostingContext) -> Transaction:
         if ctx.shared is not None:
             write_shared_rows(ctx, ctx.shared, document.id)
         # One statement for every line's cost: a flush of changed lines updated them one by one on SQLite.
-        if many:
-            set_by_id(ctx.session, TransactionLine.__table__, "cost",
-                      {lines[index].id: to_storage(cost) for index, cost in costs.items()})
-        else:
-            ctx.session.execute(update(TransactionLine).execution_options(synchronize_session=False),
-                                [{"id": lines[index].id, "cost": cost} for index, cost in costs.items()])
+        set_by_id(ctx.session, TransactionLine.__table__, "cost",
+                  {lines[index].id: to_storage(cost) for index, cost in costs.items()})
         for index, cost in costs.items():
             set_committed_value(lines[index], "cost", cost)
     ctx.session.flush()
